@@ -1,0 +1,4 @@
+package dev.reliability.core.archfixture.internal;
+
+/** Stands for an implementation class of core. */
+public class CoreInternal {}

@@ -1,0 +1,42 @@
+package dev.reliability.core.error;
+
+import java.util.Map;
+
+/**
+ * A bulkhead had no free permit for the call. Code {@code BULKHEAD_FULL}, 503, retryable. Details:
+ * {@code component}, {@code max_concurrent_calls}.
+ *
+ * <p>No stack trace is filled in. Immutable and thread-safe.
+ */
+public class BulkheadFullException extends ResourceExhaustedException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final int maxConcurrentCalls;
+
+  /**
+   * Creates the exception.
+   *
+   * @param component the name of the bulkhead or policy
+   * @param maxConcurrentCalls the bulkhead's limit
+   */
+  public BulkheadFullException(String component, int maxConcurrentCalls) {
+    super(
+        StandardErrorCode.BULKHEAD_FULL,
+        component,
+        "Bulkhead '" + component + "' is full (" + maxConcurrentCalls + " concurrent calls)",
+        Map.of("max_concurrent_calls", maxConcurrentCalls),
+        null,
+        false);
+    this.maxConcurrentCalls = maxConcurrentCalls;
+  }
+
+  /**
+   * Returns the bulkhead's limit.
+   *
+   * @return the maximum number of concurrent calls
+   */
+  public int maxConcurrentCalls() {
+    return maxConcurrentCalls;
+  }
+}

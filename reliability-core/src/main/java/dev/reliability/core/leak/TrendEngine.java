@@ -1,0 +1,670 @@
+package dev.reliability.core.leak;
+
+import dev.reliability.core.DurationText;
+import dev.reliability.core.leak.internal.TrendMath;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * The trend logic behind {@link TrendDetector}: a ring of per-interval minimums, a multi-scale
+ * trend test over it and the leak state machine. Pure computation on given times; no clock, no
+ * locking, no allocation per sample.
+ *
+ * <p>Not thread-safe: {@link TrendDetector} serialises access.
+ */
+final class TrendEngine {
+
+  /** Fewest points a span's trend is judged on. */
+  static final int MIN_POINTS = 5;
+
+  /** Points a span is reduced to: each point is the minimum of span / 16 of samples. */
+  static final int TARGET_POINTS = 16;
+
+  /** Share of a span's rise each step between its thirds must show, so growth is spread out. */
+  static final double PERSISTENCE = 0.25;
+
+  /**
+   * The Mann-Kendall z score a span's rise must reach: a one-sided 0.1% level, so noise alone
+   * rarely passes and a noisy series needs more points (a longer span) than a clean one. With
+   * perfectly ordered points it takes 8 of them.
+   */
+  static final double MIN_SIGNIFICANCE = 3.09;
+
+  /** The largest share of a span's rise one increment between neighbouring points may carry. */
+  static final double MAX_STEP_SHARE = 0.5;
+
+  /**
+   * For a heap rise no collection has verified: the share of intervals that must rise, so growth in
+   * a few batches (promoted bursts) does not count but a leak that adds at every collection does.
+   */
+  static final double MIN_RISING_SHARE = 0.6;
+
+  /** An interval rises if it adds at least this share of the span's average increment. */
+  static final double MEANINGFUL_INCREMENT = 0.2;
+
+  private static final double NANOS_PER_SECOND = 1e9;
+
+  private final String name;
+  private final LeakKind kind;
+  private final GaugeUnit unit;
+  private final long explicitMinIncrease;
+  private final double minIncreaseFraction;
+  private final double minTrendStrength;
+  private final double earlyWarningSeconds;
+  private final double returnFraction;
+  private final int minCollections;
+  private final long intervalNanos;
+  private final long windowNanos;
+  private final long warmUpNanos;
+  private final long minSpanNanos;
+  private final long confirmNanos;
+  private final long withdrawNanos;
+  private final int capacity;
+
+  private final long[] bucketIndex;
+  private final long[] bucketMin;
+  private final long[] bucketMax;
+  private final int[] bucketCount;
+  private final int[] bucketReclaims;
+
+  private final long[] viewIndex;
+  private final long[] viewMin;
+  private final long[] viewMax;
+  private final int[] viewCount;
+  private final int[] viewReclaims;
+  private final double[] px;
+  private final double[] py;
+  private final double[] pmax;
+  private final int[] pc;
+  private final int[] pr;
+  private final long[] pg;
+  private final double[] sx;
+  private final double[] sy;
+  private final double[] scratch;
+
+  private boolean started;
+  private long origin;
+  private long latest = -1;
+  private long lastAfter = -1;
+  private boolean collectionBased;
+  private double tolerance;
+  private long currentLimit;
+  private long elapsedNanos;
+
+  private LeakState state = LeakState.NONE;
+  private long sinceNanos;
+  private Instant since;
+  private double baseline;
+  private double peak;
+  private long lastPassNanos;
+  private Span evidence;
+
+  TrendEngine(
+      String name,
+      LeakKind kind,
+      GaugeUnit unit,
+      long explicitMinIncrease,
+      long initialLimit,
+      LeakDetectorConfig config) {
+    this.name = name;
+    this.kind = kind;
+    this.unit = unit;
+    this.explicitMinIncrease = explicitMinIncrease;
+    this.minIncreaseFraction = config.minIncrease();
+    this.minTrendStrength = config.minTrendStrength();
+    this.earlyWarningSeconds = config.earlyWarningHorizon().toMillis() / 1000.0;
+    this.returnFraction = config.returnFraction();
+    this.minCollections = config.minCollections();
+    this.intervalNanos = config.sampleInterval().toNanos();
+    this.windowNanos = config.window().toNanos();
+    this.warmUpNanos = config.warmUp().toNanos();
+    this.minSpanNanos = config.minSpan().toNanos();
+    this.confirmNanos = config.confirmAfter().toNanos();
+    this.withdrawNanos = config.withdrawAfter().toNanos();
+    this.capacity = (int) Math.max(MIN_POINTS + 1, ceilDiv(windowNanos, intervalNanos) + 1);
+    this.bucketIndex = new long[capacity];
+    java.util.Arrays.fill(bucketIndex, Long.MIN_VALUE);
+    this.bucketMin = new long[capacity];
+    this.bucketMax = new long[capacity];
+    this.bucketCount = new int[capacity];
+    this.bucketReclaims = new int[capacity];
+    this.viewIndex = new long[capacity];
+    this.viewMin = new long[capacity];
+    this.viewMax = new long[capacity];
+    this.viewCount = new int[capacity];
+    this.viewReclaims = new int[capacity];
+    this.px = new double[capacity];
+    this.py = new double[capacity];
+    this.pmax = new double[capacity];
+    this.pc = new int[capacity];
+    this.pr = new int[capacity];
+    this.pg = new long[capacity];
+    int maxSpanPoints = TARGET_POINTS * 2 + 2;
+    this.sx = new double[maxSpanPoints];
+    this.sy = new double[maxSpanPoints];
+    this.scratch = new double[Math.max(TrendMath.pairCount(maxSpanPoints), maxSpanPoints)];
+    this.tolerance = minIncrease(initialLimit) / 2.0;
+  }
+
+  String name() {
+    return name;
+  }
+
+  LeakKind kind() {
+    return kind;
+  }
+
+  GaugeUnit unit() {
+    return unit;
+  }
+
+  LeakState state() {
+    return state;
+  }
+
+  /** Records a polled value. */
+  void record(long nanos, long value) {
+    add(nanos, value, false);
+  }
+
+  /**
+   * Records a value measured right after a garbage collection. The collection reclaimed memory of
+   * the watched pool if it was a major one or the value dropped, during or since the last one.
+   */
+  void recordCollection(long nanos, long before, long after, boolean major) {
+    collectionBased = true;
+    boolean reclaimed =
+        major || after < before - tolerance || (lastAfter >= 0 && before < lastAfter - tolerance);
+    lastAfter = after;
+    add(nanos, after, reclaimed);
+  }
+
+  /** Records a post-collection live-set value whose reclamation the caller determined. */
+  void recordLive(long nanos, long value, boolean reclaimed) {
+    collectionBased = true;
+    lastAfter = value;
+    add(nanos, value, reclaimed);
+  }
+
+  private void add(long nanos, long value, boolean reclaimed) {
+    if (!started) {
+      started = true;
+      origin = nanos;
+    }
+    latest = value;
+    long sinceStart = nanos - origin;
+    if (sinceStart < warmUpNanos) {
+      return;
+    }
+    long k = Math.floorDiv(sinceStart - warmUpNanos, intervalNanos);
+    int slot = (int) Math.floorMod(k, (long) capacity);
+    if (bucketIndex[slot] != k) {
+      if (bucketIndex[slot] != Long.MIN_VALUE && bucketIndex[slot] > k) {
+        return; // older than anything the window keeps
+      }
+      bucketIndex[slot] = k;
+      bucketMin[slot] = value;
+      bucketMax[slot] = value;
+      bucketCount[slot] = 0;
+      bucketReclaims[slot] = 0;
+    }
+    bucketMin[slot] = Math.min(bucketMin[slot], value);
+    bucketMax[slot] = Math.max(bucketMax[slot], value);
+    bucketCount[slot]++;
+    if (reclaimed) {
+      bucketReclaims[slot]++;
+    }
+  }
+
+  /** Evaluates the trend at {@code nanos} (monotonic) / {@code now} (wall clock). */
+  GaugeTrend evaluate(long nanos, Instant now, long limit) {
+    if (!started) {
+      return trend(now, true, -1, limit, null, "no samples yet");
+    }
+    long sinceStart = nanos - origin;
+    if (sinceStart < warmUpNanos) {
+      return trend(
+          now,
+          true,
+          latest,
+          limit,
+          null,
+          "warming up, "
+              + DurationText.format(Duration.ofNanos(warmUpNanos - sinceStart).withNanos(0))
+              + " left");
+    }
+    double minIncrease = minIncrease(limit);
+    tolerance = minIncrease / 2.0;
+    currentLimit = limit;
+    elapsedNanos = sinceStart - warmUpNanos;
+    long nowK = Math.floorDiv(elapsedNanos, intervalNanos);
+    int m = view(nowK);
+    if (m == 0) {
+      return trend(now, false, latest, limit, null, "no samples in the window");
+    }
+    long latestMin = viewMin[m - 1];
+    // Decisions use a robust level: the median of the newest few interval minimums.
+    double current = level(m);
+    long availableNanos = sinceStart - warmUpNanos - viewIndex[0] * intervalNanos;
+
+    Span best = null;
+    Span longest = null;
+    String blocked = null;
+    if (availableNanos >= minSpanNanos) {
+      long s = minSpanNanos;
+      while (true) {
+        long spanNanos = Math.min(s, availableNanos);
+        Span span = span(nowK, m, spanNanos, minIncrease, true);
+        longest = span;
+        if (span.passed) {
+          best = span;
+        } else if (blocked == null && span.blockedBy != null) {
+          blocked = span.blockedBy;
+        }
+        if (spanNanos >= availableNanos || spanNanos >= windowNanos) {
+          break;
+        }
+        s = Math.min(s * 2, windowNanos);
+      }
+    }
+
+    // The state machine.
+    if (best != null) {
+      lastPassNanos = nanos;
+      evidence = best;
+    }
+    if (state == LeakState.NONE) {
+      if (best != null) {
+        state = LeakState.SUSPECTED;
+        sinceNanos = nanos;
+        since = now;
+        baseline = best.baseline;
+        peak = current;
+      }
+    } else {
+      peak = Math.max(peak, current);
+      // Back in the earlier range: for the heap, within half the minimum increase of where the
+      // growth started (peaks before a collection hold garbage, so they say nothing); for polled
+      // gauges, also when the gauge gave back the return fraction of its rise.
+      double band = tolerance;
+      if (!collectionBased) {
+        band = Math.max(band, (1 - returnFraction) * (peak - baseline));
+      }
+      boolean returned = current <= baseline + band;
+      boolean growing =
+          nanos - lastPassNanos < withdrawNanos
+              || riseOver(nowK, m, Math.min(withdrawNanos, availableNanos), minIncrease)
+                  >= minIncrease;
+      if (returned || !growing) {
+        LeakState was = state;
+        state = LeakState.NONE;
+        since = null;
+        evidence = null;
+        String why =
+            returned
+                ? "back to "
+                    + unit.format(current)
+                    + ", within the earlier range (baseline "
+                    + unit.format(baseline)
+                    + ")"
+                : "no growth for " + DurationText.format(Duration.ofNanos(withdrawNanos));
+        return trend(
+            now, false, latestMin, limit, longest, was.jsonName() + " leak withdrawn: " + why);
+      }
+      if (state == LeakState.SUSPECTED
+          && nanos - sinceNanos >= confirmNanos
+          && current >= baseline + minIncrease
+          && (!collectionBased || reclaimsSettledSince(m, sinceNanos) > 0)
+          && riseOver(nowK, m, Math.min(nanos - sinceNanos, availableNanos), minIncrease)
+              >= minIncrease) {
+        state = LeakState.CONFIRMED;
+        since = now;
+        sinceNanos = nanos;
+      }
+    }
+
+    if (state.isLeak()) {
+      // The evidence: the span that passes now, else the span since the state was entered (a
+      // confirmed heap leak's recent spans may be held back by its saw-tooth), else the last
+      // span that passed.
+      Span shown = best;
+      if (shown == null) {
+        Span recent =
+            span(
+                nowK,
+                m,
+                Math.max(minSpanNanos, Math.min(nanos - sinceNanos, availableNanos)),
+                minIncrease,
+                false);
+        shown = recent.points >= MIN_POINTS && recent.slope > 0 ? recent : evidence;
+      }
+      double perSecond = shown.slope;
+      Duration exhaustion = null;
+      if (limit > 0 && perSecond > 0) {
+        double seconds = Math.max(0, limit - current) / perSecond;
+        exhaustion = Duration.ofMillis((long) Math.min(seconds * 1000, Long.MAX_VALUE / 2.0));
+      }
+      String text =
+          String.format(
+              Locale.ROOT,
+              "grows %s/min over %s (tau %.2f, %d samples%s) from %s to %s",
+              unit.format(perSecond * 60),
+              DurationText.format(Duration.ofNanos(shown.spanNanos).withNanos(0)),
+              shown.tau,
+              shown.samples,
+              collectionBased ? ", " + shown.reclaims + " reclaiming" : "",
+              unit.format(baseline),
+              unit.format(current));
+      return new GaugeTrend(
+          name,
+          kind,
+          unit,
+          state,
+          now,
+          since,
+          false,
+          latestMin,
+          Math.round(baseline),
+          limit,
+          perSecond * 60,
+          exhaustion,
+          Duration.ofNanos(shown.spanNanos),
+          shown.points,
+          shown.samples,
+          shown.reclaims,
+          shown.tau,
+          text);
+    }
+    String text;
+    if (longest == null) {
+      text =
+          "collecting, "
+              + DurationText.format(Duration.ofNanos(minSpanNanos - availableNanos).withNanos(0))
+              + " until the minimum span";
+    } else if (blocked != null) {
+      text = blocked;
+    } else {
+      text =
+          String.format(
+              Locale.ROOT,
+              "no sustained growth: %s/min over %s (tau %.2f)",
+              unit.format(longest.slope * 60),
+              DurationText.format(Duration.ofNanos(longest.spanNanos).withNanos(0)),
+              longest.tau);
+    }
+    return trend(now, false, latestMin, limit, longest, text);
+  }
+
+  private GaugeTrend trend(
+      Instant now, boolean warmingUp, long value, long limit, Span span, String explanation) {
+    return new GaugeTrend(
+        name,
+        kind,
+        unit,
+        LeakState.NONE,
+        now,
+        null,
+        warmingUp,
+        value,
+        -1,
+        limit,
+        span == null ? 0 : span.slope * 60,
+        null,
+        span == null ? Duration.ZERO : Duration.ofNanos(span.spanNanos),
+        span == null ? 0 : span.points,
+        span == null ? 0 : span.samples,
+        span == null ? 0 : span.reclaims,
+        span == null ? 0 : span.tau,
+        explanation);
+  }
+
+  double minIncrease(long limit) {
+    if (explicitMinIncrease > 0) {
+      return explicitMinIncrease;
+    }
+    return limit > 0 ? Math.max(1, minIncreaseFraction * limit) : 1;
+  }
+
+  /** The median of the newest interval minimums: a third of the minimum span, at least 3. */
+  private double level(int m) {
+    int count = levelCount(m);
+    for (int i = 0; i < count; i++) {
+      scratch[i] = viewMin[m - 1 - i];
+    }
+    return TrendMath.median(scratch, count);
+  }
+
+  private int levelCount(int m) {
+    return (int) Math.min(m, Math.max(3, minSpanNanos / intervalNanos / 3));
+  }
+
+  /** Copies the window's non-empty buckets, oldest first; returns how many. */
+  private int view(long nowK) {
+    int m = 0;
+    for (long k = nowK - capacity + 1; k <= nowK; k++) {
+      int slot = (int) Math.floorMod(k, (long) capacity);
+      if (bucketIndex[slot] == k && bucketCount[slot] > 0) {
+        viewIndex[m] = k;
+        viewMin[m] = bucketMin[slot];
+        viewMax[m] = bucketMax[slot];
+        viewCount[m] = bucketCount[slot];
+        viewReclaims[m] = bucketReclaims[slot];
+        m++;
+      }
+    }
+    return m;
+  }
+
+  /**
+   * Counts reclaiming collections since a time that are older than the newest few buckets, so the
+   * robust level already shows what they left.
+   */
+  private int reclaimsSettledSince(int m, long sinceNanosAbsolute) {
+    long firstK = Math.floorDiv(sinceNanosAbsolute - origin - warmUpNanos, intervalNanos);
+    int settled = m - levelCount(m);
+    int sum = 0;
+    for (int i = 0; i < settled; i++) {
+      if (viewIndex[i] >= firstK) {
+        sum += viewReclaims[i];
+      }
+    }
+    return sum;
+  }
+
+  private double riseOver(long nowK, int m, long spanNanos, double minIncrease) {
+    if (spanNanos < minSpanNanos) {
+      return 0;
+    }
+    Span s = span(nowK, m, spanNanos, minIncrease, false);
+    return s.points >= MIN_POINTS ? s.slope * spanNanos / NANOS_PER_SECOND : 0;
+  }
+
+  /**
+   * Judges the trailing span: reduces the window to per-group minimums at a resolution of about
+   * span / 16, applies the earlier-range guard, then the trend tests.
+   */
+  private Span span(long nowK, int m, long spanNanos, double minIncrease, boolean judge) {
+    long res = Math.max(1, ceilDiv(spanNanos, TARGET_POINTS * intervalNanos));
+    // Group every bucket of the window into points, oldest first; group 0 ends at nowK.
+    int n = 0;
+    long currentGroup = Long.MIN_VALUE;
+    for (int i = 0; i < m; i++) {
+      long g = Math.floorDiv(nowK - viewIndex[i], res);
+      if (n == 0 || g != currentGroup) {
+        currentGroup = g;
+        long endK = nowK - g * res;
+        px[n] = ((endK - res + 1) + endK + 1) / 2.0 * intervalNanos / NANOS_PER_SECOND;
+        py[n] = viewMin[i];
+        pmax[n] = viewMax[i];
+        pc[n] = viewCount[i];
+        pr[n] = viewReclaims[i];
+        pg[n] = g;
+        n++;
+      } else {
+        py[n - 1] = Math.min(py[n - 1], viewMin[i]);
+        pmax[n - 1] = Math.max(pmax[n - 1], viewMax[i]);
+        pc[n - 1] += viewCount[i];
+        pr[n - 1] += viewReclaims[i];
+      }
+    }
+    Span span = new Span(spanNanos);
+    // Earlier-range guard: a level reached and given back (the minimums drop by at least the
+    // minimum increase) must be exceeded before a new rise counts. The range reaches up to the
+    // highest sample before the drop.
+    double segmentFloorMax = Double.NEGATIVE_INFINITY;
+    double segmentPeak = Double.NEGATIVE_INFINITY;
+    double earlierTop = Double.NaN;
+    for (int j = 0; j < n; j++) {
+      if (py[j] < segmentFloorMax - minIncrease) {
+        earlierTop = segmentPeak;
+        segmentFloorMax = py[j];
+        segmentPeak = pmax[j];
+      } else {
+        segmentFloorMax = Math.max(segmentFloorMax, py[j]);
+        segmentPeak = Math.max(segmentPeak, pmax[j]);
+      }
+    }
+    // The span's points: the groups from the one holding the span's start to the newest.
+    long firstK = Math.floorDiv(elapsedNanos - spanNanos, intervalNanos);
+    long groups = ceilDiv(nowK - firstK + 1, res);
+    double spanStartSeconds = (elapsedNanos - spanNanos) / NANOS_PER_SECOND;
+    int k = 0;
+    int lateReclaims = 0;
+    double middle = spanStartSeconds + spanNanos / NANOS_PER_SECOND / 2;
+    for (int j = 0; j < n; j++) {
+      if (pg[j] < groups && k < sx.length) {
+        sx[k] = px[j];
+        sy[k] = py[j];
+        span.samples += pc[j];
+        span.reclaims += pr[j];
+        if (px[j] >= middle) {
+          lateReclaims += pr[j];
+        }
+        k++;
+      }
+    }
+    span.points = k;
+    if (k < 2) {
+      return span;
+    }
+    span.slope = TrendMath.theilSenSlope(sx, sy, k, scratch);
+    span.tau = TrendMath.kendallTau(sy, k);
+    double intercept = TrendMath.intercept(sx, sy, k, span.slope, scratch);
+    double lowest = sy[0];
+    for (int j = 1; j < k; j++) {
+      lowest = Math.min(lowest, sy[j]);
+    }
+    // Where the growth started: the trend line at the span's start, but never below what was seen.
+    span.baseline = Math.max(lowest, intercept + span.slope * spanStartSeconds);
+    if (!judge || k < MIN_POINTS) {
+      return span;
+    }
+    if (collectionBased && span.samples < minCollections) {
+      return span;
+    }
+    double rise = span.slope * spanNanos / NANOS_PER_SECOND;
+    if (span.slope <= 0
+        || span.tau < minTrendStrength
+        || TrendMath.mannKendallZ(span.tau, k) < MIN_SIGNIFICANCE
+        || rise < minIncrease) {
+      return span;
+    }
+    // Growth must be spread over the span and reach its end: from each third to the next, the
+    // medians rise by at least a quarter of the whole rise (a step or a plateau fails this).
+    int a = (int) Math.round(k / 3.0);
+    int b = (int) Math.round(2 * k / 3.0);
+    double m1 = median(sy, 0, a);
+    double m2 = median(sy, a, b);
+    double m3 = median(sy, b, k);
+    double share = PERSISTENCE * (m3 - m1);
+    if (m3 - m1 <= 0 || m2 - m1 < share || m3 - m2 < share) {
+      return span;
+    }
+    // The newest value must still be up: a rise given back at the end of the span is not growth.
+    if (sy[k - 1] < span.baseline + tolerance) {
+      return span;
+    }
+    // A step: one increment between neighbouring points carries most of the rise.
+    double total = sy[k - 1] - sy[0];
+    for (int j = 1; j < k; j++) {
+      if (sy[j] - sy[j - 1] > MAX_STEP_SHARE * Math.max(total, m3 - m1)) {
+        return span;
+      }
+    }
+    if (!Double.isNaN(earlierTop) && py[n - 1] <= earlierTop + tolerance) {
+      span.blockedBy =
+          "rise stays within the earlier range (up to "
+              + unit.format(earlierTop)
+              + ", given back since)";
+      return span;
+    }
+    if (collectionBased && lateReclaims == 0) {
+      // Unverified: no collection reclaimed anything in the later half of the span, so the rise
+      // may be garbage that was promoted and not yet collected, possibly in a few batches. Only
+      // continuous growth counts, and only if it would exhaust the heap soon.
+      int rising = 0;
+      double meaningful = MEANINGFUL_INCREMENT * (sy[k - 1] - sy[0]) / (k - 1);
+      for (int j = 1; j < k; j++) {
+        if (sy[j] - sy[j - 1] > Math.max(0, meaningful)) {
+          rising++;
+        }
+      }
+      if (rising < MIN_RISING_SHARE * (k - 1)) {
+        span.blockedBy =
+            String.format(
+                Locale.ROOT,
+                "unverified rise of %s/min in steps (%d of %d intervals rose), no"
+                    + " old-generation collection in its later half",
+                unit.format(span.slope * 60),
+                rising,
+                k - 1);
+        return span;
+      }
+      double headroom = currentLimit > 0 ? currentLimit - py[n - 1] : Double.POSITIVE_INFINITY;
+      double seconds = headroom / span.slope;
+      if (!(seconds <= earlyWarningSeconds)) {
+        span.blockedBy =
+            String.format(
+                Locale.ROOT,
+                "unverified rise of %s/min: no old-generation collection in its later half, and %s",
+                unit.format(span.slope * 60),
+                currentLimit > 0
+                    ? "it would last "
+                        + DurationText.format(Duration.ofSeconds((long) seconds))
+                        + ", beyond the early-warning horizon"
+                    : "no limit to project against");
+        return span;
+      }
+    }
+    span.passed = true;
+    return span;
+  }
+
+  private double median(double[] values, int from, int to) {
+    int len = to - from;
+    System.arraycopy(values, from, scratch, 0, len);
+    return TrendMath.median(scratch, len);
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return -Math.floorDiv(-a, b);
+  }
+
+  /** The verdict on one span. */
+  private static final class Span {
+    final long spanNanos;
+    int points;
+    int samples;
+    int reclaims;
+    double slope;
+    double tau;
+    double baseline;
+    boolean passed;
+    String blockedBy;
+
+    Span(long spanNanos) {
+      this.spanNanos = spanNanos;
+    }
+  }
+}

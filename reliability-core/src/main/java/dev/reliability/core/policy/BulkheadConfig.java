@@ -1,0 +1,202 @@
+package dev.reliability.core.policy;
+
+import dev.reliability.core.Checks;
+import dev.reliability.core.DurationText;
+import dev.reliability.core.config.ConfigBinder;
+import dev.reliability.core.config.Setting;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The settings of a policy's bulkhead: a limit on calls in flight at the same time, so one slow
+ * dependency cannot take every thread of the service. Resilience4j's semaphore {@code Bulkhead}
+ * does the counting.
+ *
+ * <p>A call that finds every permit taken waits up to {@link #maxWait()} for one (zero by default:
+ * refuse at once) and is then refused with {@link
+ * dev.reliability.core.error.BulkheadFullException}. The wait is for another call to finish, so it
+ * is a real wait on a semaphore, not on the policy's clock. Asynchronous calls never wait: they are
+ * refused at once when the bulkhead is full.
+ *
+ * <p>The permit is held until the guarded work really ends: when a time limit releases the caller
+ * of a call that ignores the interrupt, the abandoned call keeps its permit, so calls that hang
+ * cannot pile up beyond the limit.
+ *
+ * <pre>{@code
+ * BulkheadConfig config = BulkheadConfig.builder().maxConcurrentCalls(10).build();
+ * }</pre>
+ *
+ * <p>Configuration keys: prefix {@value #PREFIX}, see {@link #SETTINGS}. Immutable and thread-safe.
+ */
+public final class BulkheadConfig {
+
+  /** The prefix of this component's configuration keys. */
+  public static final String PREFIX = "reliability.bulkhead";
+
+  /** Whether the policy has a bulkhead; on when one is configured in code or a template. */
+  public static final Setting<Boolean> ENABLED =
+      Setting.booleanSetting("enabled")
+          .description(
+              "Whether the policy has a bulkhead; on when one is configured in code or a template")
+          .build();
+
+  /** Calls allowed in flight at the same time. */
+  public static final Setting<Integer> MAX_CONCURRENT_CALLS =
+      Setting.intSetting("max-concurrent-calls")
+          .defaultValue(25)
+          .between(1, 1_000_000)
+          .description("Calls allowed in flight at the same time")
+          .build();
+
+  /** How long a call waits for a permit. */
+  public static final Setting<Duration> MAX_WAIT =
+      Setting.durationSetting("max-wait")
+          .defaultValue(Duration.ZERO)
+          .description("How long a synchronous call waits for a free permit; 0 refuses at once")
+          .build();
+
+  /** Every setting of this component, in reference order. */
+  public static final List<Setting<?>> SETTINGS = List.of(ENABLED, MAX_CONCURRENT_CALLS, MAX_WAIT);
+
+  private static final BulkheadConfig DEFAULTS = new Builder().build();
+
+  private final int maxConcurrentCalls;
+  private final Duration maxWait;
+
+  private BulkheadConfig(Builder b) {
+    this.maxConcurrentCalls = b.maxConcurrentCalls;
+    this.maxWait = b.maxWait;
+  }
+
+  /**
+   * Returns the defaults: 25 concurrent calls, no waiting.
+   *
+   * @return the default configuration
+   */
+  public static BulkheadConfig ofDefaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Returns a configuration with the given limit and no waiting.
+   *
+   * @param maxConcurrentCalls calls allowed in flight, at least 1
+   * @return the configuration
+   * @throws IllegalArgumentException if below 1
+   */
+  public static BulkheadConfig ofMaxConcurrentCalls(int maxConcurrentCalls) {
+    return builder().maxConcurrentCalls(maxConcurrentCalls).build();
+  }
+
+  /**
+   * Returns a builder starting from the defaults.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder starting from an existing configuration.
+   *
+   * @param base the configuration to copy
+   * @return a new builder
+   */
+  public static Builder from(BulkheadConfig base) {
+    return new Builder(Checks.notNull("base", base));
+  }
+
+  /**
+   * Returns the calls allowed in flight at the same time.
+   *
+   * @return the limit
+   */
+  public int maxConcurrentCalls() {
+    return maxConcurrentCalls;
+  }
+
+  /**
+   * Returns how long a synchronous call waits for a permit.
+   *
+   * @return the maximum wait, zero to refuse at once
+   */
+  public Duration maxWait() {
+    return maxWait;
+  }
+
+  BulkheadConfig bind(ConfigBinder binder) {
+    return from(this)
+        .maxConcurrentCalls(binder.get(MAX_CONCURRENT_CALLS, maxConcurrentCalls))
+        .maxWait(binder.get(MAX_WAIT, maxWait))
+        .build();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof BulkheadConfig c
+        && c.maxConcurrentCalls == maxConcurrentCalls
+        && c.maxWait.equals(maxWait);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(maxConcurrentCalls, maxWait);
+  }
+
+  @Override
+  public String toString() {
+    return "BulkheadConfig[maxConcurrentCalls="
+        + maxConcurrentCalls
+        + ", maxWait="
+        + DurationText.format(maxWait)
+        + "]";
+  }
+
+  /** Builds a {@link BulkheadConfig}; every setter validates at once. Not thread-safe. */
+  public static final class Builder {
+    private int maxConcurrentCalls = 25;
+    private Duration maxWait = Duration.ZERO;
+
+    private Builder() {}
+
+    private Builder(BulkheadConfig c) {
+      this.maxConcurrentCalls = c.maxConcurrentCalls;
+      this.maxWait = c.maxWait;
+    }
+
+    /**
+     * Sets the calls allowed in flight at the same time. Default 25.
+     *
+     * @param maxConcurrentCalls at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder maxConcurrentCalls(int maxConcurrentCalls) {
+      this.maxConcurrentCalls = Checks.positive("maxConcurrentCalls", maxConcurrentCalls);
+      return this;
+    }
+
+    /**
+     * Sets how long a synchronous call waits for a permit. Default zero: refuse at once.
+     *
+     * @param maxWait zero or longer
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder maxWait(Duration maxWait) {
+      this.maxWait = Checks.notNegative("maxWait", maxWait);
+      return this;
+    }
+
+    /**
+     * Builds the configuration.
+     *
+     * @return an immutable configuration
+     */
+    public BulkheadConfig build() {
+      return new BulkheadConfig(this);
+    }
+  }
+}

@@ -1,0 +1,541 @@
+package dev.reliability.core.policy;
+
+import dev.reliability.core.Checks;
+import dev.reliability.core.config.ConfigSource;
+import dev.reliability.core.policy.internal.Invoker;
+import dev.reliability.core.policy.internal.PolicyEngine;
+import io.micrometer.context.ContextSnapshotFactory;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * A named fault-tolerance policy that a service wraps around an outgoing call: any of retry,
+ * circuit breaker, rate limiter, bulkhead and time limit, plus an optional per-call fallback,
+ * applied in one fixed order.
+ *
+ * <p><b>Order</b>, outermost first: <em>fallback</em> (per call) &gt; <em>retry</em> &gt;
+ * <em>circuit breaker</em> &gt; <em>rate limiter</em> &gt; <em>bulkhead</em> &gt; <em>time
+ * limit</em> &gt; the call. So every attempt is counted by the breaker, takes a rate-limit permit
+ * and a bulkhead permit, and gets its own time limit; the fallback sees the final failure after the
+ * retries. Rejections by the policy's own breaker, rate limiter or bulkhead are not retried (see
+ * {@link RetryConfig}).
+ *
+ * <p><b>Shapes.</b> One verb per shape: {@link #execute(Supplier)}, {@link #call(Callable)}
+ * (checked exceptions pass through unchanged), {@link #run(Runnable)}, {@link
+ * #executeAsync(Supplier)} for calls that return a {@link CompletionStage}; and the matching {@code
+ * decorate} methods that return a guarded function to call later.
+ *
+ * <p><b>Failures</b> are the call's own exceptions, or the exception hierarchy's rejections, each
+ * naming the policy and carrying a retry-after hint where one is known: {@link
+ * dev.reliability.core.error.CircuitOpenException}, {@link
+ * dev.reliability.core.error.RateLimitExceededException}, {@link
+ * dev.reliability.core.error.BulkheadFullException}; a time limit ends an attempt with {@link
+ * dev.reliability.core.error.ServiceTimeoutException}.
+ *
+ * <p><b>Context</b> (request ID, MDC, OpenTelemetry context: every {@code ThreadLocalAccessor}
+ * registered with Micrometer's context-propagation library) is present inside the call, its
+ * retries, its fallback and the continuations of an asynchronous call, whatever thread or executor
+ * runs them. It is captured only when work leaves the caller's thread.
+ *
+ * <p><b>Cost.</b> A synchronous call through a closed breaker, a retry and a bulkhead allocates
+ * nothing and takes no lock of its own; see the benchmarks. Statistics are kept in the policy
+ * ({@link #stats()}, {@link #circuitBreaker()}, ...) for metrics to read without per-call events.
+ *
+ * <p><b>Threads.</b> Synchronous calls run on the caller's thread unless a time limit is set; then
+ * each attempt runs on the policy's executor (a virtual thread per attempt on Java 21 and later, a
+ * cached daemon pool before) while the caller waits. Nothing holds a monitor across the call, so
+ * virtual threads are not pinned.
+ *
+ * <pre>{@code
+ * Policy policy = Policy.builder("payments")
+ *     .circuitBreaker(CircuitBreakerConfig.ofDefaults())
+ *     .retry(RetryConfig.builder().maxRetries(2).build())
+ *     .timeLimiter(TimeLimiterConfig.of(Duration.ofSeconds(2)))
+ *     .build();
+ * String answer = policy.execute(() -> "paid");
+ * }</pre>
+ *
+ * <p>Thread-safe. Close the policy when done with it: it shuts down the executor it created.
+ */
+public final class Policy implements AutoCloseable {
+
+  private static final ContextSnapshotFactory DEFAULT_CONTEXTS =
+      ContextSnapshotFactory.builder().clearMissing(true).build();
+
+  private final String name;
+  private final PolicyConfig config;
+  private final PolicyEngine engine;
+
+  private Policy(String name, PolicyConfig config, PolicyEngine engine) {
+    this.name = name;
+    this.config = config;
+    this.engine = engine;
+  }
+
+  /**
+   * Starts a policy without components.
+   *
+   * @param name the policy's name: letters, digits, {@code -} and {@code _}, starting with a letter
+   *     or digit; it names the policy in exceptions, logs, metrics and configuration keys
+   * @return a builder
+   * @throws IllegalArgumentException if the name has other characters
+   */
+  public static Builder builder(String name) {
+    return new Builder(PolicyConfig.checkName(name));
+  }
+
+  /**
+   * Returns the name.
+   *
+   * @return the name
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Returns the configuration in effect, after configuration keys were applied.
+   *
+   * @return the configuration
+   */
+  public PolicyConfig config() {
+    return config;
+  }
+
+  /**
+   * Runs a call.
+   *
+   * @param call the call
+   * @param <T> the result type
+   * @return the call's result
+   * @throws RuntimeException the call's exception, or a rejection or time-out of the policy
+   */
+  public <T> T execute(Supplier<T> call) {
+    return execute(call, null);
+  }
+
+  /**
+   * Runs a call with a fallback.
+   *
+   * @param call the call
+   * @param fallback supplies the result when the call fails in a way it handles; null for none
+   * @param <T> the result type
+   * @return the call's or the fallback's result
+   * @throws RuntimeException the failure if the fallback does not handle it, or the fallback's own
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T execute(Supplier<T> call, Fallback<? extends T> fallback) {
+    if (call == null) {
+      throw new NullPointerException("call must not be null");
+    }
+    try {
+      return (T) engine.execute(call, Invoker.SUPPLIER, fallback);
+    } catch (Throwable t) {
+      throw Invoker.sneakyThrow(t);
+    }
+  }
+
+  /**
+   * Runs a call that may throw checked exceptions; they reach the caller unchanged.
+   *
+   * @param call the call
+   * @param <T> the result type
+   * @return the call's result
+   * @throws Exception the call's exception, or a rejection or time-out of the policy
+   */
+  public <T> T call(Callable<T> call) throws Exception {
+    return call(call, null);
+  }
+
+  /**
+   * Runs a call that may throw checked exceptions, with a fallback.
+   *
+   * @param call the call
+   * @param fallback supplies the result when the call fails in a way it handles; null for none
+   * @param <T> the result type
+   * @return the call's or the fallback's result
+   * @throws Exception the failure if the fallback does not handle it, or the fallback's own
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T call(Callable<T> call, Fallback<? extends T> fallback) throws Exception {
+    if (call == null) {
+      throw new NullPointerException("call must not be null");
+    }
+    try {
+      return (T) engine.execute(call, Invoker.CALLABLE, fallback);
+    } catch (Throwable t) {
+      throw Invoker.sneakyThrow(t);
+    }
+  }
+
+  /**
+   * Runs a call without result.
+   *
+   * @param call the call
+   * @throws RuntimeException the call's exception, or a rejection or time-out of the policy
+   */
+  public void run(Runnable call) {
+    run(call, null);
+  }
+
+  /**
+   * Runs a call without result, with a fallback whose value is ignored (use it to log or to
+   * suppress a failure).
+   *
+   * @param call the call
+   * @param fallback handles failures; null for none
+   * @throws RuntimeException the failure if the fallback does not handle it, or the fallback's own
+   */
+  public void run(Runnable call, Fallback<?> fallback) {
+    if (call == null) {
+      throw new NullPointerException("call must not be null");
+    }
+    try {
+      engine.execute(call, Invoker.RUNNABLE, fallback);
+    } catch (Throwable t) {
+      throw Invoker.sneakyThrow(t);
+    }
+  }
+
+  /**
+   * Runs an asynchronous call. The first attempt starts on the calling thread; retries start on the
+   * policy's executor after their delay. The returned future completes with the caller's context in
+   * scope, and its asynchronous continuations restore that context on any executor.
+   *
+   * @param call starts one attempt and returns its stage
+   * @param <T> the result type
+   * @return a future of the result; it fails with the call's failure or the policy's rejection or
+   *     time-out (never a {@link java.util.concurrent.CompletionException} around them)
+   */
+  public <T> CompletableFuture<T> executeAsync(Supplier<? extends CompletionStage<T>> call) {
+    return executeAsync(call, null);
+  }
+
+  /**
+   * Runs an asynchronous call with a fallback.
+   *
+   * @param call starts one attempt and returns its stage
+   * @param fallback supplies the result when the call fails in a way it handles; null for none
+   * @param <T> the result type
+   * @return a future of the call's or the fallback's result
+   */
+  public <T> CompletableFuture<T> executeAsync(
+      Supplier<? extends CompletionStage<T>> call, Fallback<? extends T> fallback) {
+    Checks.notNull("call", call);
+    return engine.executeAsync(call, fallback);
+  }
+
+  /**
+   * Returns the call guarded by this policy, to run later or hand to other code.
+   *
+   * @param call the call
+   * @param <T> the result type
+   * @return a supplier that runs {@link #execute(Supplier)}
+   */
+  public <T> Supplier<T> decorate(Supplier<T> call) {
+    Checks.notNull("call", call);
+    return () -> execute(call, null);
+  }
+
+  /**
+   * Returns the call guarded by this policy, with a fallback.
+   *
+   * @param call the call
+   * @param fallback the fallback
+   * @param <T> the result type
+   * @return a supplier that runs {@link #execute(Supplier, Fallback)}
+   */
+  public <T> Supplier<T> decorate(Supplier<T> call, Fallback<? extends T> fallback) {
+    Checks.notNull("call", call);
+    return () -> execute(call, fallback);
+  }
+
+  /**
+   * Returns the call guarded by this policy.
+   *
+   * @param call the call
+   * @param <T> the result type
+   * @return a callable that runs {@link #call(Callable)}
+   */
+  public <T> Callable<T> decorateCallable(Callable<T> call) {
+    Checks.notNull("call", call);
+    return () -> call(call, null);
+  }
+
+  /**
+   * Returns the call guarded by this policy.
+   *
+   * @param call the call
+   * @return a runnable that runs {@link #run(Runnable)}
+   */
+  public Runnable decorateRunnable(Runnable call) {
+    Checks.notNull("call", call);
+    return () -> run(call, null);
+  }
+
+  /**
+   * Returns the asynchronous call guarded by this policy.
+   *
+   * @param call starts one attempt and returns its stage
+   * @param <T> the result type
+   * @return a supplier that runs {@link #executeAsync(Supplier)}
+   */
+  public <T> Supplier<CompletableFuture<T>> decorateAsync(
+      Supplier<? extends CompletionStage<T>> call) {
+    Checks.notNull("call", call);
+    return () -> executeAsync(call, null);
+  }
+
+  /**
+   * Returns the call counts and latency by outcome.
+   *
+   * @return the statistics
+   */
+  public PolicyStats stats() {
+    return engine.stats();
+  }
+
+  /**
+   * Returns the circuit breaker, if the policy has one.
+   *
+   * @return the breaker, or empty
+   */
+  public Optional<CircuitBreaker> circuitBreaker() {
+    return Optional.ofNullable(engine.circuitBreaker());
+  }
+
+  /**
+   * Returns the retry statistics, if the policy retries.
+   *
+   * @return the retry, or empty
+   */
+  public Optional<Retry> retry() {
+    return Optional.ofNullable(engine.retry());
+  }
+
+  /**
+   * Returns the rate limiter, if the policy has one.
+   *
+   * @return the rate limiter, or empty
+   */
+  public Optional<RateLimiter> rateLimiter() {
+    return Optional.ofNullable(engine.rateLimiter());
+  }
+
+  /**
+   * Returns the bulkhead, if the policy has one.
+   *
+   * @return the bulkhead, or empty
+   */
+  public Optional<Bulkhead> bulkhead() {
+    return Optional.ofNullable(engine.bulkhead());
+  }
+
+  /**
+   * Returns the time limiter, if the policy has one.
+   *
+   * @return the time limiter, or empty
+   */
+  public Optional<TimeLimiter> timeLimiter() {
+    return Optional.ofNullable(engine.timeLimiter());
+  }
+
+  /**
+   * Shuts down the executor the policy created for time-limited and asynchronous work, if any (an
+   * executor given to the builder is left alone). Calls after closing still run, but a time-limited
+   * call then fails with {@link java.util.concurrent.RejectedExecutionException}.
+   */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Policy[" + name + ", " + config + "]";
+  }
+
+  /**
+   * Builds a {@link Policy}. Not thread-safe.
+   *
+   * <p>Defaults: no components, {@link PolicyListener#NONE}, {@link PolicyScheduler#system()}, a
+   * default executor, the context-propagation library's global registry, no configuration source
+   * (only the values set in code).
+   */
+  public static final class Builder {
+    private final String name;
+    private PolicyConfig.Builder components = PolicyConfig.builder();
+    private PolicyListener listener = PolicyListener.NONE;
+    private PolicyScheduler scheduler = PolicyScheduler.system();
+    private Executor executor;
+    private ContextSnapshotFactory contexts = DEFAULT_CONTEXTS;
+    private ConfigSource configSource;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    /**
+     * Replaces every component with those of a configuration, such as a registry template.
+     *
+     * @param config the configuration
+     * @return this builder
+     */
+    public Builder config(PolicyConfig config) {
+      this.components = PolicyConfig.from(Checks.notNull("config", config));
+      return this;
+    }
+
+    /**
+     * Adds or replaces the circuit breaker.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder circuitBreaker(CircuitBreakerConfig config) {
+      components.circuitBreaker(config);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the retry.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder retry(RetryConfig config) {
+      components.retry(config);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the rate limiter.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder rateLimiter(RateLimiterConfig config) {
+      components.rateLimiter(config);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the bulkhead.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder bulkhead(BulkheadConfig config) {
+      components.bulkhead(config);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the time limit.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder timeLimiter(TimeLimiterConfig config) {
+      components.timeLimiter(config);
+      return this;
+    }
+
+    /**
+     * Sets the listener. Default {@link PolicyListener#NONE}; combine several with {@link
+     * PolicyListener#composite(PolicyListener...)}.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(PolicyListener listener) {
+      this.listener = Checks.notNull("listener", listener);
+      return this;
+    }
+
+    /**
+     * Sets the clock and timer. Default {@link PolicyScheduler#system()}; tests pass a {@link
+     * ManualScheduler}.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(PolicyScheduler scheduler) {
+      this.scheduler = Checks.notNull("scheduler", scheduler);
+      return this;
+    }
+
+    /**
+     * Sets the executor for time-limited attempts and asynchronous retries. The caller owns it.
+     * Default: a virtual thread per task on Java 21 and later, otherwise a cached pool of daemon
+     * threads named {@code reliability-policy-<name>-<n>} that {@link Policy#close()} shuts down.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Checks.notNull("executor", executor);
+      return this;
+    }
+
+    /**
+     * Sets how context is captured and restored across threads. Default: every {@code
+     * ThreadLocalAccessor} of the context-propagation library's global registry (which the request
+     * context, MDC and tracing modules fill through {@code ServiceLoader}), clearing thread locals
+     * that were not captured.
+     *
+     * @param factory the snapshot factory
+     * @return this builder
+     */
+    public Builder contextSnapshotFactory(ContextSnapshotFactory factory) {
+      this.contexts = Checks.notNull("factory", factory);
+      return this;
+    }
+
+    Builder executorIfSet(Executor executor) {
+      if (executor != null) {
+        this.executor = executor;
+      }
+      return this;
+    }
+
+    Builder contextsIfSet(ContextSnapshotFactory factory) {
+      if (factory != null) {
+        this.contexts = factory;
+      }
+      return this;
+    }
+
+    /**
+     * Applies configuration keys for this policy's name on build, see {@link
+     * PolicyConfig#resolve(ConfigSource, String)}. Default none: only the values set in code.
+     *
+     * @param source the configuration source, such as {@link ConfigSource#standard()}
+     * @return this builder
+     */
+    public Builder configSource(ConfigSource source) {
+      this.configSource = Checks.notNull("source", source);
+      return this;
+    }
+
+    /**
+     * Builds the policy.
+     *
+     * @return the policy
+     * @throws dev.reliability.core.config.ConfigurationException if the configuration source holds
+     *     invalid values
+     */
+    public Policy build() {
+      PolicyConfig config = components.build();
+      if (configSource != null) {
+        config = config.resolve(configSource, name);
+      }
+      return new Policy(
+          name, config, new PolicyEngine(name, config, listener, scheduler, executor, contexts));
+    }
+  }
+}

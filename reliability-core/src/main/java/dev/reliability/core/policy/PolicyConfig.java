@@ -1,0 +1,434 @@
+package dev.reliability.core.policy;
+
+import dev.reliability.core.Checks;
+import dev.reliability.core.config.ConfigBinder;
+import dev.reliability.core.config.ConfigProblem;
+import dev.reliability.core.config.ConfigSource;
+import dev.reliability.core.config.ConfigurationException;
+import dev.reliability.core.config.Setting;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Which components a policy has and their settings: the reusable part of a {@link Policy}, and the
+ * templates of a {@link PolicyRegistry} ("every external HTTP client gets this base").
+ *
+ * <p>Every component is optional. The policy applies them in one fixed order, outermost first:
+ * fallback, retry, circuit breaker, rate limiter, bulkhead, time limit, then the call. So each
+ * retry goes through the breaker, the rate limiter, the bulkhead and gets its own time limit.
+ *
+ * <p>{@link #resolve(ConfigSource, String)} applies configuration keys for one policy name on top
+ * of the code's values, so thresholds change by environment variable without a code change. The
+ * keys of every component are listed in {@link #SETTINGS}.
+ *
+ * <pre>{@code
+ * PolicyConfig httpClients = PolicyConfig.builder()
+ *     .circuitBreaker(CircuitBreakerConfig.ofDefaults())
+ *     .retry(RetryConfig.builder().maxRetries(2).build())
+ *     .timeLimiter(TimeLimiterConfig.of(Duration.ofSeconds(2)))
+ *     .build();
+ * PolicyConfig payments = PolicyConfig.from(httpClients)
+ *     .bulkhead(BulkheadConfig.ofMaxConcurrentCalls(10))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class PolicyConfig {
+
+  /**
+   * Every setting of every component, by key prefix: {@value CircuitBreakerConfig#PREFIX}, {@value
+   * RetryConfig#PREFIX}, {@value RateLimiterConfig#PREFIX}, {@value BulkheadConfig#PREFIX} and
+   * {@value TimeLimiterConfig#PREFIX}. A key is the prefix, optionally the policy's name, then the
+   * setting's name.
+   */
+  public static final Map<String, List<Setting<?>>> SETTINGS = settings();
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
+  private static final PolicyConfig EMPTY = new Builder().build();
+  private static final PolicyConfig DEFAULTS =
+      new Builder()
+          .circuitBreaker(CircuitBreakerConfig.ofDefaults())
+          .retry(RetryConfig.ofDefaults())
+          .build();
+
+  private final CircuitBreakerConfig circuitBreaker;
+  private final RetryConfig retry;
+  private final RateLimiterConfig rateLimiter;
+  private final BulkheadConfig bulkhead;
+  private final TimeLimiterConfig timeLimiter;
+
+  private PolicyConfig(Builder b) {
+    this.circuitBreaker = b.circuitBreaker;
+    this.retry = b.retry;
+    this.rateLimiter = b.rateLimiter;
+    this.bulkhead = b.bulkhead;
+    this.timeLimiter = b.timeLimiter;
+  }
+
+  /**
+   * Returns a configuration without components: calls are only counted.
+   *
+   * @return the empty configuration
+   */
+  public static PolicyConfig empty() {
+    return EMPTY;
+  }
+
+  /**
+   * Returns the defaults for an outgoing call: a circuit breaker and retries, each with its own
+   * defaults ({@link CircuitBreakerConfig#ofDefaults()}, {@link RetryConfig#ofDefaults()}).
+   *
+   * @return the default configuration
+   */
+  public static PolicyConfig ofDefaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Returns a builder without components.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder starting from an existing configuration, to derive a variant.
+   *
+   * @param base the configuration to copy
+   * @return a new builder
+   */
+  public static Builder from(PolicyConfig base) {
+    return new Builder(Checks.notNull("base", base));
+  }
+
+  /**
+   * Returns the circuit breaker's settings, if the policy has one.
+   *
+   * @return the settings, or empty
+   */
+  public Optional<CircuitBreakerConfig> circuitBreaker() {
+    return Optional.ofNullable(circuitBreaker);
+  }
+
+  /**
+   * Returns the retry settings, if the policy retries.
+   *
+   * @return the settings, or empty
+   */
+  public Optional<RetryConfig> retry() {
+    return Optional.ofNullable(retry);
+  }
+
+  /**
+   * Returns the rate limiter's settings, if the policy has one.
+   *
+   * @return the settings, or empty
+   */
+  public Optional<RateLimiterConfig> rateLimiter() {
+    return Optional.ofNullable(rateLimiter);
+  }
+
+  /**
+   * Returns the bulkhead's settings, if the policy has one.
+   *
+   * @return the settings, or empty
+   */
+  public Optional<BulkheadConfig> bulkhead() {
+    return Optional.ofNullable(bulkhead);
+  }
+
+  /**
+   * Returns the time limit's settings, if the policy has one.
+   *
+   * @return the settings, or empty
+   */
+  public Optional<TimeLimiterConfig> timeLimiter() {
+    return Optional.ofNullable(timeLimiter);
+  }
+
+  /**
+   * Applies configuration keys for one policy on top of this configuration.
+   *
+   * <p>For each component, a setting's value is the first of: the policy's own key ({@code
+   * reliability.circuitbreaker.payments.failure-threshold}), the shared key ({@code
+   * reliability.circuitbreaker.failure-threshold}), this configuration's value. A component's
+   * {@code enabled} key adds it (with its defaults) or removes it.
+   *
+   * <pre>{@code
+   * PolicyConfig resolved = PolicyConfig.ofDefaults().resolve(ConfigSource.standard(), "payments");
+   * }</pre>
+   *
+   * @param source where the keys come from
+   * @param policyName the policy's name, letters, digits, {@code -} and {@code _}
+   * @return the resolved configuration
+   * @throws ConfigurationException listing every invalid key, with its value and origin
+   * @throws IllegalArgumentException if the name has other characters
+   */
+  public PolicyConfig resolve(ConfigSource source, String policyName) {
+    Checks.notNull("source", source);
+    checkName(policyName);
+    ConfigBinder cb = ConfigBinder.of(source, CircuitBreakerConfig.PREFIX).instance(policyName);
+    ConfigBinder rt = ConfigBinder.of(source, RetryConfig.PREFIX).instance(policyName);
+    ConfigBinder rl = ConfigBinder.of(source, RateLimiterConfig.PREFIX).instance(policyName);
+    ConfigBinder bh = ConfigBinder.of(source, BulkheadConfig.PREFIX).instance(policyName);
+    ConfigBinder tl = ConfigBinder.of(source, TimeLimiterConfig.PREFIX).instance(policyName);
+    Builder b = new Builder();
+    String failed = null;
+    try {
+      if (cb.get(CircuitBreakerConfig.ENABLED, circuitBreaker != null)) {
+        b.circuitBreaker(
+            (circuitBreaker == null ? CircuitBreakerConfig.ofDefaults() : circuitBreaker).bind(cb));
+      }
+      if (rt.get(RetryConfig.ENABLED, retry != null)) {
+        b.retry((retry == null ? RetryConfig.ofDefaults() : retry).bind(rt));
+      }
+      if (rl.get(RateLimiterConfig.ENABLED, rateLimiter != null)) {
+        b.rateLimiter(
+            (rateLimiter == null ? RateLimiterConfig.ofDefaults() : rateLimiter).bind(rl));
+      }
+      if (bh.get(BulkheadConfig.ENABLED, bulkhead != null)) {
+        b.bulkhead((bulkhead == null ? BulkheadConfig.ofDefaults() : bulkhead).bind(bh));
+      }
+      if (tl.get(TimeLimiterConfig.ENABLED, timeLimiter != null)) {
+        b.timeLimiter(
+            (timeLimiter == null ? TimeLimiterConfig.ofDefaults() : timeLimiter).bind(tl));
+      }
+    } catch (IllegalArgumentException e) {
+      failed = e.getMessage();
+    }
+    List<ConfigProblem> problems = new ArrayList<>();
+    for (ConfigBinder binder : List.of(cb, rt, rl, bh, tl)) {
+      problems.addAll(binder.problems());
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigurationException(problems);
+    }
+    if (failed != null) {
+      throw new ConfigurationException(
+          "Invalid configuration of policy '" + policyName + "': " + failed);
+    }
+    return b.build();
+  }
+
+  /**
+   * Returns aliases that map the short environment variables of the hand-built services this
+   * library replaces onto its keys, for {@link ConfigSource#withAliases(Map)}:
+   *
+   * <ul>
+   *   <li>{@code CB_FAILURE_THRESHOLD} to {@code reliability.circuitbreaker.failure-threshold}
+   *       (every breaker);
+   *   <li>{@code CB_RECOVERY_TIMEOUT} (seconds) to {@code reliability.circuitbreaker.wait-in-open};
+   *   <li>{@code RATE_LIMIT_<NAME>_RPM} to {@code reliability.ratelimiter.<name>.limit} for each
+   *       given policy name (the alias assumes the limiter's period is the default minute).
+   * </ul>
+   *
+   * <pre>{@code
+   * ConfigSource source =
+   *     ConfigSource.standard().withAliases(PolicyConfig.legacyEnvironmentAliases("openai"));
+   * }</pre>
+   *
+   * @param rateLimitedPolicies names of policies whose rate limit {@code RATE_LIMIT_<NAME>_RPM}
+   *     sets
+   * @return canonical key to alias
+   * @throws IllegalArgumentException if a name is not a valid policy name
+   */
+  public static Map<String, String> legacyEnvironmentAliases(String... rateLimitedPolicies) {
+    Checks.notNull("rateLimitedPolicies", rateLimitedPolicies);
+    Map<String, String> aliases = new LinkedHashMap<>();
+    aliases.put(
+        CircuitBreakerConfig.PREFIX + "." + CircuitBreakerConfig.FAILURE_THRESHOLD.name(),
+        "CB_FAILURE_THRESHOLD");
+    aliases.put(
+        CircuitBreakerConfig.PREFIX + "." + CircuitBreakerConfig.WAIT_IN_OPEN.name(),
+        "CB_RECOVERY_TIMEOUT");
+    for (String name : rateLimitedPolicies) {
+      checkName(name);
+      aliases.put(
+          RateLimiterConfig.PREFIX + "." + name + "." + RateLimiterConfig.LIMIT.name(),
+          "RATE_LIMIT_" + ConfigSource.environmentVariableName(name) + "_RPM");
+    }
+    return Map.copyOf(aliases);
+  }
+
+  static String checkName(String name) {
+    Checks.notBlank("name", name);
+    Checks.check(
+        NAME.matcher(name).matches(),
+        "name",
+        "letters, digits, '-' and '_', starting with a letter or digit",
+        "\"" + name + "\"");
+    return name;
+  }
+
+  private static Map<String, List<Setting<?>>> settings() {
+    Map<String, List<Setting<?>>> all = new LinkedHashMap<>();
+    all.put(CircuitBreakerConfig.PREFIX, CircuitBreakerConfig.SETTINGS);
+    all.put(RetryConfig.PREFIX, RetryConfig.SETTINGS);
+    all.put(RateLimiterConfig.PREFIX, RateLimiterConfig.SETTINGS);
+    all.put(BulkheadConfig.PREFIX, BulkheadConfig.SETTINGS);
+    all.put(TimeLimiterConfig.PREFIX, TimeLimiterConfig.SETTINGS);
+    return Collections.unmodifiableMap(all);
+  }
+
+  @Override
+  public String toString() {
+    List<String> parts = new ArrayList<>();
+    if (circuitBreaker != null) {
+      parts.add(circuitBreaker.toString());
+    }
+    if (retry != null) {
+      parts.add(retry.toString());
+    }
+    if (rateLimiter != null) {
+      parts.add(rateLimiter.toString());
+    }
+    if (bulkhead != null) {
+      parts.add(bulkhead.toString());
+    }
+    if (timeLimiter != null) {
+      parts.add(timeLimiter.toString());
+    }
+    return "PolicyConfig" + parts;
+  }
+
+  /** Builds a {@link PolicyConfig}. Not thread-safe. */
+  public static final class Builder {
+    private CircuitBreakerConfig circuitBreaker;
+    private RetryConfig retry;
+    private RateLimiterConfig rateLimiter;
+    private BulkheadConfig bulkhead;
+    private TimeLimiterConfig timeLimiter;
+
+    private Builder() {}
+
+    private Builder(PolicyConfig c) {
+      this.circuitBreaker = c.circuitBreaker;
+      this.retry = c.retry;
+      this.rateLimiter = c.rateLimiter;
+      this.bulkhead = c.bulkhead;
+      this.timeLimiter = c.timeLimiter;
+    }
+
+    /**
+     * Adds or replaces the circuit breaker.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder circuitBreaker(CircuitBreakerConfig config) {
+      this.circuitBreaker = Checks.notNull("circuitBreaker", config);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the retry.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder retry(RetryConfig config) {
+      this.retry = Checks.notNull("retry", config);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the rate limiter.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder rateLimiter(RateLimiterConfig config) {
+      this.rateLimiter = Checks.notNull("rateLimiter", config);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the bulkhead.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder bulkhead(BulkheadConfig config) {
+      this.bulkhead = Checks.notNull("bulkhead", config);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the time limit.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder timeLimiter(TimeLimiterConfig config) {
+      this.timeLimiter = Checks.notNull("timeLimiter", config);
+      return this;
+    }
+
+    /**
+     * Removes the circuit breaker.
+     *
+     * @return this builder
+     */
+    public Builder noCircuitBreaker() {
+      this.circuitBreaker = null;
+      return this;
+    }
+
+    /**
+     * Removes the retry.
+     *
+     * @return this builder
+     */
+    public Builder noRetry() {
+      this.retry = null;
+      return this;
+    }
+
+    /**
+     * Removes the rate limiter.
+     *
+     * @return this builder
+     */
+    public Builder noRateLimiter() {
+      this.rateLimiter = null;
+      return this;
+    }
+
+    /**
+     * Removes the bulkhead.
+     *
+     * @return this builder
+     */
+    public Builder noBulkhead() {
+      this.bulkhead = null;
+      return this;
+    }
+
+    /**
+     * Removes the time limit.
+     *
+     * @return this builder
+     */
+    public Builder noTimeLimiter() {
+      this.timeLimiter = null;
+      return this;
+    }
+
+    /**
+     * Builds the configuration.
+     *
+     * @return an immutable configuration
+     */
+    public PolicyConfig build() {
+      return new PolicyConfig(this);
+    }
+  }
+}

@@ -1,0 +1,342 @@
+package dev.reliability.core.policy;
+
+import dev.reliability.core.Checks;
+import dev.reliability.core.config.ConfigSource;
+import io.micrometer.context.ContextSnapshotFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Named policies built from templates and configuration, created on first use.
+ *
+ * <p>A template is a {@link PolicyConfig} ("every external HTTP client gets this base"); the
+ * registry has a default template ({@link PolicyConfig#ofDefaults()} unless set) and any number of
+ * named ones. {@link #policy(String, String)} builds a policy from a template, applies the
+ * configuration keys for its name from the registry's {@link ConfigSource} (system properties and
+ * environment variables by default), and keeps it: later calls with the same name return the same
+ * policy, whatever template they name.
+ *
+ * <pre>{@code
+ * PolicyRegistry registry = PolicyRegistry.builder()
+ *     .template("http", PolicyConfig.builder()
+ *         .circuitBreaker(CircuitBreakerConfig.ofDefaults())
+ *         .timeLimiter(TimeLimiterConfig.of(Duration.ofSeconds(2)))
+ *         .build())
+ *     .build();
+ * Policy payments = registry.policy("payments", "http");
+ * // RELIABILITY_CIRCUITBREAKER_PAYMENTS_FAILURE_THRESHOLD=10 changes its threshold
+ * }</pre>
+ *
+ * <p>{@link Listener}s hear about added and removed policies, so a metrics binder can follow the
+ * registry. Every policy shares the registry's listener, scheduler, executor and context factory.
+ *
+ * <p>Thread-safe. Closing the registry closes every policy.
+ */
+public final class PolicyRegistry implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyRegistry.class);
+
+  /** Hears about policies added to and removed from a registry. Callbacks must not block. */
+  public interface Listener {
+
+    /**
+     * A policy was created.
+     *
+     * @param policy the policy
+     */
+    default void onAdded(Policy policy) {}
+
+    /**
+     * A policy was removed and closed.
+     *
+     * @param policy the policy
+     */
+    default void onRemoved(Policy policy) {}
+  }
+
+  private final ConfigSource source;
+  private final PolicyConfig defaultTemplate;
+  private final Map<String, PolicyConfig> templates;
+  private final PolicyListener listener;
+  private final PolicyScheduler scheduler;
+  private final Executor executor;
+  private final ContextSnapshotFactory contexts;
+  private final ConcurrentHashMap<String, Policy> policies = new ConcurrentHashMap<>();
+  private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+
+  private PolicyRegistry(Builder b) {
+    this.source = b.source;
+    this.defaultTemplate = b.defaultTemplate;
+    this.templates = Map.copyOf(b.templates);
+    this.listener = b.listener;
+    this.scheduler = b.scheduler;
+    this.executor = b.executor;
+    this.contexts = b.contexts;
+  }
+
+  /**
+   * Returns a registry with the defaults: {@link ConfigSource#standard()}, the default template
+   * {@link PolicyConfig#ofDefaults()}, no named templates.
+   *
+   * @return a new registry
+   */
+  public static PolicyRegistry ofDefaults() {
+    return builder().build();
+  }
+
+  /**
+   * Returns a builder.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the policy of this name, creating it from the default template if needed.
+   *
+   * @param name the policy's name
+   * @return the policy
+   * @throws dev.reliability.core.config.ConfigurationException if the configuration keys for the
+   *     name are invalid
+   * @throws IllegalArgumentException if the name is not a valid policy name
+   */
+  public Policy policy(String name) {
+    return policy(name, null);
+  }
+
+  /**
+   * Returns the policy of this name, creating it from a named template if needed.
+   *
+   * @param name the policy's name
+   * @param template the template's name, or null for the default template
+   * @return the policy
+   * @throws IllegalArgumentException if the template does not exist or the name is invalid
+   * @throws dev.reliability.core.config.ConfigurationException if the configuration keys for the
+   *     name are invalid
+   */
+  public Policy policy(String name, String template) {
+    PolicyConfig.checkName(name);
+    Policy existing = policies.get(name);
+    if (existing != null) {
+      return existing;
+    }
+    if (closed) {
+      throw new IllegalStateException("the policy registry is closed");
+    }
+    PolicyConfig base = template == null ? defaultTemplate : templates.get(template);
+    Checks.check(base != null, "template", "one of " + templates.keySet(), "\"" + template + "\"");
+    Policy created =
+        Policy.builder(name)
+            .config(base)
+            .configSource(source)
+            .listener(listener)
+            .scheduler(scheduler)
+            .contextsIfSet(contexts)
+            .executorIfSet(executor)
+            .build();
+    Policy raced = policies.putIfAbsent(name, created);
+    if (raced != null) {
+      created.close();
+      return raced;
+    }
+    for (Listener l : listeners) {
+      try {
+        l.onAdded(created);
+      } catch (RuntimeException e) {
+        LOG.warn("Policy registry listener {} failed in onAdded", l, e);
+      }
+    }
+    return created;
+  }
+
+  /**
+   * Returns the policy of this name if it was created.
+   *
+   * @param name the name
+   * @return the policy, or empty
+   */
+  public Optional<Policy> find(String name) {
+    return Optional.ofNullable(policies.get(Checks.notNull("name", name)));
+  }
+
+  /**
+   * Returns the policies created so far.
+   *
+   * @return a snapshot of the policies
+   */
+  public List<Policy> policies() {
+    return List.copyOf(policies.values());
+  }
+
+  /**
+   * Returns the names of the named templates.
+   *
+   * @return the template names
+   */
+  public Set<String> templates() {
+    return templates.keySet();
+  }
+
+  /**
+   * Removes and closes a policy; the next {@link #policy(String)} call creates a new one.
+   *
+   * @param name the name
+   * @return whether a policy was removed
+   */
+  public boolean remove(String name) {
+    Policy removed = policies.remove(Checks.notNull("name", name));
+    if (removed == null) {
+      return false;
+    }
+    removed.close();
+    for (Listener l : listeners) {
+      try {
+        l.onRemoved(removed);
+      } catch (RuntimeException e) {
+        LOG.warn("Policy registry listener {} failed in onRemoved", l, e);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Adds a listener; it is told about policies created from now on (use {@link #policies()} for the
+   * existing ones).
+   *
+   * @param listener the listener
+   */
+  public void addListener(Listener listener) {
+    listeners.add(Checks.notNull("listener", listener));
+  }
+
+  /**
+   * Removes a listener.
+   *
+   * @param listener the listener
+   */
+  public void removeListener(Listener listener) {
+    listeners.remove(listener);
+  }
+
+  /** Closes every policy. Creating a policy afterwards throws {@link IllegalStateException}. */
+  @Override
+  public void close() {
+    closed = true;
+    for (String name : new ArrayList<>(policies.keySet())) {
+      remove(name);
+    }
+  }
+
+  /** Builds a {@link PolicyRegistry}. Not thread-safe. */
+  public static final class Builder {
+    private ConfigSource source = ConfigSource.standard();
+    private PolicyConfig defaultTemplate = PolicyConfig.ofDefaults();
+    private final Map<String, PolicyConfig> templates = new LinkedHashMap<>();
+    private PolicyListener listener = PolicyListener.NONE;
+    private PolicyScheduler scheduler = PolicyScheduler.system();
+    private Executor executor;
+    private ContextSnapshotFactory contexts;
+
+    private Builder() {}
+
+    /**
+     * Sets where configuration keys come from. Default {@link ConfigSource#standard()}.
+     *
+     * @param source the source
+     * @return this builder
+     */
+    public Builder configSource(ConfigSource source) {
+      this.source = Checks.notNull("source", source);
+      return this;
+    }
+
+    /**
+     * Sets the template of policies created without a template name. Default {@link
+     * PolicyConfig#ofDefaults()}.
+     *
+     * @param template the template
+     * @return this builder
+     */
+    public Builder defaultTemplate(PolicyConfig template) {
+      this.defaultTemplate = Checks.notNull("template", template);
+      return this;
+    }
+
+    /**
+     * Adds a named template.
+     *
+     * @param name the template's name
+     * @param template the template
+     * @return this builder
+     */
+    public Builder template(String name, PolicyConfig template) {
+      templates.put(Checks.notBlank("name", name), Checks.notNull("template", template));
+      return this;
+    }
+
+    /**
+     * Sets the listener of every policy. Default {@link PolicyListener#NONE}.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(PolicyListener listener) {
+      this.listener = Checks.notNull("listener", listener);
+      return this;
+    }
+
+    /**
+     * Sets the scheduler of every policy. Default {@link PolicyScheduler#system()}.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(PolicyScheduler scheduler) {
+      this.scheduler = Checks.notNull("scheduler", scheduler);
+      return this;
+    }
+
+    /**
+     * Sets the executor of every policy; the caller owns it. Default: each policy's own default.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Checks.notNull("executor", executor);
+      return this;
+    }
+
+    /**
+     * Sets the context snapshot factory of every policy. Default: the global registry's.
+     *
+     * @param factory the factory
+     * @return this builder
+     */
+    public Builder contextSnapshotFactory(ContextSnapshotFactory factory) {
+      this.contexts = Checks.notNull("factory", factory);
+      return this;
+    }
+
+    /**
+     * Builds the registry.
+     *
+     * @return the registry
+     */
+    public PolicyRegistry build() {
+      return new PolicyRegistry(this);
+    }
+  }
+}

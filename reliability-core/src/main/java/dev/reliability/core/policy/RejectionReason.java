@@ -1,0 +1,33 @@
+package dev.reliability.core.policy;
+
+/** Why a policy refused a call without trying it, as reported to {@link PolicyListener}. */
+public enum RejectionReason {
+  /**
+   * The circuit breaker is open, forced open, or half-open with all trial calls in flight; the call
+   * ends with {@link dev.reliability.core.error.CircuitOpenException}.
+   */
+  CIRCUIT_OPEN,
+  /**
+   * The rate limit is reached and no permit frees up within the limiter's maximum wait; the call
+   * ends with {@link dev.reliability.core.error.RateLimitExceededException}.
+   */
+  RATE_LIMITED,
+  /**
+   * Every bulkhead permit is taken and none frees up within the bulkhead's maximum wait; the call
+   * ends with {@link dev.reliability.core.error.BulkheadFullException}.
+   */
+  BULKHEAD_FULL;
+
+  /**
+   * Returns the lower-case name used as a metric tag and log value, such as {@code circuit_open}.
+   *
+   * @return the tag value
+   */
+  public String tagValue() {
+    return switch (this) {
+      case CIRCUIT_OPEN -> "circuit_open";
+      case RATE_LIMITED -> "rate_limited";
+      case BULKHEAD_FULL -> "bulkhead_full";
+    };
+  }
+}

@@ -1,0 +1,211 @@
+package dev.reliability.core.policy;
+
+import dev.reliability.core.Checks;
+import dev.reliability.core.DurationText;
+import dev.reliability.core.config.ConfigBinder;
+import dev.reliability.core.config.Setting;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The settings of a policy's time limit: each attempt gets at most {@link #timeout()}.
+ *
+ * <p>For synchronous calls the attempt runs on the policy's executor (virtual threads on Java 21
+ * and later) while the caller waits; when the time is up the caller is released with {@link
+ * dev.reliability.core.error.ServiceTimeoutException} and, if {@link #cancelRunning()} is on, the
+ * attempt's thread is interrupted. A call that ignores the interrupt keeps running in the
+ * background and is counted ({@link TimeLimiter#ignoredInterrupts()}). For asynchronous calls the
+ * returned stage is completed with the timeout and, if {@link #cancelRunning()} is on, the
+ * attempt's future is cancelled.
+ *
+ * <p>Resilience4j's {@code TimeLimiter} only takes futures and schedules on the system clock; this
+ * one limits synchronous code too and runs on the policy's {@link PolicyScheduler}, so tests move
+ * time instead of sleeping.
+ *
+ * <p>The default, 30 s, is the per-request timeout of the HTTP clients this library replaced.
+ *
+ * <pre>{@code
+ * TimeLimiterConfig config = TimeLimiterConfig.of(Duration.ofSeconds(2));
+ * }</pre>
+ *
+ * <p>Configuration keys: prefix {@value #PREFIX}, see {@link #SETTINGS}. Immutable and thread-safe.
+ */
+public final class TimeLimiterConfig {
+
+  /** The prefix of this component's configuration keys. */
+  public static final String PREFIX = "reliability.timelimiter";
+
+  /** Whether the policy has a time limit; on when one is configured in code or a template. */
+  public static final Setting<Boolean> ENABLED =
+      Setting.booleanSetting("enabled")
+          .description(
+              "Whether the policy has a time limit; on when one is configured in code or a"
+                  + " template")
+          .build();
+
+  /** The time each attempt gets. */
+  public static final Setting<Duration> TIMEOUT =
+      Setting.durationSetting("timeout")
+          .defaultValue(Duration.ofSeconds(30))
+          .atLeast(Duration.ofMillis(1))
+          .description("The time each attempt gets")
+          .build();
+
+  /** Whether an attempt that runs out of time is interrupted or cancelled. */
+  public static final Setting<Boolean> CANCEL_RUNNING =
+      Setting.booleanSetting("cancel-running")
+          .defaultValue(true)
+          .description("Whether an attempt that runs out of time is interrupted or cancelled")
+          .build();
+
+  /** Every setting of this component, in reference order. */
+  public static final List<Setting<?>> SETTINGS = List.of(ENABLED, TIMEOUT, CANCEL_RUNNING);
+
+  private static final TimeLimiterConfig DEFAULTS = new Builder().build();
+
+  private final Duration timeout;
+  private final boolean cancelRunning;
+
+  private TimeLimiterConfig(Builder b) {
+    this.timeout = b.timeout;
+    this.cancelRunning = b.cancelRunning;
+  }
+
+  /**
+   * Returns the defaults: 30 s, interrupting the attempt.
+   *
+   * @return the default configuration
+   */
+  public static TimeLimiterConfig ofDefaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Returns a time limit that interrupts the attempt.
+   *
+   * @param timeout the time each attempt gets, at least 1 ms
+   * @return the configuration
+   * @throws IllegalArgumentException if shorter than 1 ms
+   */
+  public static TimeLimiterConfig of(Duration timeout) {
+    return builder().timeout(timeout).build();
+  }
+
+  /**
+   * Returns a builder starting from the defaults.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder starting from an existing configuration.
+   *
+   * @param base the configuration to copy
+   * @return a new builder
+   */
+  public static Builder from(TimeLimiterConfig base) {
+    return new Builder(Checks.notNull("base", base));
+  }
+
+  /**
+   * Returns the time each attempt gets.
+   *
+   * @return the timeout
+   */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /**
+   * Returns whether an attempt that runs out of time is interrupted or cancelled.
+   *
+   * @return true by default
+   */
+  public boolean cancelRunning() {
+    return cancelRunning;
+  }
+
+  TimeLimiterConfig bind(ConfigBinder binder) {
+    return from(this)
+        .timeout(binder.get(TIMEOUT, timeout))
+        .cancelRunning(binder.get(CANCEL_RUNNING, cancelRunning))
+        .build();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TimeLimiterConfig c
+        && c.timeout.equals(timeout)
+        && c.cancelRunning == cancelRunning;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(timeout, cancelRunning);
+  }
+
+  @Override
+  public String toString() {
+    return "TimeLimiterConfig[timeout="
+        + DurationText.format(timeout)
+        + ", cancelRunning="
+        + cancelRunning
+        + "]";
+  }
+
+  /** Builds a {@link TimeLimiterConfig}; every setter validates at once. Not thread-safe. */
+  public static final class Builder {
+    private Duration timeout = Duration.ofSeconds(30);
+    private boolean cancelRunning = true;
+
+    private Builder() {}
+
+    private Builder(TimeLimiterConfig c) {
+      this.timeout = c.timeout;
+      this.cancelRunning = c.cancelRunning;
+    }
+
+    /**
+     * Sets the time each attempt gets. Default 30 s.
+     *
+     * @param timeout at least 1 ms
+     * @return this builder
+     * @throws IllegalArgumentException if shorter than 1 ms
+     */
+    public Builder timeout(Duration timeout) {
+      Checks.notNull("timeout", timeout);
+      Checks.check(
+          timeout.compareTo(Duration.ofMillis(1)) >= 0,
+          "timeout",
+          "at least 1ms",
+          DurationText.format(timeout));
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets whether an attempt that runs out of time is interrupted (synchronous) or cancelled
+     * (asynchronous). Default true.
+     *
+     * @param cancel false to let it run on
+     * @return this builder
+     */
+    public Builder cancelRunning(boolean cancel) {
+      this.cancelRunning = cancel;
+      return this;
+    }
+
+    /**
+     * Builds the configuration.
+     *
+     * @return an immutable configuration
+     */
+    public TimeLimiterConfig build() {
+      return new TimeLimiterConfig(this);
+    }
+  }
+}

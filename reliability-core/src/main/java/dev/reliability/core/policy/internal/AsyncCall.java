@@ -1,0 +1,273 @@
+package dev.reliability.core.policy.internal;
+
+import dev.reliability.core.error.BulkheadFullException;
+import dev.reliability.core.error.RateLimitExceededException;
+import dev.reliability.core.policy.Fallback;
+import dev.reliability.core.policy.PolicyListener;
+import dev.reliability.core.policy.RejectionReason;
+import io.micrometer.context.ContextSnapshot;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * One asynchronous guarded call: a small state machine that starts attempts, waits for their
+ * stages, schedules retries on the policy's scheduler and runs them on its executor with the
+ * caller's context restored, and completes the caller's future (or runs the fallback) inside that
+ * context.
+ *
+ * <p>Only one thread works on a call at a time: each step hands over to the next through the stage,
+ * the scheduler or the executor, which orders the memory accesses.
+ *
+ * <p>Internal: may change at any time.
+ *
+ * @param <T> the result type
+ */
+final class AsyncCall<T> implements Runnable {
+
+  private final PolicyEngine e;
+  private final Supplier<? extends CompletionStage<? extends T>> supplier;
+  private final Fallback<? extends T> fallback;
+  private final ContextSnapshot snapshot;
+  private final ContextFuture<T> result;
+  private final long start;
+  private final Object handle;
+  private final long deadline;
+
+  private int attempt;
+  private long previousDelay;
+  private long attemptStart;
+  private boolean permitReserved;
+
+  AsyncCall(
+      PolicyEngine engine,
+      Supplier<? extends CompletionStage<? extends T>> supplier,
+      Fallback<? extends T> fallback,
+      ContextSnapshot snapshot,
+      ContextFuture<T> result) {
+    this.e = engine;
+    this.supplier = supplier;
+    this.fallback = fallback;
+    this.snapshot = snapshot;
+    this.result = result;
+    this.start = engine.time.nanoTime();
+    this.handle = engine.listener == null ? null : engine.listener.onCallStart(engine.name);
+    long d = Long.MAX_VALUE;
+    if (engine.retry != null) {
+      engine.retry.deposit();
+      if (engine.retry.maxDurationNanos > 0) {
+        d = start + engine.retry.maxDurationNanos;
+      }
+    }
+    this.deadline = d;
+  }
+
+  /** Starts the first attempt on the caller's thread. */
+  void start() {
+    try {
+      attempt();
+    } catch (Throwable t) {
+      finishWithFailure(t, null, 0);
+    }
+  }
+
+  /** Runs a retry or a delayed attempt on the executor, with the caller's context. */
+  @Override
+  public void run() {
+    try (ContextSnapshot.Scope scope = snapshot.setThreadLocals()) {
+      attempt();
+    } catch (Throwable t) {
+      finishWithFailure(t, null, 0);
+    }
+  }
+
+  private void dispatch() {
+    try {
+      e.executor.execute(this);
+    } catch (Throwable t) {
+      try (ContextSnapshot.Scope scope = snapshot.setThreadLocals()) {
+        finishWithFailure(t, null, 0);
+      }
+    }
+  }
+
+  private void attempt() {
+    final PolicyListener l = e.listener;
+    if (!permitReserved) {
+      attempt++;
+      if (e.breaker != null && !e.breaker.tryAcquire()) {
+        reject(RejectionReason.CIRCUIT_OPEN, e.breaker.rejection());
+        return;
+      }
+      if (e.rateLimiter != null) {
+        long wait = e.rateLimiter.acquire(e.rateLimiterMaxWait);
+        if (wait < 0) {
+          releaseBreaker();
+          reject(
+              RejectionReason.RATE_LIMITED,
+              new RateLimitExceededException(e.name, Duration.ofNanos(-wait)));
+          return;
+        }
+        if (wait > 0) {
+          permitReserved = true;
+          e.scheduler.schedule(this::dispatch, wait);
+          return;
+        }
+      }
+    }
+    permitReserved = false;
+    if (e.bulkhead != null && !e.bulkhead.tryAcquire()) {
+      releaseBreaker();
+      reject(RejectionReason.BULKHEAD_FULL, new BulkheadFullException(e.name, e.bulkheadMax));
+      return;
+    }
+    if (l != null) {
+      l.onAttemptStart(e.name, handle, attempt, e.breaker == null ? null : e.breaker.state());
+    }
+    attemptStart = e.time.nanoTime();
+    CompletionStage<? extends T> stage;
+    try {
+      stage = supplier.get();
+      if (stage == null) {
+        throw new NullPointerException(
+            "the supplier of policy '" + e.name + "' returned null instead of a CompletionStage");
+      }
+    } catch (Throwable t) {
+      if (e.bulkhead != null) {
+        e.bulkhead.release();
+      }
+      attemptEnded(null, t);
+      return;
+    }
+    Attempt a = new Attempt(stage, attempt);
+    if (e.timeLimit != null) {
+      a.timer = e.scheduler.schedule(a::timeout, e.timeLimit.timeoutNanos);
+    }
+    stage.whenComplete(a);
+  }
+
+  private void releaseBreaker() {
+    if (e.breaker != null) {
+      e.breaker.release();
+    }
+  }
+
+  private void reject(RejectionReason reason, Throwable rejection) {
+    e.announceRejection(handle, reason, rejection);
+    finishWithFailure(rejection, reason, 0);
+  }
+
+  /** An attempt ended, in time or by the time limit; runs once per attempt. */
+  private void attemptEnded(Object value, Throwable error) {
+    long now = e.time.nanoTime();
+    long nanos = now - attemptStart;
+    if (e.listener != null) {
+      e.listener.onAttemptEnd(e.name, handle, attempt, error, nanos);
+    }
+    long next = e.afterAttempt(value, error, attempt, nanos, now, previousDelay, deadline);
+    if (next == PolicyEngine.RETURN_VALUE || next == PolicyEngine.RETURN_RETRIED_VALUE) {
+      @SuppressWarnings("unchecked")
+      T v = (T) value;
+      e.succeed(v, start, handle, attempt, next == PolicyEngine.RETURN_RETRIED_VALUE);
+      result.complete(v);
+      return;
+    }
+    if (next < 0) {
+      finishWithFailure(error, null, next);
+      return;
+    }
+    e.announceRetry(handle, attempt + 1, error, next);
+    previousDelay = next;
+    if (next == 0) {
+      dispatch();
+    } else {
+      e.scheduler.schedule(this::dispatch, next);
+    }
+  }
+
+  private void finishWithFailure(Throwable failure, RejectionReason rejection, long stop) {
+    try {
+      @SuppressWarnings("unchecked")
+      T v = (T) e.fail(failure, rejection, start, handle, attempt, stop, fallback);
+      result.complete(v);
+    } catch (Throwable t) {
+      result.completeExceptionally(t);
+    }
+  }
+
+  static Throwable unwrap(Throwable t) {
+    Throwable x = t;
+    while ((x instanceof CompletionException || x instanceof ExecutionException)
+        && x.getCause() != null) {
+      x = x.getCause();
+    }
+    return x;
+  }
+
+  /** Waits for one attempt's stage and its time limit; the first to end it wins. */
+  private final class Attempt implements BiConsumer<Object, Throwable> {
+    private final CompletionStage<? extends T> stage;
+    private final int number;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    volatile Future<?> timer;
+
+    Attempt(CompletionStage<? extends T> stage, int number) {
+      this.stage = stage;
+      this.number = number;
+    }
+
+    @Override
+    public void accept(Object value, Throwable failure) {
+      if (e.bulkhead != null) {
+        e.bulkhead.release();
+      }
+      if (!ended.compareAndSet(false, true)) {
+        if (e.timeLimit != null) {
+          e.timeLimit.asyncRunningAfterTimeout(-1);
+        }
+        return;
+      }
+      Future<?> t = timer;
+      if (t != null) {
+        t.cancel(false);
+      }
+      Throwable error = failure == null ? null : unwrap(failure);
+      if (e.timeLimit != null) {
+        e.timeLimit.countAsyncInTime(error);
+      }
+      try (ContextSnapshot.Scope scope = snapshot.setThreadLocals()) {
+        attemptEnded(value, error);
+      } catch (Throwable t2) {
+        result.completeExceptionally(t2);
+      }
+    }
+
+    void timeout() {
+      e.timeLimit.asyncRunningAfterTimeout(1);
+      if (!ended.compareAndSet(false, true)) {
+        e.timeLimit.asyncRunningAfterTimeout(-1);
+        return;
+      }
+      try (ContextSnapshot.Scope scope = snapshot.setThreadLocals()) {
+        e.timeLimit.countTimeout(e.listener, handle, number);
+        Throwable timeout = e.timeLimit.timeoutException();
+        if (e.timeLimit.cancelRunning) {
+          try {
+            stage.toCompletableFuture().cancel(true);
+          } catch (UnsupportedOperationException | CancellationException ignored) {
+            // a stage that cannot be cancelled runs on; its end is counted when it comes
+          }
+        }
+        attemptEnded(null, timeout);
+      } catch (Throwable t) {
+        result.completeExceptionally(t);
+      }
+    }
+  }
+}

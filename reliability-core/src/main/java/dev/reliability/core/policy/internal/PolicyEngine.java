@@ -1,0 +1,472 @@
+package dev.reliability.core.policy.internal;
+
+import dev.reliability.core.error.BulkheadFullException;
+import dev.reliability.core.error.RateLimitExceededException;
+import dev.reliability.core.policy.Bulkhead;
+import dev.reliability.core.policy.CallOutcome;
+import dev.reliability.core.policy.CircuitBreaker;
+import dev.reliability.core.policy.CircuitBreakerConfig;
+import dev.reliability.core.policy.CircuitState;
+import dev.reliability.core.policy.Fallback;
+import dev.reliability.core.policy.PolicyConfig;
+import dev.reliability.core.policy.PolicyListener;
+import dev.reliability.core.policy.PolicyScheduler;
+import dev.reliability.core.policy.PolicyStats;
+import dev.reliability.core.policy.RateLimiter;
+import dev.reliability.core.policy.RejectionReason;
+import dev.reliability.core.policy.Retry;
+import dev.reliability.core.policy.TimeLimiter;
+import dev.reliability.core.time.TimeSource;
+import io.micrometer.context.ContextSnapshot;
+import io.micrometer.context.ContextSnapshotFactory;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+
+/**
+ * Runs guarded calls through the components of one policy, in the order fallback, retry, circuit
+ * breaker, rate limiter, bulkhead, time limit.
+ *
+ * <p>The synchronous path of a closed breaker and a successful call reads the clock twice, asks
+ * each component once, and adds to two striped counters: no allocation, no lock of its own
+ * (Resilience4j's window takes a short lock), no listener work when the listener is {@link
+ * PolicyListener#NONE}, no context capture unless the attempt moves to another thread.
+ *
+ * <p>Internal: may change at any time.
+ */
+public final class PolicyEngine implements AutoCloseable {
+
+  /** Returned by {@link #afterAttempt} when the attempt's value ends the call. */
+  static final long RETURN_VALUE = Long.MIN_VALUE;
+
+  /** Returned by {@link #afterAttempt} when a value the retry wanted to retry ends the call. */
+  static final long RETURN_RETRIED_VALUE = Long.MIN_VALUE + 1;
+
+  final String name;
+  final PolicyConfig config;
+  final PolicyListener listener;
+  final PolicyScheduler scheduler;
+  final TimeSource time;
+  final Executor executor;
+  private final ExecutorService ownedExecutor;
+  final ContextSnapshotFactory contexts;
+
+  final Stats stats = new Stats();
+  final Breaker breaker;
+  private final CircuitBreakerConfig breakerConfig;
+  private final boolean breakerResultRule;
+  final RetryState retry;
+  final TokenBucket rateLimiter;
+  final long rateLimiterMaxWait;
+  final BulkheadImpl bulkhead;
+  final int bulkheadMax;
+  final TimeLimit timeLimit;
+
+  /**
+   * Creates the engine.
+   *
+   * @param name the policy's name
+   * @param config the resolved configuration
+   * @param listener the listener, {@link PolicyListener#NONE} for none
+   * @param scheduler the clock and timer
+   * @param executor the executor for time-limited attempts and asynchronous retries, or null for
+   *     the default (which the engine then owns)
+   * @param contexts the context snapshot factory
+   */
+  public PolicyEngine(
+      String name,
+      PolicyConfig config,
+      PolicyListener listener,
+      PolicyScheduler scheduler,
+      Executor executor,
+      ContextSnapshotFactory contexts) {
+    this.name = name;
+    this.config = config;
+    this.listener = SafeListener.guard(listener);
+    this.scheduler = scheduler;
+    this.time = scheduler.timeSource();
+    this.contexts = contexts;
+    Executor e = executor;
+    ExecutorService owned = null;
+    if (e == null) {
+      e = DefaultExecutors.create(name);
+      owned = e instanceof ExecutorService s ? s : null;
+    }
+    this.executor = e;
+    this.ownedExecutor = owned;
+
+    this.breakerConfig = config.circuitBreaker().orElse(null);
+    this.breaker =
+        breakerConfig == null
+            ? null
+            : new Breaker(name, breakerConfig, time, this::onStateChange, stats);
+    this.breakerResultRule = breakerConfig != null && breakerConfig.hasFailureResultRule();
+    this.retry = config.retry().map(r -> new RetryState(r, stats)).orElse(null);
+    this.rateLimiter = config.rateLimiter().map(r -> new TokenBucket(r, time)).orElse(null);
+    this.rateLimiterMaxWait =
+        config.rateLimiter().map(r -> r.maxWait().toNanos()).orElse(0L).longValue();
+    this.bulkhead = config.bulkhead().map(b -> new BulkheadImpl(name, b)).orElse(null);
+    this.bulkheadMax = config.bulkhead().map(b -> b.maxConcurrentCalls()).orElse(0).intValue();
+    this.timeLimit =
+        config
+            .timeLimiter()
+            .map(t -> new TimeLimit(name, t, this, this.executor, scheduler))
+            .orElse(null);
+  }
+
+  private void onStateChange(CircuitState from, CircuitState to) {
+    EventLog.stateChanged(name, from, to);
+    if (listener != null) {
+      listener.onStateChange(name, from, to);
+    }
+  }
+
+  // ------------------------------------------------------------------ synchronous
+
+  /**
+   * Runs a call synchronously.
+   *
+   * @param fn the function
+   * @param shape its {@link Invoker} shape
+   * @param fallback the fallback, or null
+   * @return the result
+   * @throws Throwable what the call or the policy ended with
+   */
+  public Object execute(Object fn, int shape, Fallback<?> fallback) throws Throwable {
+    final long start = time.nanoTime();
+    final PolicyListener l = listener;
+    final Object handle = l == null ? null : l.onCallStart(name);
+    final ContextSnapshot snapshot = timeLimit == null ? null : contexts.captureAll();
+    final RetryState r = retry;
+    long deadline = Long.MAX_VALUE;
+    if (r != null) {
+      r.deposit();
+      if (r.maxDurationNanos > 0) {
+        deadline = start + r.maxDurationNanos;
+      }
+    }
+    int attempt = 0;
+    long previousDelay = 0;
+    long stop = 0;
+    Throwable failure;
+    RejectionReason rejection = null;
+    while (true) {
+      attempt++;
+      long attemptStart = attempt == 1 ? start : time.nanoTime();
+      if (breaker != null && !breaker.tryAcquire()) {
+        failure = breaker.rejection();
+        rejection = RejectionReason.CIRCUIT_OPEN;
+        break;
+      }
+      if (rateLimiter != null) {
+        long wait = rateLimiter.acquire(rateLimiterMaxWait);
+        if (wait < 0) {
+          releaseBreaker();
+          failure = new RateLimitExceededException(name, Duration.ofNanos(-wait));
+          rejection = RejectionReason.RATE_LIMITED;
+          break;
+        }
+        if (wait > 0) {
+          try {
+            scheduler.sleepNanos(wait);
+          } catch (InterruptedException e) {
+            releaseBreaker();
+            Thread.currentThread().interrupt();
+            failure = e;
+            break;
+          }
+          attemptStart = time.nanoTime();
+        }
+      }
+      if (bulkhead != null && !bulkhead.tryAcquire()) {
+        releaseBreaker();
+        failure = new BulkheadFullException(name, bulkheadMax);
+        rejection = RejectionReason.BULKHEAD_FULL;
+        break;
+      }
+      if (l != null) {
+        l.onAttemptStart(name, handle, attempt, breaker == null ? null : breaker.state());
+      }
+      Object v = null;
+      Throwable error = null;
+      if (timeLimit == null) {
+        try {
+          v = Invoker.invoke(fn, shape);
+        } catch (Throwable t) {
+          error = t;
+        }
+        if (bulkhead != null) {
+          bulkhead.release();
+        }
+      } else {
+        try {
+          v = timeLimit.invoke(fn, shape, snapshot, bulkhead, l, handle, attempt);
+        } catch (Throwable t) {
+          error = t;
+        }
+      }
+      long now = time.nanoTime();
+      long nanos = now - attemptStart;
+      if (l != null) {
+        l.onAttemptEnd(name, handle, attempt, error, nanos);
+      }
+      long next = afterAttempt(v, error, attempt, nanos, now, previousDelay, deadline);
+      if (next == RETURN_VALUE || next == RETURN_RETRIED_VALUE) {
+        return succeed(v, start, handle, attempt, next == RETURN_RETRIED_VALUE);
+      }
+      failure = error;
+      if (next < 0) {
+        stop = next;
+        break;
+      }
+      announceRetry(handle, attempt + 1, error, next);
+      try {
+        scheduler.sleepNanos(next);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        if (error == null) {
+          return succeed(v, start, handle, attempt, true);
+        }
+        error.addSuppressed(e);
+        break;
+      }
+      previousDelay = next;
+    }
+    if (rejection != null) {
+      announceRejection(handle, rejection, failure);
+    }
+    return fail(failure, rejection, start, handle, attempt, stop, fallback);
+  }
+
+  private void releaseBreaker() {
+    if (breaker != null) {
+      breaker.release();
+    }
+  }
+
+  /**
+   * Records an attempt on the breaker and decides what comes next.
+   *
+   * @return a delay of zero or more to retry, {@link #RETURN_VALUE} or {@link
+   *     #RETURN_RETRIED_VALUE} to end the call with the value, or {@link RetryState#NOT_RETRYABLE}
+   *     or {@link RetryState#EXHAUSTED} to end it with the failure
+   */
+  long afterAttempt(
+      Object value,
+      Throwable error,
+      int attempt,
+      long nanos,
+      long now,
+      long previousDelay,
+      long deadline) {
+    final RetryState r = retry;
+    if (error == null) {
+      boolean retryValue = r != null && r.hasResultRule && r.config.isRetryableResult(value);
+      long next = RETURN_VALUE;
+      if (retryValue) {
+        long d = r.delayNanos(null, attempt, previousDelay, now, deadline);
+        next = d >= 0 ? d : RETURN_RETRIED_VALUE;
+      }
+      if (breaker != null) {
+        boolean ends = next < 0;
+        if (breakerResultRule && breakerConfig.isFailureResult(value)) {
+          breaker.onFailure(nanos, null, ends);
+        } else {
+          breaker.onSuccess(nanos, ends);
+        }
+      }
+      return next;
+    }
+    if (breaker != null) {
+      boolean own = error instanceof OwnTimeoutException o && o.isFrom(this);
+      if (own || breakerConfig.isFailure(error)) {
+        breaker.onFailure(nanos, error, false);
+      } else {
+        breaker.onIgnored();
+      }
+    }
+    if (r == null) {
+      return RetryState.NOT_RETRYABLE;
+    }
+    if (breaker != null && breaker.refusesCalls()) {
+      return RetryState.NOT_RETRYABLE;
+    }
+    return r.delayNanos(error, attempt, previousDelay, now, deadline);
+  }
+
+  void announceRetry(Object handle, int nextAttempt, Throwable failure, long delay) {
+    if (listener != null) {
+      listener.onRetry(name, handle, nextAttempt, failure, delay);
+    }
+    EventLog.retryScheduled(name, nextAttempt, failure, delay);
+  }
+
+  void announceRejection(Object handle, RejectionReason reason, Throwable rejection) {
+    Duration retryAfter =
+        rejection instanceof dev.reliability.core.error.ReliabilityException re
+            ? re.retryAfter().orElse(null)
+            : null;
+    if (listener != null) {
+      listener.onRejected(name, handle, reason, retryAfter);
+    }
+    EventLog.rejected(name, reason, retryAfter);
+  }
+
+  Object succeed(Object value, long start, Object handle, int attempt, boolean retriedValue) {
+    long total = time.nanoTime() - start;
+    stats.success(total);
+    if (retry != null && (attempt > 1 || retriedValue)) {
+      retry.record(CallOutcome.SUCCESS, attempt, 0, retriedValue);
+    }
+    if (listener != null) {
+      listener.onCallEnd(name, handle, CallOutcome.SUCCESS, null, attempt, total);
+    }
+    return value;
+  }
+
+  /** Ends a call that failed: retry statistics, fallback, outcome. */
+  Object fail(
+      Throwable failure,
+      RejectionReason rejection,
+      long start,
+      Object handle,
+      int attempt,
+      long stop,
+      Fallback<?> fallback)
+      throws Throwable {
+    int attempts = rejection != null ? attempt - 1 : attempt;
+    if (retry != null) {
+      retry.record(CallOutcome.FAILURE, attempt, stop, false);
+      if (stop == RetryState.EXHAUSTED) {
+        EventLog.exhausted(name, attempt, failure);
+      }
+    }
+    if (fallback != null && fallback.handles(failure)) {
+      if (listener != null) {
+        listener.onFallback(name, handle, failure);
+      }
+      Object v;
+      try {
+        v = fallback.apply(failure);
+      } catch (Throwable t) {
+        if (t != failure) {
+          t.addSuppressed(failure);
+        }
+        end(CallOutcome.FAILURE, t, start, handle, attempts);
+        throw t;
+      }
+      end(CallOutcome.FALLBACK, null, start, handle, attempts);
+      return v;
+    }
+    end(
+        rejection != null ? CallOutcome.REJECTED : CallOutcome.FAILURE,
+        failure,
+        start,
+        handle,
+        attempts);
+    throw failure;
+  }
+
+  private void end(
+      CallOutcome outcome, Throwable failure, long start, Object handle, int attempts) {
+    long total = time.nanoTime() - start;
+    stats.record(outcome, total);
+    if (listener != null) {
+      listener.onCallEnd(name, handle, outcome, failure, attempts, total);
+    }
+  }
+
+  // ------------------------------------------------------------------ asynchronous
+
+  /**
+   * Runs an asynchronous call.
+   *
+   * @param supplier starts one attempt
+   * @param fallback the fallback, or null
+   * @param <T> the result type
+   * @return a future completed with the caller's context in scope
+   */
+  public <T> CompletableFuture<T> executeAsync(
+      Supplier<? extends CompletionStage<? extends T>> supplier, Fallback<? extends T> fallback) {
+    ContextSnapshot snapshot = contexts.captureAll();
+    ContextFuture<T> result = new ContextFuture<>(snapshot);
+    new AsyncCall<>(this, supplier, fallback, snapshot, result).start();
+    return result;
+  }
+
+  // ------------------------------------------------------------------ views
+
+  /**
+   * Returns the call statistics.
+   *
+   * @return the statistics
+   */
+  public PolicyStats stats() {
+    return stats;
+  }
+
+  /**
+   * Returns the circuit breaker, or null.
+   *
+   * @return the breaker
+   */
+  public CircuitBreaker circuitBreaker() {
+    return breaker;
+  }
+
+  /**
+   * Returns the retry, or null.
+   *
+   * @return the retry
+   */
+  public Retry retry() {
+    return retry;
+  }
+
+  /**
+   * Returns the rate limiter, or null.
+   *
+   * @return the rate limiter
+   */
+  public RateLimiter rateLimiter() {
+    return rateLimiter;
+  }
+
+  /**
+   * Returns the bulkhead, or null.
+   *
+   * @return the bulkhead
+   */
+  public Bulkhead bulkhead() {
+    return bulkhead;
+  }
+
+  /**
+   * Returns the time limiter, or null.
+   *
+   * @return the time limiter
+   */
+  public TimeLimiter timeLimiter() {
+    return timeLimit;
+  }
+
+  /**
+   * Returns the executor time-limited attempts and asynchronous retries run on.
+   *
+   * @return the executor
+   */
+  public Executor executor() {
+    return executor;
+  }
+
+  /** Shuts down the default executor if the engine created one. */
+  @Override
+  public void close() {
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package dev.reliability.core.policy.internal;
+
+import dev.reliability.core.error.ErrorClassification;
+import dev.reliability.core.policy.Backoff;
+import dev.reliability.core.policy.CallOutcome;
+import dev.reliability.core.policy.Jitter;
+import dev.reliability.core.policy.Retry;
+import dev.reliability.core.policy.RetryBudget;
+import dev.reliability.core.policy.RetryConfig;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The retry decision and statistics of one policy.
+ *
+ * <p>Internal: may change at any time.
+ */
+final class RetryState implements Retry {
+
+  /** Returned by {@link #delayNanos} when the failure is not retried. */
+  static final long NOT_RETRYABLE = -1;
+
+  /** Returned by {@link #delayNanos} when the retries, the deadline or the budget ran out. */
+  static final long EXHAUSTED = -2;
+
+  private static final long MILLI = 1000;
+
+  final RetryConfig config;
+  final boolean hasResultRule;
+  final int maxRetries;
+  final long maxDurationNanos;
+  private final Backoff backoff;
+  private final Jitter jitter;
+  private final long initialNanos;
+  private final long maxNanos;
+  private final boolean respectRetryAfter;
+  private final Stats stats;
+
+  private final LongAdder successAfterRetry = new LongAdder();
+  private final LongAdder exhaustedWithResult = new LongAdder();
+  private final LongAdder failedWithoutRetry = new LongAdder();
+  private final LongAdder failedAfterRetry = new LongAdder();
+  private final LongAdder exhausted = new LongAdder();
+  private final LongAdder retries = new LongAdder();
+  private final LongAdder budgetRejections = new LongAdder();
+
+  private final AtomicLong budgetMilli;
+  private final long depositMilli;
+  private final long capMilli;
+
+  RetryState(RetryConfig config, Stats stats) {
+    this.config = config;
+    this.stats = stats;
+    this.hasResultRule = config.hasResultRule();
+    this.maxRetries = config.maxRetries();
+    this.maxDurationNanos = config.maxDuration().toNanos();
+    this.backoff = config.backoff();
+    this.jitter = config.jitter();
+    this.initialNanos = backoff.initialDelay().toNanos();
+    this.maxNanos = backoff.maxDelay().toNanos();
+    this.respectRetryAfter = config.respectRetryAfter();
+    RetryBudget budget = config.budget().orElse(null);
+    if (budget == null) {
+      this.budgetMilli = null;
+      this.depositMilli = 0;
+      this.capMilli = 0;
+    } else {
+      this.capMilli = budget.reserve() * MILLI;
+      this.depositMilli = Math.round(budget.ratio() * MILLI);
+      this.budgetMilli = new AtomicLong(capMilli);
+    }
+  }
+
+  /** Credits the budget for a new call. Reads only, while the budget is full. */
+  void deposit() {
+    AtomicLong b = budgetMilli;
+    if (b == null || depositMilli == 0) {
+      return;
+    }
+    while (true) {
+      long v = b.get();
+      if (v >= capMilli) {
+        return;
+      }
+      if (b.compareAndSet(v, Math.min(capMilli, v + depositMilli))) {
+        return;
+      }
+    }
+  }
+
+  private boolean withdraw() {
+    AtomicLong b = budgetMilli;
+    if (b == null) {
+      return true;
+    }
+    while (true) {
+      long v = b.get();
+      if (v < MILLI) {
+        budgetRejections.increment();
+        return false;
+      }
+      if (b.compareAndSet(v, v - MILLI)) {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Decides about a retry.
+   *
+   * @param failure the attempt's failure, or null when a result is retried
+   * @param attempt the attempt that just ended, 1 for the first
+   * @param previousDelay the previous delay of this call, 0 if none
+   * @param now the current time
+   * @param deadline the time after which no retry may start, or {@link Long#MAX_VALUE}
+   * @return the delay, or {@link #NOT_RETRYABLE} or {@link #EXHAUSTED}
+   */
+  long delayNanos(Throwable failure, int attempt, long previousDelay, long now, long deadline) {
+    if (failure != null && !config.isRetryable(failure)) {
+      return NOT_RETRYABLE;
+    }
+    if (attempt > maxRetries) {
+      return EXHAUSTED;
+    }
+    long delay =
+        Delays.next(
+            backoff,
+            jitter,
+            attempt,
+            previousDelay,
+            ThreadLocalRandom.current().nextDouble(),
+            initialNanos,
+            maxNanos);
+    if (failure != null && respectRetryAfter) {
+      ErrorClassification c = config.classifier().classify(failure);
+      Duration hint = c.retryAfter();
+      if (hint != null) {
+        long h = hint.toNanos();
+        if (h > maxNanos) {
+          return EXHAUSTED;
+        }
+        delay = Math.max(delay, h);
+      }
+    }
+    if (deadline != Long.MAX_VALUE && now + delay >= deadline) {
+      return EXHAUSTED;
+    }
+    if (!withdraw()) {
+      return EXHAUSTED;
+    }
+    retries.increment();
+    return delay;
+  }
+
+  /** Counts how a call ended, for the retry's statistics. */
+  void record(CallOutcome outcome, int attempts, long stop, boolean returnedRetriedResult) {
+    if (outcome == CallOutcome.SUCCESS) {
+      if (returnedRetriedResult) {
+        exhaustedWithResult.increment();
+        exhausted.increment();
+      } else if (attempts > 1) {
+        successAfterRetry.increment();
+      }
+      return;
+    }
+    if (stop == EXHAUSTED) {
+      exhausted.increment();
+    } else if (attempts > 1) {
+      failedAfterRetry.increment();
+    } else {
+      failedWithoutRetry.increment();
+    }
+  }
+
+  @Override
+  public RetryConfig config() {
+    return config;
+  }
+
+  @Override
+  public long successfulWithoutRetry() {
+    return Math.max(
+        0, stats.calls(CallOutcome.SUCCESS) - successAfterRetry.sum() - exhaustedWithResult.sum());
+  }
+
+  @Override
+  public long successfulAfterRetry() {
+    return successAfterRetry.sum();
+  }
+
+  @Override
+  public long failedWithoutRetry() {
+    return failedWithoutRetry.sum();
+  }
+
+  @Override
+  public long failedAfterRetry() {
+    return failedAfterRetry.sum();
+  }
+
+  @Override
+  public long exhausted() {
+    return exhausted.sum();
+  }
+
+  @Override
+  public long retries() {
+    return retries.sum();
+  }
+
+  @Override
+  public long budgetRejections() {
+    return budgetRejections.sum();
+  }
+
+  @Override
+  public double budgetAvailable() {
+    AtomicLong b = budgetMilli;
+    return b == null ? -1 : b.get() / (double) MILLI;
+  }
+}

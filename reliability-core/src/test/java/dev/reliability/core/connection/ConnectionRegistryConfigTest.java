@@ -1,0 +1,190 @@
+package dev.reliability.core.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.reliability.core.config.ConfigSource;
+import dev.reliability.core.config.ConfigurationException;
+import dev.reliability.core.config.Setting;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ConnectionRegistryConfigTest {
+
+  @Test
+  void defaultsFollowTheSeedWhereItSpokeAndAreDocumentedElsewhere() {
+    ConnectionRegistryConfig c = ConnectionRegistryConfig.ofDefaults();
+
+    assertThat(c.name()).isEqualTo("websocket");
+    assertThat(c.maxConnections()).isEqualTo(1000);
+    assertThat(c.maxConnectionsPerKey()).isZero();
+    assertThat(c.maxAge()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.overCapacityStatus()).isEqualTo(CloseStatus.of(1013, "Max connections reached"));
+    assertThat(c.retryAfter()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.reservationTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.heartbeatMissedPongs()).isEqualTo(2);
+    assertThat(c.maxQueuedMessages()).isEqualTo(1024);
+    assertThat(c.maxQueuedBytes()).isEqualTo(1L << 20);
+    assertThat(c.overflowPolicy()).isEqualTo(OverflowPolicy.CLOSE);
+    assertThat(c.sendTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.shutdownStatus()).isEqualTo(CloseStatus.of(1001, "Server shutting down"));
+    assertThat(c.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.sweepInterval()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void settingsAreDeclaredUnderTheWebsocketPrefix() {
+    assertThat(ConnectionRegistryConfig.CONFIG_PREFIX).isEqualTo("reliability.websocket");
+    assertThat(ConnectionRegistryConfig.SETTINGS.stream().map(Setting::name))
+        .containsExactly(
+            "max-connections",
+            "max-connections-per-key",
+            "over-capacity-close-code",
+            "retry-after",
+            "reservation-timeout",
+            "idle-timeout",
+            "max-age",
+            "heartbeat-interval",
+            "heartbeat-missed-pongs",
+            "max-queued-messages",
+            "max-queued-bytes",
+            "overflow-policy",
+            "send-timeout",
+            "shutdown-close-code",
+            "drain-timeout",
+            "sweep-interval");
+    assertThat(ConnectionRegistryConfig.SETTINGS)
+        .allSatisfy(s -> assertThat(s.description()).isNotBlank());
+  }
+
+  @Test
+  void environmentVariablesOverrideCodeValuesPerInstanceThenShared() {
+    ConfigSource env =
+        ConfigSource.environment(
+            Map.of(
+                "RELIABILITY_WEBSOCKET_MAX_CONNECTIONS", "500",
+                "RELIABILITY_WEBSOCKET_CHAT_MAX_CONNECTIONS", "50",
+                "RELIABILITY_WEBSOCKET_OVER_CAPACITY_CLOSE_CODE", "1008",
+                "RELIABILITY_WEBSOCKET_OVERFLOW_POLICY", "drop-oldest",
+                "RELIABILITY_WEBSOCKET_MAX_QUEUED_BYTES", "64KB",
+                "RELIABILITY_WEBSOCKET_IDLE_TIMEOUT", "0"));
+
+    ConnectionRegistryConfig chat =
+        ConnectionRegistryConfig.builder()
+            .name("chat")
+            .configSource(env)
+            .maxConnections(10)
+            .build();
+    ConnectionRegistryConfig feed =
+        ConnectionRegistryConfig.builder()
+            .name("feed")
+            .configSource(env)
+            .maxConnections(10)
+            .build();
+
+    assertThat(chat.maxConnections()).isEqualTo(50);
+    assertThat(feed.maxConnections()).isEqualTo(500);
+    assertThat(chat.overCapacityStatus().code()).isEqualTo(1008);
+    assertThat(chat.overflowPolicy()).isEqualTo(OverflowPolicy.DROP_OLDEST);
+    assertThat(chat.maxQueuedBytes()).isEqualTo(64 * 1024);
+    assertThat(chat.idleTimeout()).isZero();
+  }
+
+  @Test
+  void theSeedsVariableNameWorksThroughAnAlias() {
+    ConfigSource source =
+        ConfigSource.environment(Map.of("WS_MAX_CONNECTIONS", "250"))
+            .withAliases(Map.of("reliability.websocket.max-connections", "WS_MAX_CONNECTIONS"));
+
+    assertThat(ConnectionRegistryConfig.builder().configSource(source).build().maxConnections())
+        .isEqualTo(250);
+  }
+
+  @Test
+  void invalidEnvironmentValuesFailTogetherNamingEachSetting() {
+    ConfigSource env =
+        ConfigSource.environment(
+            Map.of(
+                "RELIABILITY_WEBSOCKET_MAX_CONNECTIONS", "0",
+                "RELIABILITY_WEBSOCKET_SHUTDOWN_CLOSE_CODE", "1006",
+                "RELIABILITY_WEBSOCKET_OVER_CAPACITY_CLOSE_CODE", "1005"));
+
+    assertThatThrownBy(() -> ConnectionRegistryConfig.builder().configSource(env).build())
+        .isInstanceOf(ConfigurationException.class)
+        .satisfies(
+            e ->
+                assertThat(
+                        ((ConfigurationException) e)
+                            .problems().stream()
+                                .map(p -> p.key() + "=" + p.value() + ": " + p.rule())
+                                .collect(Collectors.toList()))
+                    .containsExactlyInAnyOrder(
+                        "reliability.websocket.max-connections=0: a whole number between 1 and"
+                            + " 10000000",
+                        "reliability.websocket.over-capacity-close-code=1005: 1013 or 1008",
+                        "reliability.websocket.shutdown-close-code=1006: 1001 or 1012"));
+  }
+
+  @Test
+  void builderRejectsBadValuesWithTheProjectsMessages() {
+    ConnectionRegistryConfig.Builder b = ConnectionRegistryConfig.builder();
+    assertThatThrownBy(() -> b.maxConnections(0))
+        .hasMessage("maxConnections must be between 1 and 10000000, was 0");
+    assertThatThrownBy(() -> b.maxConnectionsPerKey(-1))
+        .hasMessage("maxConnectionsPerKey must be between 0 and 10000000, was -1");
+    assertThatThrownBy(() -> b.overCapacityCloseCode(1006))
+        .hasMessage("overCapacityCloseCode must be 1013 or 1008, was 1006");
+    assertThatThrownBy(() -> b.shutdownCloseCode(1000))
+        .hasMessage("shutdownCloseCode must be 1001 or 1012, was 1000");
+    assertThatThrownBy(() -> b.idleTimeout(Duration.ofSeconds(-1)))
+        .hasMessage("idleTimeout must be zero or longer, was -1s");
+    assertThatThrownBy(() -> b.reservationTimeout(Duration.ZERO))
+        .hasMessage("reservationTimeout must be longer than zero, was 0s");
+    assertThatThrownBy(() -> b.retryAfter(Duration.ofMillis(500)))
+        .hasMessage("retryAfter must be between 1s and 1h, was 500ms");
+    assertThatThrownBy(() -> b.heartbeat(Duration.ofSeconds(30), 0))
+        .hasMessage("heartbeatMissedPongs must be between 1 and 100, was 0");
+    assertThatThrownBy(() -> b.outboundQueue(0, 10, OverflowPolicy.CLOSE))
+        .hasMessage("maxQueuedMessages must be at least 1, was 0");
+    assertThatThrownBy(() -> b.outboundQueue(1, 10, null)).hasMessage("policy must not be null");
+    assertThatThrownBy(() -> b.name("chat room"))
+        .hasMessage("name must be letters, digits, '-' and '_', was \"chat room\"");
+    assertThatThrownBy(() -> b.configSource(null)).hasMessage("source must not be null");
+  }
+
+  @Test
+  void aDerivedConfigurationKeepsTheBaseCodeValues() {
+    ConnectionRegistryConfig base =
+        ConnectionRegistryConfig.builder()
+            .name("chat")
+            .configSource(ConfigSource.empty())
+            .maxConnections(10)
+            .maxConnectionsPerKey(2)
+            .build();
+
+    ConnectionRegistryConfig derived =
+        ConnectionRegistryConfig.builder(base).overCapacityCloseCode(1008).build();
+
+    assertThat(derived.name()).isEqualTo("chat");
+    assertThat(derived.maxConnections()).isEqualTo(10);
+    assertThat(derived.maxConnectionsPerKey()).isEqualTo(2);
+    assertThat(derived.overCapacityStatus().code()).isEqualTo(1008);
+    assertThat(base.overCapacityStatus().code()).isEqualTo(1013);
+    assertThat(derived.toString())
+        .startsWith("ConnectionRegistryConfig{name=chat, maxConnections=10");
+  }
+
+  @Test
+  void registryBuilderValidatesItsArguments() {
+    assertThatThrownBy(() -> ConnectionRegistry.builder(null))
+        .hasMessage("transport must not be null");
+    ConnectionRegistry.Builder<FakeConnection> b = ConnectionRegistry.builder(new FakeTransport());
+    assertThatThrownBy(() -> b.timeSource(null)).hasMessage("timeSource must not be null");
+    assertThatThrownBy(() -> b.listener(null)).hasMessage("listener must not be null");
+    assertThatThrownBy(() -> b.config(null)).hasMessage("config must not be null");
+  }
+}

@@ -1,0 +1,106 @@
+package dev.reliability.core.leak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The detector in a real JVM: a forked JVM with a 64 MB heap runs {@link ForkedLeakMain} for a few
+ * seconds, leaking 8 MB/s into a static list or churning the same volume without keeping it. The
+ * four runs start together, so the class takes about as long as the longest run.
+ */
+class ForkedJvmLeakTest {
+
+  private static final long RUN_MILLIS = 7000;
+  private static final Map<String, Process> RUNS = new HashMap<>();
+
+  @BeforeAll
+  static void startAllRuns() throws IOException {
+    for (String collector : List.of("-XX:+UseG1GC", "-XX:+UseParallelGC", "-XX:+UseSerialGC")) {
+      RUNS.put(collector + " leak", start(collector, "leak"));
+    }
+    RUNS.put("-XX:+UseG1GC churn", start("-XX:+UseG1GC", "churn"));
+  }
+
+  @AfterAll
+  static void stopLeftovers() {
+    // A run whose test failed before reading it must not go on using the machine's cores.
+    RUNS.values().forEach(Process::destroyForcibly);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"-XX:+UseG1GC", "-XX:+UseParallelGC", "-XX:+UseSerialGC"})
+  void aLeakIntoAStaticListIsDetected(String collector) throws Exception {
+    List<String> out = output(RUNS.get(collector + " leak"));
+
+    List<String> heapEvents = events(out, "state heap");
+    assertThat(heapEvents).as("output: %s", out).isNotEmpty();
+    String first = heapEvents.get(0);
+    assertThat(first).contains(" state heap suspected Leak suspected in heap: grows ");
+    long at = Long.parseLong(first.split(" ")[1]);
+    // Usually 1 to 2 s; the four runs share the machine's cores, hence the margin.
+    assertThat(at - ForkedLeakMain.LEAK_START_MILLIS).as("detection latency, ms").isLessThan(5000);
+    assertThat(out).anySatisfy(l -> assertThat(l).startsWith("END "));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"-XX:+UseG1GC"})
+  void churningTheSameVolumeWithoutKeepingItIsNot(String collector) throws Exception {
+    List<String> out = output(RUNS.get(collector + " churn"));
+
+    assertThat(events(out, "state heap")).as("output: %s", out).isEmpty();
+    assertThat(out)
+        .anySatisfy(l -> assertThat(l).startsWith("REPORT {\"state\":\"none\""))
+        .anySatisfy(l -> assertThat(l).startsWith("END "));
+  }
+
+  private static List<String> events(List<String> out, String kind) {
+    List<String> found = new ArrayList<>();
+    for (String l : out) {
+      if (l.startsWith("EVENT ") && l.contains(" " + kind + " ")) {
+        found.add(l);
+      }
+    }
+    return found;
+  }
+
+  private static Process start(String collector, String mode) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(
+            java,
+            "-Xmx64m",
+            collector,
+            "-Xshare:auto",
+            "-cp",
+            System.getProperty("java.class.path"),
+            ForkedLeakMain.class.getName(),
+            mode,
+            Long.toString(RUN_MILLIS))
+        .redirectErrorStream(true)
+        .start();
+  }
+
+  private static List<String> output(Process p) throws IOException, InterruptedException {
+    byte[] bytes;
+    try {
+      bytes = p.getInputStream().readAllBytes();
+    } finally {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+    assertThat(p.exitValue()).as("exit value").isZero();
+    return List.of(new String(bytes, StandardCharsets.UTF_8).split("\\R"));
+  }
+}

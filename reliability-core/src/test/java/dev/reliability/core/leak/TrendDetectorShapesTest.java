@@ -1,0 +1,187 @@
+package dev.reliability.core.leak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.function.DoubleUnaryOperator;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The shapes the issue names, as synthetic series on manual time with the default configuration: no
+ * suspicion on steady churn, a cache warming to a plateau, a step up in load that stays flat or
+ * bursty allocation; every linear leak suspected within its span. Polled gauges carry Gaussian
+ * noise; heap series come from a G1-like model of the old generation (see {@link SyntheticHeap}).
+ */
+class TrendDetectorShapesTest {
+
+  private static final LeakDetectorConfig DEFAULTS = LeakDetectorConfig.ofDefaults();
+  private static final int HOUR = 3600;
+  private static final int HALF_HOUR = 1800;
+
+  static LongStream seeds() {
+    return LongStream.rangeClosed(1, 3);
+  }
+
+  // --- polled gauges (a registry size, a thread count): 1000 +- noise, minimum increase 25 ---
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void steadyGaugeIsNeverSuspected(long seed) {
+    assertNoSuspicion(gauge(t -> 1000, 20, seed));
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void cacheWarmingToAPlateauIsNeverSuspected(long seed) {
+    assertNoSuspicion(gauge(t -> 500 + 500 * (1 - Math.exp(-t / 30)), 10, seed));
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void stepUpInLoadThatStaysFlatIsNeverSuspected(long seed) {
+    assertNoSuspicion(gauge(t -> t < 600 ? 1000 : 1300, 10, seed));
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void burstsAreNeverSuspected(long seed) {
+    assertNoSuspicion(gauge(t -> (t % 60) < 12 ? 1500 : 1000, 10, seed));
+  }
+
+  @ParameterizedTest(name = "{0} per minute, seed {1}")
+  @CsvSource({
+    "600, 1", "600, 2",
+    "100, 1", "100, 2",
+    "20, 1", "20, 2",
+    "5, 1", "5, 2"
+  })
+  void linearLeaksWithNoiseAreSuspectedWithinTheirSpan(double perMinute, long seed) {
+    double start = 600;
+    SyntheticHeap.Run run = gauge(t -> 1000 + Math.max(0, t - start) * perMinute / 60, 10, seed);
+
+    // The span a leak needs: twice the minimum span, plus the time to grow 1.5 x the minimum
+    // increase (25).
+    double bound = 2 * DEFAULTS.minSpan().toSeconds() + 1.5 * 25 / (perMinute / 60);
+    assertThat(run.firstLeakAfter(0)).isGreaterThanOrEqualTo(start);
+    assertThat(run.firstLeakAfter(start) - start).isLessThanOrEqualTo(bound);
+    assertThat(run.suspicions()).isEqualTo(1);
+    assertThat(run.last().state()).isEqualTo(LeakState.CONFIRMED);
+    assertThat(run.last().growthPerMinute()).isBetween(perMinute * 0.6, perMinute * 1.4);
+  }
+
+  // --- the heap: a G1-like old generation, 256 MB, collections about once a second ---
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void heapWithSteadyChurnIsNeverSuspected(long seed) {
+    assertNoSuspicion(SyntheticHeap.live(t -> 40).seed(seed).run(DEFAULTS, HALF_HOUR));
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void heapWithACacheWarmingToAPlateauIsNeverSuspected(long seed) {
+    assertNoSuspicion(
+        SyntheticHeap.live(t -> 30 + 80 * (1 - Math.exp(-t / 30)))
+            .seed(seed)
+            .run(DEFAULTS, HALF_HOUR));
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void heapWithAStepUpInLoadIsNeverSuspected(long seed) {
+    assertNoSuspicion(
+        SyntheticHeap.live(t -> t < 300 ? 40 : 60).seed(seed).run(DEFAULTS, HALF_HOUR));
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void heapWithBurstsPromotedEarlyIsNeverSuspected(long seed) {
+    // 15 MB of short-lived data promoted every 30 s: an old-generation staircase until G1's
+    // concurrent cycle reclaims it.
+    assertNoSuspicion(
+        SyntheticHeap.live(t -> 40).bursts(15, 30).seed(seed).run(DEFAULTS, HALF_HOUR));
+  }
+
+  @ParameterizedTest(name = "{0} KB/s, seed {1}")
+  @CsvSource({
+    "1024, 1", "1024, 2",
+    "256, 1", "256, 2",
+    "64, 1", "64, 2"
+  })
+  void heapLeaksAreSuspectedWithinAMinuteOfTheirStart(double kbPerSecond, long seed) {
+    double start = 180;
+    SyntheticHeap.Run run =
+        SyntheticHeap.live(t -> 40 + Math.max(0, t - start) * kbPerSecond / 1024)
+            .noise(0.05)
+            .seed(seed)
+            .run(DEFAULTS, 900);
+
+    assertThat(run.firstLeakAfter(0)).isGreaterThanOrEqualTo(start);
+    assertThat(run.firstLeakAfter(start) - start).isLessThanOrEqualTo(60);
+    assertThat(run.suspicions()).isEqualTo(1);
+    assertThat(run.last().state()).isEqualTo(LeakState.CONFIRMED);
+  }
+
+  @Test
+  void heapLeakOfOneMegabytePerSecondProjectsExhaustionOnceSuspected() {
+    double start = 180;
+    SyntheticHeap.Run run =
+        SyntheticHeap.live(t -> 40 + Math.max(0, t - start)).noise(0.05).run(DEFAULTS, 240);
+
+    GaugeTrend t = run.last();
+    assertThat(t.state()).isEqualTo(LeakState.SUSPECTED);
+    assertThat(t.growthPerMinute()).isBetween(45.0 * SyntheticHeap.MB, 70.0 * SyntheticHeap.MB);
+    // ~100 MB used of 256 MB at about 1 MB/s: about two and a half minutes left.
+    assertThat(t.timeToExhaustion())
+        .hasValueSatisfying(d -> assertThat(d.toSeconds()).isBetween(90L, 200L));
+    assertThat(t.reclamations()).isZero();
+    assertThat(t.explanation()).startsWith("grows ").contains("0 reclaiming");
+  }
+
+  // --- documented limits: what a first ramp of retained or promoted data looks like ---
+
+  @Test
+  void heavyGarbagePromotionIsSuspectedOnItsFirstRampAndWithdrawnWhenCollected() {
+    // 100 KB/s of garbage promoted, nothing retained: until the first concurrent cycle this is
+    // indistinguishable from a leak, and it would fill the heap in under an hour.
+    SyntheticHeap.Run run = SyntheticHeap.live(t -> 40).promotion(100).run(DEFAULTS, HOUR);
+
+    assertThat(run.suspicions()).isEqualTo(1);
+    assertThat(run.last().state()).isEqualTo(LeakState.NONE);
+    assertThat(run.trends)
+        .anySatisfy(t -> assertThat(t.explanation()).contains("within the earlier range"));
+  }
+
+  @Test
+  void aCacheStillWarmingAfterTheWarmUpIsSuspectedUntilItPlateaus() {
+    SyntheticHeap.Run run =
+        SyntheticHeap.live(t -> 30 + 80 * (1 - Math.exp(-t / 100))).run(DEFAULTS, HOUR);
+
+    assertThat(run.firstLeakAfter(0)).isBetween(120.0, 240.0);
+    assertThat(run.last().state()).isEqualTo(LeakState.NONE);
+    assertThat(run.trends)
+        .anySatisfy(t -> assertThat(t.explanation()).contains("withdrawn: no growth for 5m"));
+  }
+
+  private static SyntheticHeap.Run gauge(DoubleUnaryOperator shape, double noise, long seed) {
+    return SyntheticGauge.shape(shape).noise(noise).seed(seed).run(DEFAULTS, 25, HALF_HOUR);
+  }
+
+  private static void assertNoSuspicion(SyntheticHeap.Run run) {
+    assertThat(run.suspicions())
+        .as("suspicions, first at %ss: %s", run.firstLeakAfter(0), firstLeak(run))
+        .isZero();
+  }
+
+  private static String firstLeak(SyntheticHeap.Run run) {
+    for (GaugeTrend t : run.trends) {
+      if (t.state().isLeak()) {
+        return t.explanation();
+      }
+    }
+    return "none";
+  }
+}

@@ -1,0 +1,117 @@
+package dev.reliability.core.redaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+class RedactorProperties {
+
+  private final Redactor redactor = Redactor.defaults();
+
+  @Provide
+  Arbitrary<String> secrets() {
+    return Arbitraries.strings()
+        .withCharRange('a', 'z')
+        .numeric()
+        .withChars("!#$*+/")
+        .ofMinLength(6)
+        .ofMaxLength(40)
+        .map(s -> "S3" + s);
+  }
+
+  @Provide
+  Arbitrary<String> keys() {
+    return Arbitraries.of(
+        "password",
+        "db_password",
+        "api-key",
+        "apiKey",
+        "client_secret",
+        "access_token",
+        "Authorization",
+        "x-api-key",
+        "PASSWD");
+  }
+
+  @Provide
+  Arbitrary<String> separators() {
+    return Arbitraries.of("=", ": ", ":", " = ", "\":\"");
+  }
+
+  @Provide
+  Arbitrary<String> noise() {
+    return Arbitraries.strings()
+        .withCharRange(' ', '~')
+        .ofMaxLength(30)
+        .filter(s -> !s.contains("\"") && !s.contains("="));
+  }
+
+  @Property(tries = 1000)
+  void aSecretAfterASensitiveKeyNeverSurvives(
+      @ForAll("noise") String before,
+      @ForAll("keys") String key,
+      @ForAll("separators") String sep,
+      @ForAll("secrets") String secret,
+      @ForAll("noise") String after) {
+    String text = before + " " + key + sep + secret + " " + after;
+    assertThat(redactor.redact(text)).doesNotContain(secret);
+  }
+
+  @Property(tries = 500)
+  void credentialsInUrlsNeverSurvive(
+      @ForAll("secrets") String secret, @ForAll("scheme") String scheme) {
+    String text = "connecting to " + scheme + "://app:" + secret + "@db.internal:5432/app";
+    String out = redactor.redact(text);
+    assertThat(out).doesNotContain(secret).contains("@db.internal:5432/app");
+  }
+
+  @Provide
+  Arbitrary<String> scheme() {
+    return Arbitraries.of("postgres", "mysql", "redis", "amqp", "mongodb+srv", "https");
+  }
+
+  @Property(tries = 1000)
+  void redactionNeverThrowsAndIsIdempotent(@ForAll String text) {
+    String once = redactor.redact(text);
+    assertThat(redactor.redact(once)).isEqualTo(once);
+  }
+
+  @Property(tries = 500)
+  void textWithoutSecretsIsUnchanged(@ForAll("plain") String text) {
+    assertThat(redactor.redact(text)).isEqualTo(text);
+  }
+
+  @Provide
+  Arbitrary<String> plain() {
+    return Combinators.combine(
+            Arbitraries.of("order", "quote", "user", "service", "backend"),
+            Arbitraries.integers().between(0, 99_999),
+            Arbitraries.of("created", "failed", "timed out", "retried"))
+        .as((a, n, b) -> a + " " + n + " " + b);
+  }
+
+  @Property(tries = 300)
+  void validCardNumbersAreMasked(@ForAll("cards") String card) {
+    assertThat(redactor.redact("paid with " + card + " today")).isEqualTo("paid with **** today");
+  }
+
+  @Provide
+  Arbitrary<String> cards() {
+    return Arbitraries.strings().numeric().ofLength(15).map(RedactorProperties::withLuhnDigit);
+  }
+
+  private static String withLuhnDigit(String body) {
+    for (int d = 0; d <= 9; d++) {
+      String candidate = body + d;
+      if (Redactor.luhn(candidate)) {
+        return candidate;
+      }
+    }
+    throw new AssertionError(body);
+  }
+}

@@ -1,0 +1,165 @@
+package dev.reliability.health;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of one check. Settled exactly once, either by the check returning or by a timeout,
+ * whichever comes first; a run that times out keeps its place in {@link CheckRunner#inFlight} until
+ * the check really returns, so no second run of it can start while it hangs. Its concurrency permit
+ * is handed back at the timeout, so a hung check does not shrink the pool for the others.
+ */
+final class Execution implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Execution.class);
+
+  final CheckRunner runner;
+  final long submittedNanos;
+  final long deadlineNanos;
+  final CompletableFuture<HealthCheckResult> future = new CompletableFuture<>();
+
+  private final AtomicBoolean settled = new AtomicBoolean();
+  // Set when the run was abandoned at its timeout while the check may still be running.
+  private volatile boolean abandoned;
+  private final AtomicBoolean permitReleased = new AtomicBoolean();
+  private volatile boolean permitAcquired;
+  // Guards interrupting the worker, so a timeout's interrupt never leaks into the thread's next
+  // task.
+  private final ReentrantLock interruptLock = new ReentrantLock();
+  private Thread worker;
+
+  Execution(CheckRunner runner, long submittedNanos) {
+    this.runner = runner;
+    this.submittedNanos = submittedNanos;
+    this.deadlineNanos = submittedNanos + runner.timeoutNanos;
+  }
+
+  /** True once the run timed out; it stays in flight until the check really returns. */
+  boolean isAbandoned() {
+    return abandoned;
+  }
+
+  @Override
+  public void run() {
+    HealthCheckRegistry registry = runner.registry;
+    Thread.interrupted();
+    try {
+      try {
+        registry.permits.acquire();
+      } catch (InterruptedException e) {
+        settle(HealthCheckResult.unhealthy("interrupted while waiting to run"), nanoTime(), true);
+        return;
+      }
+      permitAcquired = true;
+      if (settled.get()) {
+        return;
+      }
+      interruptLock.lock();
+      try {
+        worker = Thread.currentThread();
+      } finally {
+        interruptLock.unlock();
+      }
+      long start = nanoTime();
+      HealthCheckResult raw;
+      try {
+        raw = runner.check.check();
+        if (raw == null) {
+          raw = HealthCheckResult.unhealthy("check returned no result");
+        }
+      } catch (Throwable t) {
+        raw = HealthCheckResult.unhealthy(t);
+        if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
+          LOG.error("Health check {} failed with a fatal error", runner.name, t);
+        }
+      } finally {
+        interruptLock.lock();
+        try {
+          worker = null;
+          Thread.interrupted();
+        } finally {
+          interruptLock.unlock();
+        }
+      }
+      long end = nanoTime();
+      if (!settle(runner.stamp(raw, end - start), end, true)) {
+        LOG.debug(
+            "Health check {} returned after it had timed out; its result ({}) is discarded",
+            runner.name,
+            raw.status().label());
+      }
+    } finally {
+      releasePermit();
+      runner.inFlight.compareAndSet(this, null);
+    }
+  }
+
+  /**
+   * Settles this run as timed out if its deadline has passed.
+   *
+   * @param now the current reading of the registry's time source
+   * @return true if this call timed the run out
+   */
+  boolean timeOutIfDue(long now) {
+    if (settled.get() || now - deadlineNanos < 0) {
+      return false;
+    }
+    if (!settle(runner.timedOut(now), now, false)) {
+      return false;
+    }
+    releasePermit();
+    interruptLock.lock();
+    try {
+      if (worker != null) {
+        worker.interrupt();
+      }
+    } finally {
+      interruptLock.unlock();
+    }
+    runner.registry.listeners.onCheckTimedOut(runner.name, runner.registration.config().timeout());
+    return true;
+  }
+
+  /** Settles a run that could not be started at all. */
+  void reject(String reason) {
+    settle(HealthCheckResult.unhealthy(reason), nanoTime(), true);
+  }
+
+  /**
+   * Records the run's result once. A run whose check returned leaves the in-flight slot before its
+   * waiters wake, so the next due probe starts a fresh run; an abandoned run keeps the slot.
+   */
+  private boolean settle(HealthCheckResult raw, long now, boolean returned) {
+    if (!settled.compareAndSet(false, true)) {
+      return false;
+    }
+    if (!returned) {
+      abandoned = true;
+    }
+    HealthCheckResult reported;
+    try {
+      reported = runner.record(raw, now);
+    } catch (RuntimeException e) {
+      LOG.warn("Recording the result of health check {} failed", runner.name, e);
+      reported = raw;
+    }
+    if (returned) {
+      runner.inFlight.compareAndSet(this, null);
+    }
+    future.complete(reported);
+    return true;
+  }
+
+  private void releasePermit() {
+    if (permitAcquired && permitReleased.compareAndSet(false, true)) {
+      runner.registry.permits.release();
+    }
+  }
+
+  private long nanoTime() {
+    return runner.registry.time.nanoTime();
+  }
+}

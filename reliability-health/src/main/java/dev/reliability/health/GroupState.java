@@ -1,0 +1,53 @@
+package dev.reliability.health;
+
+/** One probe group: its members, its cached report and the status last announced for it. */
+final class GroupState {
+
+  private static final CheckRunner[] EMPTY = new CheckRunner[0];
+
+  final String name;
+  volatile CheckRunner[] members = EMPTY;
+  volatile HealthReport cached;
+
+  // Guarded by the registry's eventLock.
+  HealthStatus announced = HealthStatus.UNKNOWN;
+
+  GroupState(String name) {
+    this.name = name;
+  }
+
+  // Copy-on-write; called under the registry's registration lock.
+  void add(CheckRunner runner) {
+    CheckRunner[] old = members;
+    CheckRunner[] next = new CheckRunner[old.length + 1];
+    System.arraycopy(old, 0, next, 0, old.length);
+    next[old.length] = runner;
+    members = next;
+  }
+
+  void remove(CheckRunner runner) {
+    CheckRunner[] old = members;
+    int at = -1;
+    for (int i = 0; i < old.length; i++) {
+      if (old[i] == runner) {
+        at = i;
+      }
+    }
+    if (at < 0) {
+      return;
+    }
+    CheckRunner[] next = new CheckRunner[old.length - 1];
+    System.arraycopy(old, 0, next, 0, at);
+    System.arraycopy(old, at + 1, next, at, old.length - at - 1);
+    members = next;
+  }
+
+  boolean contains(CheckRunner runner) {
+    for (CheckRunner r : members) {
+      if (r == runner) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,949 @@
+package dev.reliability.health;
+
+import dev.reliability.core.Checks;
+import dev.reliability.core.DurationText;
+import dev.reliability.core.config.ConfigBinder;
+import dev.reliability.core.config.ConfigSource;
+import dev.reliability.core.config.ConfigurationException;
+import dev.reliability.core.config.Setting;
+import dev.reliability.core.redaction.Redactor;
+import dev.reliability.core.time.TimeSource;
+import dev.reliability.health.internal.GuardedListeners;
+import dev.reliability.health.internal.NamedThreads;
+import dev.reliability.health.internal.SystemResources;
+import dev.reliability.health.internal.Waits;
+import dev.reliability.health.spi.ServicePerformance;
+import dev.reliability.health.spi.ServicePerformanceSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds health checks by name, runs them, and answers probes with aggregated {@link HealthReport}s.
+ *
+ * <pre>{@code
+ * try (HealthCheckRegistry registry = HealthCheckRegistry.builder().build()) {
+ *   registry.register("database", JdbcHealthCheck.of(dataSource));
+ *   registry.register("deadlocks", ThreadHealthCheck.ofDefaults(),
+ *       HealthCheckConfig.builder().groups(HealthGroups.LIVENESS).build());
+ *   registry.lifecycle().markStartupComplete();
+ *   HealthReport ready = registry.readiness();
+ * }
+ * }</pre>
+ *
+ * <p><b>Execution.</b> A probe runs the checks of its group that have no fresh result, in parallel
+ * on the registry's check threads, at most {@code max-concurrency} (default 8) at a time. Each run
+ * has its check's timeout; the probe as a whole waits at most {@code probe-timeout} (default 5s)
+ * and then answers with what it has, reporting unfinished checks as unhealthy, so a hanging check
+ * never makes the endpoint slower than that. Concurrent probes share the run in flight, and results
+ * are reused for the check's cache TTL (default 1s): 500 concurrent probe requests cost one run per
+ * check. A run that exceeds its timeout is abandoned even if the check ignores interruption; no
+ * second run of that check starts until the abandoned one returns, so hung checks cannot pile up
+ * threads. Background checks run on the registry's scheduler instead and probes only read their
+ * last result, which turns unknown and then unhealthy when it gets too old.
+ *
+ * <p><b>Results</b> are sanitised with the registry's {@link Redactor} before anyone sees them, and
+ * flap damping applies per check (see {@link HealthCheckConfig}). {@link HealthListener}s hear
+ * every run and every status change of a check or a group.
+ *
+ * <p><b>Time</b> comes from the {@link TimeSource} given to the builder; with a {@code
+ * ManualTimeSource}, timeouts, cache expiry, staleness, damping and the shutdown drain all follow
+ * the manual clock. Background scheduling and timeout enforcement without a waiting probe happen on
+ * one scheduler thread that looks at the clock every 100 ms.
+ *
+ * <p>Thread-safe. Owns a scheduler thread and the check threads (all daemon threads named {@code
+ * reliability-health-<name>-...}); {@link #close()} stops them.
+ */
+public final class HealthCheckRegistry implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HealthCheckRegistry.class);
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
+
+  /** The name of the pseudo-group holding every check, used by {@link #fullReport()}. */
+  public static final String ALL = "all";
+
+  /** The prefix of the registry's settings. */
+  public static final String CONFIG_PREFIX = HealthSettings.PREFIX;
+
+  /** The settings a registry reads. */
+  public static final List<Setting<?>> SETTINGS = HealthSettings.REGISTRY_SETTINGS;
+
+  final TimeSource time;
+  final GuardedListeners listeners;
+  final ReentrantLock eventLock = new ReentrantLock();
+  final Semaphore permits;
+  final ExecutorService executor;
+
+  private final String name;
+  private final ConfigSource configSource;
+  private final Redactor redactor;
+  private final Duration probeTimeout;
+  private final long probeTimeoutNanos;
+  private final int maxConcurrency;
+  private final ServicePerformanceSource performanceSource;
+  private final Supplier<ResourceUsage> resourceSource;
+  private final HealthLifecycle lifecycle;
+  private final ScheduledExecutorService scheduler;
+
+  private final ReentrantLock registrationLock = new ReentrantLock();
+  private final Map<String, CheckRunner> runners =
+      Collections.synchronizedMap(new LinkedHashMap<>());
+  private final Map<String, GroupState> groups = new java.util.concurrent.ConcurrentHashMap<>();
+  private final GroupState all = new GroupState(ALL);
+  private final AtomicInteger version = new AtomicInteger();
+  private volatile boolean closed;
+
+  private HealthCheckRegistry(Builder b) {
+    this.time = b.time;
+    this.name = b.name;
+    this.configSource = b.configSource;
+    this.redactor = b.redactor;
+    ConfigBinder config = ConfigBinder.of(b.configSource, HealthSettings.PREFIX);
+    this.probeTimeout = config.get(HealthSettings.PROBE_TIMEOUT, b.probeTimeout);
+    this.maxConcurrency = config.get(HealthSettings.MAX_CONCURRENCY, b.maxConcurrency);
+    Duration drainTime = config.get(HealthSettings.SHUTDOWN_DRAIN_TIME, b.drainTime);
+    config.throwIfInvalid();
+    this.probeTimeoutNanos = probeTimeout.toNanos();
+    this.performanceSource = b.performanceSource;
+    this.resourceSource = b.resourceSource;
+    this.listeners = new GuardedListeners(b.listeners);
+    this.permits = new Semaphore(maxConcurrency, true);
+    this.lifecycle = new HealthLifecycle(time, drainTime, this::lifecycleChanged);
+    for (String g : List.of(HealthGroups.LIVENESS, HealthGroups.READINESS, HealthGroups.STARTUP)) {
+      groups.put(g, new GroupState(g));
+    }
+    this.executor =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            new NamedThreads("reliability-health-" + name + "-check"));
+    ScheduledThreadPoolExecutor s =
+        new ScheduledThreadPoolExecutor(
+            1, new NamedThreads("reliability-health-" + name + "-scheduler"));
+    s.setRemoveOnCancelPolicy(true);
+    this.scheduler = s;
+    long tick = b.tick.toNanos();
+    scheduler.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Returns a registry with every setting from configuration or its default.
+   *
+   * @return a new registry; close it when done
+   * @throws ConfigurationException if configuration holds an invalid health setting
+   */
+  public static HealthCheckRegistry ofDefaults() {
+    return builder().build();
+  }
+
+  /**
+   * Starts a registry.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Registers a check with the default configuration: readiness, critical, settings from
+   * configuration.
+   *
+   * @param name a name unique in this registry: letters, digits, {@code -} and {@code _}
+   * @param check the check
+   * @return the registration in force
+   * @throws IllegalArgumentException if the name is invalid or taken, or the check is a dependency
+   *     check (see {@link HealthCheckKind}) and the default groups included liveness
+   * @throws ConfigurationException if configuration holds an invalid setting for the check
+   */
+  public HealthCheckRegistration register(String name, HealthCheck check) {
+    return register(name, check, HealthCheckConfig.ofDefaults());
+  }
+
+  /**
+   * Registers a check.
+   *
+   * @param name a name unique in this registry: letters, digits, {@code -} and {@code _}, at most
+   *     63 characters; it is also the instance name of the check's settings
+   * @param check the check
+   * @param config how to run and report it; values left unset come from configuration or defaults
+   * @return the registration in force
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the name is invalid or taken, or a dependency check is put
+   *     on liveness without {@link HealthCheckConfig.Builder#allowOnLiveness(boolean)}
+   * @throws ConfigurationException if configuration holds an invalid setting for the check
+   */
+  public HealthCheckRegistration register(
+      String name, HealthCheck check, HealthCheckConfig config) {
+    Checks.notNull("name", name);
+    Checks.notNull("check", check);
+    Checks.notNull("config", config);
+    Checks.check(
+        NAME.matcher(name).matches(),
+        "check name",
+        "letters, digits, '-' and '_' (at most 63)",
+        "\"" + name + "\"");
+    HealthCheckKind kind = config.kind().orElseGet(() -> kindOf(check));
+    HealthCheckConfig effective = bind(name, config);
+    if (kind.isDependency() && effective.groups().contains(HealthGroups.LIVENESS)) {
+      Checks.check(
+          effective.allowOnLiveness(),
+          "groups of dependency check \"" + name + "\"",
+          "free of liveness unless allowOnLiveness(true) is set, because a dependency outage"
+              + " would restart every instance",
+          effective.groups());
+    }
+    HealthCheckRegistration registration =
+        new HealthCheckRegistration(name, check, kind, effective);
+    registrationLock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("registry " + this.name + " is closed");
+      }
+      Checks.check(
+          !runners.containsKey(name), "check name", "unique in the registry", "\"" + name + "\"");
+      CheckRunner runner = new CheckRunner(this, registration, time.nanoTime());
+      runners.put(name, runner);
+      all.add(runner);
+      for (String g : effective.groups()) {
+        groups.computeIfAbsent(g, GroupState::new).add(runner);
+      }
+      version.incrementAndGet();
+    } finally {
+      registrationLock.unlock();
+    }
+    return registration;
+  }
+
+  private static HealthCheckKind kindOf(HealthCheck check) {
+    HealthCheckKind kind = check.kind();
+    return kind == null ? HealthCheckKind.INTERNAL : kind;
+  }
+
+  private HealthCheckConfig bind(String checkName, HealthCheckConfig code) {
+    ConfigBinder config = ConfigBinder.of(configSource, HealthSettings.PREFIX).instance(checkName);
+    HealthCheckConfig.Builder b = HealthCheckConfig.builder(code);
+    b.critical(config.get(HealthSettings.CRITICAL, code.criticalSet()));
+    b.timeout(config.get(HealthSettings.CHECK_TIMEOUT, code.timeoutSet()));
+    b.cacheTtl(config.get(HealthSettings.CACHE_TTL, code.cacheTtlSet()));
+    b.background(config.get(HealthSettings.BACKGROUND, code.backgroundSet()));
+    b.interval(config.get(HealthSettings.CHECK_INTERVAL, code.intervalSet()));
+    b.jitter(config.get(HealthSettings.JITTER, code.jitterSet()));
+    b.failureThreshold(config.get(HealthSettings.FAILURE_THRESHOLD, code.failureThresholdSet()));
+    b.successThreshold(config.get(HealthSettings.SUCCESS_THRESHOLD, code.successThresholdSet()));
+    b.minTimeInError(config.get(HealthSettings.MIN_TIME_IN_ERROR, code.minTimeInErrorSet()));
+    Duration unknownAfter = optional(config, HealthSettings.UNKNOWN_AFTER, code.unknownAfterSet());
+    Duration unhealthyAfter =
+        optional(config, HealthSettings.UNHEALTHY_AFTER, code.unhealthyAfterSet());
+    config.throwIfInvalid();
+    if (unknownAfter != null) {
+      b.unknownAfter(unknownAfter);
+    }
+    if (unhealthyAfter != null) {
+      b.unhealthyAfter(unhealthyAfter);
+    }
+    HealthCheckConfig bound;
+    try {
+      bound = b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(
+          HealthSettings.PREFIX + "." + checkName + "." + e.getMessage());
+    }
+    // Freeze the derived staleness bounds so the registration shows every value in force.
+    return HealthCheckConfig.builder(bound)
+        .unknownAfter(bound.unknownAfter())
+        .unhealthyAfter(
+            bound.unhealthyAfter().compareTo(bound.unknownAfter()) < 0
+                ? bound.unknownAfter()
+                : bound.unhealthyAfter())
+        .build();
+  }
+
+  private static Duration optional(ConfigBinder config, Setting<Duration> setting, Duration code) {
+    Optional<Duration> found = config.find(setting);
+    if (found.isPresent()) {
+      return found.get();
+    }
+    return code == null ? null : config.get(setting, code);
+  }
+
+  /**
+   * Removes a check. A run in flight finishes but its result is no longer reported.
+   *
+   * @param name the check's name
+   * @return true if the check was registered
+   */
+  public boolean unregister(String name) {
+    CheckRunner runner;
+    registrationLock.lock();
+    try {
+      runner = runners.remove(name);
+      if (runner == null) {
+        return false;
+      }
+      runner.removed = true;
+      all.remove(runner);
+      for (GroupState g : groups.values()) {
+        g.remove(runner);
+      }
+      version.incrementAndGet();
+    } finally {
+      registrationLock.unlock();
+    }
+    eventLock.lock();
+    try {
+      checkStatusChanged(runner);
+    } finally {
+      eventLock.unlock();
+    }
+    return true;
+  }
+
+  /**
+   * Returns one registration.
+   *
+   * @param name the check's name
+   * @return the registration, or empty if no check has that name
+   */
+  public Optional<HealthCheckRegistration> registration(String name) {
+    CheckRunner r = runners.get(name);
+    return r == null ? Optional.empty() : Optional.of(r.registration);
+  }
+
+  /**
+   * Returns every registration, in registration order.
+   *
+   * @return an immutable list
+   */
+  public List<HealthCheckRegistration> registrations() {
+    List<HealthCheckRegistration> list = new ArrayList<>();
+    for (CheckRunner r : all.members) {
+      list.add(r.registration);
+    }
+    return List.copyOf(list);
+  }
+
+  /**
+   * Returns the last recorded result of a check, without running it.
+   *
+   * @param name the check's name
+   * @return the result, or empty if the check is unknown or has not run yet
+   */
+  public Optional<HealthCheckResult> lastResult(String name) {
+    CheckRunner r = runners.get(name);
+    return r == null ? Optional.empty() : Optional.ofNullable(r.last());
+  }
+
+  /**
+   * Returns the names of the groups: the three probes, and every custom group a check joined.
+   *
+   * @return an immutable set
+   */
+  public Set<String> groups() {
+    Set<String> names = new LinkedHashSet<>();
+    names.add(HealthGroups.LIVENESS);
+    names.add(HealthGroups.READINESS);
+    names.add(HealthGroups.STARTUP);
+    names.addAll(groups.keySet());
+    return Collections.unmodifiableSet(names);
+  }
+
+  /**
+   * Answers the liveness probe.
+   *
+   * @return the report
+   */
+  public HealthReport liveness() {
+    return report(HealthGroups.LIVENESS);
+  }
+
+  /**
+   * Answers the readiness probe.
+   *
+   * @return the report
+   */
+  public HealthReport readiness() {
+    return report(HealthGroups.READINESS);
+  }
+
+  /**
+   * Answers the startup probe.
+   *
+   * @return the report
+   */
+  public HealthReport startup() {
+    return report(HealthGroups.STARTUP);
+  }
+
+  /**
+   * Answers the probe of one group, waiting at most the probe timeout. Never throws for a failing
+   * check. The group {@value #ALL} holds every check; its report is {@link #fullReport()} without
+   * the resource sample and the service performance.
+   *
+   * @param group the group's name
+   * @return the report
+   * @throws IllegalArgumentException if no such group exists
+   */
+  public HealthReport report(String group) {
+    Checks.notNull("group", group);
+    GroupState g = group.equals(ALL) ? all : groups.get(group);
+    if (g == null) {
+      throw new IllegalArgumentException(
+          "group must be one of " + groups() + ", was \"" + group + "\"");
+    }
+    return evaluate(g, false);
+  }
+
+  /**
+   * Returns the report of every check, with the resource sample and the service performance: the
+   * detailed view. Its status is readiness's: the checks' aggregate, unhealthy while starting and
+   * while shutting down.
+   *
+   * @return the report
+   */
+  public HealthReport fullReport() {
+    return evaluate(all, true);
+  }
+
+  /**
+   * Returns the lifecycle: startup completion and graceful shutdown.
+   *
+   * @return the lifecycle
+   */
+  public HealthLifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  /**
+   * Adds a listener.
+   *
+   * @param listener the listener
+   * @throws NullPointerException if {@code listener} is null
+   */
+  public void addListener(HealthListener listener) {
+    listeners.add(Checks.notNull("listener", listener));
+  }
+
+  /**
+   * Removes a listener.
+   *
+   * @param listener the listener
+   * @return true if it was registered
+   */
+  public boolean removeListener(HealthListener listener) {
+    return listeners.remove(listener);
+  }
+
+  /**
+   * Returns this registry's name, used in thread names and messages.
+   *
+   * @return the name
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Returns the probe timeout in force.
+   *
+   * @return the longest a probe waits for its checks
+   */
+  public Duration probeTimeout() {
+    return probeTimeout;
+  }
+
+  /**
+   * Returns the concurrency limit in force.
+   *
+   * @return how many checks may run at once
+   */
+  public int maxConcurrency() {
+    return maxConcurrency;
+  }
+
+  /**
+   * Stops the scheduler and the check threads (interrupting checks still running). Probes still
+   * answer afterwards, with checks that cannot run reported unhealthy. Idempotent.
+   */
+  @Override
+  public void close() {
+    registrationLock.lock();
+    try {
+      closed = true;
+    } finally {
+      registrationLock.unlock();
+    }
+    scheduler.shutdownNow();
+    executor.shutdownNow();
+  }
+
+  // ---- evaluation ------------------------------------------------------------------------------
+
+  private HealthReport evaluate(GroupState g, boolean full) {
+    long start = time.nanoTime();
+    CheckRunner[] members = g.members;
+    HealthLifecycle.Phase phase = lifecycle.phase();
+    int v = version.get();
+    if (!full) {
+      HealthReport cached = g.cached;
+      if (cached != null
+          && cached.phase == phase
+          && cached.version == v
+          && sameFreshResults(members, cached.basis, start)) {
+        return cached;
+      }
+    }
+    HealthCheckResult[] results = new HealthCheckResult[members.length];
+    Execution[] pending = null;
+    for (int i = 0; i < members.length; i++) {
+      HealthCheckResult r = members[i].current(start);
+      if (r != null) {
+        results[i] = r;
+        continue;
+      }
+      Object o = members[i].runOrJoin(start);
+      if (o instanceof HealthCheckResult direct) {
+        results[i] = direct;
+      } else {
+        if (pending == null) {
+          pending = new Execution[members.length];
+        }
+        pending[i] = (Execution) o;
+      }
+    }
+    if (pending != null) {
+      await(pending, results, start + probeTimeoutNanos);
+    }
+    HealthReport report = assemble(g, members, results, phase, v, start, full);
+    if (!full) {
+      g.cached = report;
+    }
+    return report;
+  }
+
+  private static boolean sameFreshResults(
+      CheckRunner[] members, HealthCheckResult[] basis, long now) {
+    if (basis.length != members.length) {
+      return false;
+    }
+    for (int i = 0; i < members.length; i++) {
+      if (members[i].current(now) != basis[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void await(Execution[] pending, HealthCheckResult[] results, long deadline) {
+    boolean interrupted = false;
+    for (int i = 0; i < pending.length; i++) {
+      Execution e = pending[i];
+      if (e == null) {
+        continue;
+      }
+      while (!interrupted && !e.future.isDone()) {
+        long now = time.nanoTime();
+        if (e.timeOutIfDue(now) || e.future.isDone()) {
+          break;
+        }
+        if (now - deadline >= 0) {
+          break;
+        }
+        long until = Math.min(deadline, e.deadlineNanos) - now;
+        if (until <= 0) {
+          continue;
+        }
+        try {
+          Waits.awaitSlice(e.future, time, until);
+        } catch (InterruptedException ie) {
+          interrupted = true;
+        }
+      }
+      HealthCheckResult r = e.future.getNow(null);
+      results[i] = r != null ? r : unfinished(e, interrupted);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private HealthCheckResult unfinished(Execution e, boolean interrupted) {
+    long runningFor = time.nanoTime() - e.submittedNanos;
+    return HealthCheckResult.builder(HealthStatus.UNHEALTHY)
+        .message(
+            interrupted
+                ? "probe was interrupted while the check was running"
+                : "did not finish within the probe timeout of "
+                    + DurationText.format(probeTimeout)
+                    + " (still running)")
+        .detail("timed_out", true)
+        .detail("probe_timeout_ms", probeTimeout.toMillis())
+        .duration(Duration.ofNanos(Math.max(0, runningFor)))
+        .checkedAt(time.now())
+        .build();
+  }
+
+  private HealthReport assemble(
+      GroupState g,
+      CheckRunner[] members,
+      HealthCheckResult[] results,
+      HealthLifecycle.Phase phase,
+      int v,
+      long start,
+      boolean full) {
+    List<ComponentHealth> checks = new ArrayList<>(members.length);
+    HealthStatus status = HealthStatus.HEALTHY;
+    for (int i = 0; i < members.length; i++) {
+      CheckRunner r = members[i];
+      ComponentHealth c =
+          new ComponentHealth(
+              r.name, results[i], r.critical, r.registration.kind(), r.registration.groups());
+      status = status.worst(c.contribution());
+      checks.add(c);
+    }
+    String message = lifecycleMessage(g.name);
+    if (!message.isEmpty()) {
+      status = HealthStatus.UNHEALTHY;
+    }
+    ResourceUsage resources = null;
+    ServicePerformance performance = null;
+    if (full) {
+      resources = sampleResources();
+      performance = samplePerformance();
+    }
+    Instant now = time.now();
+    return new HealthReport(
+        g.name,
+        status,
+        message,
+        checks,
+        now,
+        Duration.ofNanos(Math.max(0, time.nanoTime() - start)),
+        resources,
+        performance,
+        results,
+        phase,
+        v);
+  }
+
+  private String lifecycleMessage(String group) {
+    if (group.equals(HealthGroups.READINESS) || group.equals(ALL)) {
+      return lifecycle.readinessMessage();
+    }
+    if (group.equals(HealthGroups.STARTUP) && !lifecycle.isStartupComplete()) {
+      return "startup not complete";
+    }
+    return "";
+  }
+
+  private ResourceUsage sampleResources() {
+    if (resourceSource == null) {
+      return null;
+    }
+    try {
+      return resourceSource.get();
+    } catch (RuntimeException | LinkageError e) {
+      LOG.debug("Sampling resources failed", e);
+      return null;
+    }
+  }
+
+  private ServicePerformance samplePerformance() {
+    if (performanceSource == null) {
+      return null;
+    }
+    try {
+      return performanceSource.snapshot();
+    } catch (RuntimeException e) {
+      LOG.debug("Reading service performance failed", e);
+      return null;
+    }
+  }
+
+  // ---- results and events
+  // ------------------------------------------------------------------------
+
+  HealthCheckResult sanitise(HealthCheckResult raw) {
+    if (redactor == Redactor.none()) {
+      return raw;
+    }
+    HealthCheckResult.Builder b =
+        HealthCheckResult.builder(raw.status())
+            .message(redactor.redact(raw.message()))
+            .details(redactor.redactMap(raw.details()))
+            .duration(raw.duration());
+    raw.checkedAt().ifPresent(b::checkedAt);
+    raw.measurement().ifPresent(m -> b.measurement(m.name(), m.value(), m.unit()));
+    return b.build();
+  }
+
+  // Guarded by eventLock.
+  void checkStatusChanged(CheckRunner runner) {
+    announceGroup(all);
+    for (GroupState g : groups.values()) {
+      if (runner.removed || g.contains(runner) || runner.registration.groups().contains(g.name)) {
+        announceGroup(g);
+      }
+    }
+  }
+
+  private void lifecycleChanged() {
+    eventLock.lock();
+    try {
+      announceGroup(groups.get(HealthGroups.READINESS));
+      announceGroup(groups.get(HealthGroups.STARTUP));
+      announceGroup(all);
+    } finally {
+      eventLock.unlock();
+    }
+  }
+
+  // Guarded by eventLock.
+  private void announceGroup(GroupState g) {
+    HealthStatus status = HealthStatus.HEALTHY;
+    StringBuilder failing = new StringBuilder();
+    for (CheckRunner r : g.members) {
+      HealthStatus s = r.announced;
+      HealthStatus contribution =
+          r.critical || s == HealthStatus.HEALTHY ? s : HealthStatus.DEGRADED;
+      status = status.worst(contribution);
+      if (s != HealthStatus.HEALTHY) {
+        failing
+            .append(failing.length() == 0 ? "" : ", ")
+            .append(r.name)
+            .append(' ')
+            .append(s.label());
+      }
+    }
+    String message = lifecycleMessage(g.name);
+    if (!message.isEmpty()) {
+      status = HealthStatus.UNHEALTHY;
+    } else {
+      message = failing.toString();
+    }
+    if (status == g.announced) {
+      return;
+    }
+    HealthStatus previous = g.announced;
+    g.announced = status;
+    listeners.onStatusChanged(
+        new HealthStatusChange(
+            g.name,
+            HealthStatusChange.SubjectType.GROUP,
+            previous,
+            status,
+            message,
+            Map.of(),
+            time.now()));
+  }
+
+  // ---- scheduler
+  // ---------------------------------------------------------------------------------
+
+  private void tick() {
+    try {
+      long now = time.nanoTime();
+      for (CheckRunner r : all.members) {
+        Execution e = r.inFlight.get();
+        if (e != null) {
+          e.timeOutIfDue(now);
+        }
+        if (r.background && !closed) {
+          if (now - r.nextDueNanos >= 0) {
+            r.runInBackground(now);
+          }
+          r.refreshStaleness(now);
+        }
+      }
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      LOG.warn("Health-check scheduler tick of registry {} failed; it keeps running", name, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HealthCheckRegistry[" + name + ", checks=" + runners.keySet() + "]";
+  }
+
+  /** Builds a {@link HealthCheckRegistry}. Not thread-safe. */
+  public static final class Builder {
+    private String name = "health";
+    private TimeSource time = TimeSource.system();
+    private ConfigSource configSource = ConfigSource.standard();
+    private Redactor redactor = Redactor.defaults();
+    private Duration probeTimeout;
+    private Integer maxConcurrency;
+    private Duration drainTime;
+    private final List<HealthListener> listeners = new ArrayList<>();
+    private ServicePerformanceSource performanceSource;
+    private Supplier<ResourceUsage> resourceSource = SystemResources::sample;
+    private Duration tick = Duration.ofMillis(100);
+
+    private Builder() {}
+
+    /**
+     * Sets the registry's name, used in thread names and messages. Default {@code health}.
+     *
+     * @param name letters, digits, {@code -} and {@code _}
+     * @return this builder
+     * @throws IllegalArgumentException if the name has other characters
+     */
+    public Builder name(String name) {
+      Checks.notNull("name", name);
+      Checks.check(
+          NAME.matcher(name).matches(),
+          "registry name",
+          "letters, digits, '-' and '_' (at most 63)",
+          "\"" + name + "\"");
+      this.name = name;
+      return this;
+    }
+
+    /**
+     * Sets the time source for every time decision. Default {@link TimeSource#system()}; tests pass
+     * a {@code ManualTimeSource}.
+     *
+     * @param time the time source
+     * @return this builder
+     */
+    public Builder timeSource(TimeSource time) {
+      this.time = Checks.notNull("timeSource", time);
+      return this;
+    }
+
+    /**
+     * Sets where settings come from. Default {@link ConfigSource#standard()} (system properties,
+     * then environment variables).
+     *
+     * @param source the source
+     * @return this builder
+     */
+    public Builder configSource(ConfigSource source) {
+      this.configSource = Checks.notNull("configSource", source);
+      return this;
+    }
+
+    /**
+     * Sets the redactor that sanitises every result's message and details. Default {@link
+     * Redactor#defaults()}.
+     *
+     * @param redactor the redactor; {@link Redactor#none()} turns sanitising off
+     * @return this builder
+     */
+    public Builder redactor(Redactor redactor) {
+      this.redactor = Checks.notNull("redactor", redactor);
+      return this;
+    }
+
+    /**
+     * Sets the longest a probe waits for its checks. Default 5s.
+     *
+     * @param timeout longer than zero
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
+    public Builder probeTimeout(Duration timeout) {
+      this.probeTimeout = Checks.positive("probe-timeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets how many checks may run at once. Default 8.
+     *
+     * @param max between 1 and 1024
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is outside that range
+     */
+    public Builder maxConcurrency(int max) {
+      this.maxConcurrency = Checks.inRange("max-concurrency", max, 1, 1024);
+      return this;
+    }
+
+    /**
+     * Sets how long a graceful shutdown keeps readiness failing before the application may stop.
+     * Default 30s.
+     *
+     * @param drainTime zero or longer
+     * @return this builder
+     * @throws IllegalArgumentException if {@code drainTime} is negative
+     */
+    public Builder shutdownDrainTime(Duration drainTime) {
+      this.drainTime = Checks.notNegative("shutdown-drain-time", drainTime);
+      return this;
+    }
+
+    /**
+     * Adds a listener.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(HealthListener listener) {
+      listeners.add(Checks.notNull("listener", listener));
+      return this;
+    }
+
+    /**
+     * Sets the source of the detailed view's {@code performance} section. Default none (the section
+     * is left out).
+     *
+     * @param source the source, such as the metrics module's HTTP statistics
+     * @return this builder
+     */
+    public Builder performanceSource(ServicePerformanceSource source) {
+      this.performanceSource = Checks.notNull("performanceSource", source);
+      return this;
+    }
+
+    /**
+     * Sets the source of the detailed view's {@code resources} section. Default: sampled from the
+     * JVM and OSHI.
+     *
+     * @param source the source; null leaves the section out
+     * @return this builder
+     */
+    public Builder resourceSource(Supplier<ResourceUsage> source) {
+      this.resourceSource = source;
+      return this;
+    }
+
+    // How often the scheduler looks at the clock; shortened by tests.
+    Builder tick(Duration tick) {
+      this.tick = Checks.positive("tick", tick);
+      return this;
+    }
+
+    /**
+     * Builds the registry and starts its scheduler thread.
+     *
+     * @return a new registry; close it when done
+     * @throws ConfigurationException if configuration holds an invalid registry setting
+     */
+    public HealthCheckRegistry build() {
+      return new HealthCheckRegistry(this);
+    }
+  }
+}
