@@ -87,15 +87,18 @@ final class TimeLimit implements TimeLimiter {
       int attempt)
       throws Throwable {
     SyncAttempt a = new SyncAttempt(fn, shape, snapshot, bulkhead, listener, handle, attempt);
+    // The timer is armed before the attempt can start, so that whoever sees the attempt running
+    // (a test driving a manual scheduler, or the attempt itself) also sees its deadline set.
+    Future<?> timer = scheduler.schedule(a::timeout, timeoutNanos);
     try {
       executor.execute(a);
     } catch (RejectedExecutionException e) {
+      timer.cancel(false);
       if (bulkhead != null) {
         bulkhead.release();
       }
       throw e;
     }
-    Future<?> timer = scheduler.schedule(a::timeout, timeoutNanos);
     try {
       Object v = a.await();
       successful.increment();
