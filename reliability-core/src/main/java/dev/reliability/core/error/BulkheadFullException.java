@@ -1,10 +1,12 @@
 package dev.reliability.core.error;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
- * A bulkhead had no free permit for the call. Code {@code BULKHEAD_FULL}, 503, retryable. Details:
- * {@code component}, {@code max_concurrent_calls}.
+ * A bulkhead had no free permit for the call. Code {@code BULKHEAD_FULL}, 503, retryable, with the
+ * bulkhead's retry-after hint when it has one. Details: {@code component}, {@code
+ * max_concurrent_calls}, {@code retry_after_ms} (when known).
  *
  * <p>No stack trace is filled in. Immutable and thread-safe.
  */
@@ -21,12 +23,23 @@ public class BulkheadFullException extends ResourceExhaustedException {
    * @param maxConcurrentCalls the bulkhead's limit
    */
   public BulkheadFullException(String component, int maxConcurrentCalls) {
+    this(component, maxConcurrentCalls, null);
+  }
+
+  /**
+   * Creates the exception with a retry-after hint.
+   *
+   * @param component the name of the bulkhead or policy
+   * @param maxConcurrentCalls the bulkhead's limit
+   * @param retryAfter when a permit is likely to be free, or null if unknown
+   */
+  public BulkheadFullException(String component, int maxConcurrentCalls, Duration retryAfter) {
     super(
         StandardErrorCode.BULKHEAD_FULL,
         component,
         "Bulkhead '" + component + "' is full (" + maxConcurrentCalls + " concurrent calls)",
         Map.of("max_concurrent_calls", maxConcurrentCalls),
-        null,
+        retryAfter,
         false);
     this.maxConcurrentCalls = maxConcurrentCalls;
   }

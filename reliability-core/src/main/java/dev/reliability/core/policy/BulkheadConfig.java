@@ -19,6 +19,11 @@ import java.util.Objects;
  * is a real wait on a semaphore, not on the policy's clock. Asynchronous calls never wait: they are
  * refused at once when the bulkhead is full.
  *
+ * <p>A bulkhead cannot know when a permit will be free, so the rejection's retry-after hint is a
+ * configured estimate, {@link #retryAfter()} (1 s by default; set it near the typical duration of
+ * the guarded call, or to zero for no hint). It becomes the {@code Retry-After} of the rejection's
+ * problem details.
+ *
  * <p>The permit is held until the guarded work really ends: when a time limit releases the caller
  * of a call that ignores the interrupt, the abandoned call keeps its permit, so calls that hang
  * cannot pile up beyond the limit.
@@ -27,12 +32,16 @@ import java.util.Objects;
  * BulkheadConfig config = BulkheadConfig.builder().maxConcurrentCalls(10).build();
  * }</pre>
  *
- * <p>Configuration keys: prefix {@value #PREFIX}, see {@link #SETTINGS}. Immutable and thread-safe.
+ * <p>Configuration keys: prefix {@value #CONFIG_PREFIX}, see {@link #SETTINGS}. Immutable and
+ * thread-safe.
  */
 public final class BulkheadConfig {
 
   /** The prefix of this component's configuration keys. */
-  public static final String PREFIX = "reliability.bulkhead";
+  public static final String CONFIG_PREFIX = "reliability.bulkhead";
+
+  /** Settings may be set per policy name as well as for every policy. */
+  public static final boolean CONFIG_PER_INSTANCE = true;
 
   /** Whether the policy has a bulkhead; on when one is configured in code or a template. */
   public static final Setting<Boolean> ENABLED =
@@ -56,21 +65,33 @@ public final class BulkheadConfig {
           .description("How long a synchronous call waits for a free permit; 0 refuses at once")
           .build();
 
+  /** The retry-after hint of a rejection. */
+  public static final Setting<Duration> RETRY_AFTER =
+      Setting.durationSetting("retry-after")
+          .defaultValue(Duration.ofSeconds(1))
+          .description(
+              "Retry-after hint of a rejection, an estimate of when a permit is free; 0 gives no"
+                  + " hint")
+          .build();
+
   /** Every setting of this component, in reference order. */
-  public static final List<Setting<?>> SETTINGS = List.of(ENABLED, MAX_CONCURRENT_CALLS, MAX_WAIT);
+  public static final List<Setting<?>> SETTINGS =
+      List.of(ENABLED, MAX_CONCURRENT_CALLS, MAX_WAIT, RETRY_AFTER);
 
   private static final BulkheadConfig DEFAULTS = new Builder().build();
 
   private final int maxConcurrentCalls;
   private final Duration maxWait;
+  private final Duration retryAfter;
 
   private BulkheadConfig(Builder b) {
     this.maxConcurrentCalls = b.maxConcurrentCalls;
     this.maxWait = b.maxWait;
+    this.retryAfter = b.retryAfter;
   }
 
   /**
-   * Returns the defaults: 25 concurrent calls, no waiting.
+   * Returns the defaults: 25 concurrent calls, no waiting, a retry-after hint of 1 s.
    *
    * @return the default configuration
    */
@@ -126,10 +147,20 @@ public final class BulkheadConfig {
     return maxWait;
   }
 
+  /**
+   * Returns the retry-after hint of a rejection.
+   *
+   * @return the hint, zero for none
+   */
+  public Duration retryAfter() {
+    return retryAfter;
+  }
+
   BulkheadConfig bind(ConfigBinder binder) {
     return from(this)
         .maxConcurrentCalls(binder.get(MAX_CONCURRENT_CALLS, maxConcurrentCalls))
         .maxWait(binder.get(MAX_WAIT, maxWait))
+        .retryAfter(binder.get(RETRY_AFTER, retryAfter))
         .build();
   }
 
@@ -137,12 +168,13 @@ public final class BulkheadConfig {
   public boolean equals(Object o) {
     return o instanceof BulkheadConfig c
         && c.maxConcurrentCalls == maxConcurrentCalls
-        && c.maxWait.equals(maxWait);
+        && c.maxWait.equals(maxWait)
+        && c.retryAfter.equals(retryAfter);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxConcurrentCalls, maxWait);
+    return Objects.hash(maxConcurrentCalls, maxWait, retryAfter);
   }
 
   @Override
@@ -151,6 +183,8 @@ public final class BulkheadConfig {
         + maxConcurrentCalls
         + ", maxWait="
         + DurationText.format(maxWait)
+        + ", retryAfter="
+        + DurationText.format(retryAfter)
         + "]";
   }
 
@@ -158,12 +192,14 @@ public final class BulkheadConfig {
   public static final class Builder {
     private int maxConcurrentCalls = 25;
     private Duration maxWait = Duration.ZERO;
+    private Duration retryAfter = Duration.ofSeconds(1);
 
     private Builder() {}
 
     private Builder(BulkheadConfig c) {
       this.maxConcurrentCalls = c.maxConcurrentCalls;
       this.maxWait = c.maxWait;
+      this.retryAfter = c.retryAfter;
     }
 
     /**
@@ -187,6 +223,19 @@ public final class BulkheadConfig {
      */
     public Builder maxWait(Duration maxWait) {
       this.maxWait = Checks.notNegative("maxWait", maxWait);
+      return this;
+    }
+
+    /**
+     * Sets the retry-after hint of a rejection: an estimate of when a permit is free, such as the
+     * typical duration of the guarded call. Default 1 s.
+     *
+     * @param retryAfter zero (no hint) or longer
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder retryAfter(Duration retryAfter) {
+      this.retryAfter = Checks.notNegative("retryAfter", retryAfter);
       return this;
     }
 

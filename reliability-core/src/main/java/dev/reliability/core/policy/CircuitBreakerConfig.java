@@ -49,8 +49,8 @@ import java.util.function.Predicate;
  * whose wait is over stays open until the next call, as in Resilience4j without its automatic
  * transition thread.
  *
- * <p><b>Configuration keys</b> (prefix {@value #PREFIX}, for every breaker or for the one of a
- * policy by inserting its name, such as {@code
+ * <p><b>Configuration keys</b> (prefix {@value #CONFIG_PREFIX}, for every breaker or for the one of
+ * a policy by inserting its name, such as {@code
  * reliability.circuitbreaker.payments.failure-threshold} or environment variable {@code
  * RELIABILITY_CIRCUITBREAKER_PAYMENTS_FAILURE_THRESHOLD}): see {@link #SETTINGS}.
  *
@@ -67,7 +67,10 @@ import java.util.function.Predicate;
 public final class CircuitBreakerConfig {
 
   /** The prefix of this component's configuration keys. */
-  public static final String PREFIX = "reliability.circuitbreaker";
+  public static final String CONFIG_PREFIX = "reliability.circuitbreaker";
+
+  /** Settings may be set per policy name as well as for every policy. */
+  public static final boolean CONFIG_PER_INSTANCE = true;
 
   /** How the sliding window measures recent calls. */
   public enum WindowType {
@@ -413,7 +416,7 @@ public final class CircuitBreakerConfig {
   /**
    * Applies the configuration keys of one policy on top of this configuration.
    *
-   * @param binder the binder for the policy's instance under {@link #PREFIX}
+   * @param binder the binder for the policy's instance under {@link #CONFIG_PREFIX}
    * @return the configuration with the configured values
    */
   CircuitBreakerConfig bind(ConfigBinder binder) {

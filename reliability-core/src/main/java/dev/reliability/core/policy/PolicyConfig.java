@@ -42,10 +42,10 @@ import java.util.regex.Pattern;
 public final class PolicyConfig {
 
   /**
-   * Every setting of every component, by key prefix: {@value CircuitBreakerConfig#PREFIX}, {@value
-   * RetryConfig#PREFIX}, {@value RateLimiterConfig#PREFIX}, {@value BulkheadConfig#PREFIX} and
-   * {@value TimeLimiterConfig#PREFIX}. A key is the prefix, optionally the policy's name, then the
-   * setting's name.
+   * Every setting of every component, by key prefix: {@value CircuitBreakerConfig#CONFIG_PREFIX},
+   * {@value RetryConfig#CONFIG_PREFIX}, {@value RateLimiterConfig#CONFIG_PREFIX}, {@value
+   * BulkheadConfig#CONFIG_PREFIX} and {@value TimeLimiterConfig#CONFIG_PREFIX}. A key is the
+   * prefix, optionally the policy's name, then the setting's name.
    */
   public static final Map<String, List<Setting<?>>> SETTINGS = settings();
 
@@ -175,11 +175,12 @@ public final class PolicyConfig {
   public PolicyConfig resolve(ConfigSource source, String policyName) {
     Checks.notNull("source", source);
     checkName(policyName);
-    ConfigBinder cb = ConfigBinder.of(source, CircuitBreakerConfig.PREFIX).instance(policyName);
-    ConfigBinder rt = ConfigBinder.of(source, RetryConfig.PREFIX).instance(policyName);
-    ConfigBinder rl = ConfigBinder.of(source, RateLimiterConfig.PREFIX).instance(policyName);
-    ConfigBinder bh = ConfigBinder.of(source, BulkheadConfig.PREFIX).instance(policyName);
-    ConfigBinder tl = ConfigBinder.of(source, TimeLimiterConfig.PREFIX).instance(policyName);
+    ConfigBinder cb =
+        ConfigBinder.of(source, CircuitBreakerConfig.CONFIG_PREFIX).instance(policyName);
+    ConfigBinder rt = ConfigBinder.of(source, RetryConfig.CONFIG_PREFIX).instance(policyName);
+    ConfigBinder rl = ConfigBinder.of(source, RateLimiterConfig.CONFIG_PREFIX).instance(policyName);
+    ConfigBinder bh = ConfigBinder.of(source, BulkheadConfig.CONFIG_PREFIX).instance(policyName);
+    ConfigBinder tl = ConfigBinder.of(source, TimeLimiterConfig.CONFIG_PREFIX).instance(policyName);
     Builder b = new Builder();
     String failed = null;
     try {
@@ -244,15 +245,15 @@ public final class PolicyConfig {
     Checks.notNull("rateLimitedPolicies", rateLimitedPolicies);
     Map<String, String> aliases = new LinkedHashMap<>();
     aliases.put(
-        CircuitBreakerConfig.PREFIX + "." + CircuitBreakerConfig.FAILURE_THRESHOLD.name(),
+        CircuitBreakerConfig.CONFIG_PREFIX + "." + CircuitBreakerConfig.FAILURE_THRESHOLD.name(),
         "CB_FAILURE_THRESHOLD");
     aliases.put(
-        CircuitBreakerConfig.PREFIX + "." + CircuitBreakerConfig.WAIT_IN_OPEN.name(),
+        CircuitBreakerConfig.CONFIG_PREFIX + "." + CircuitBreakerConfig.WAIT_IN_OPEN.name(),
         "CB_RECOVERY_TIMEOUT");
     for (String name : rateLimitedPolicies) {
       checkName(name);
       aliases.put(
-          RateLimiterConfig.PREFIX + "." + name + "." + RateLimiterConfig.LIMIT.name(),
+          RateLimiterConfig.CONFIG_PREFIX + "." + name + "." + RateLimiterConfig.LIMIT.name(),
           "RATE_LIMIT_" + ConfigSource.environmentVariableName(name) + "_RPM");
     }
     return Map.copyOf(aliases);
@@ -270,11 +271,11 @@ public final class PolicyConfig {
 
   private static Map<String, List<Setting<?>>> settings() {
     Map<String, List<Setting<?>>> all = new LinkedHashMap<>();
-    all.put(CircuitBreakerConfig.PREFIX, CircuitBreakerConfig.SETTINGS);
-    all.put(RetryConfig.PREFIX, RetryConfig.SETTINGS);
-    all.put(RateLimiterConfig.PREFIX, RateLimiterConfig.SETTINGS);
-    all.put(BulkheadConfig.PREFIX, BulkheadConfig.SETTINGS);
-    all.put(TimeLimiterConfig.PREFIX, TimeLimiterConfig.SETTINGS);
+    all.put(CircuitBreakerConfig.CONFIG_PREFIX, CircuitBreakerConfig.SETTINGS);
+    all.put(RetryConfig.CONFIG_PREFIX, RetryConfig.SETTINGS);
+    all.put(RateLimiterConfig.CONFIG_PREFIX, RateLimiterConfig.SETTINGS);
+    all.put(BulkheadConfig.CONFIG_PREFIX, BulkheadConfig.SETTINGS);
+    all.put(TimeLimiterConfig.CONFIG_PREFIX, TimeLimiterConfig.SETTINGS);
     return Collections.unmodifiableMap(all);
   }
 

@@ -66,12 +66,16 @@ import java.util.function.Predicate;
  *     .build();
  * }</pre>
  *
- * <p>Configuration keys: prefix {@value #PREFIX}, see {@link #SETTINGS}. Immutable and thread-safe.
+ * <p>Configuration keys: prefix {@value #CONFIG_PREFIX}, see {@link #SETTINGS}. Immutable and
+ * thread-safe.
  */
 public final class RetryConfig {
 
   /** The prefix of this component's configuration keys. */
-  public static final String PREFIX = "reliability.retry";
+  public static final String CONFIG_PREFIX = "reliability.retry";
+
+  /** Settings may be set per policy name as well as for every policy. */
+  public static final boolean CONFIG_PER_INSTANCE = true;
 
   /** Whether the policy retries; on when retry is configured in code or a template. */
   public static final Setting<Boolean> ENABLED =
@@ -358,7 +362,7 @@ public final class RetryConfig {
   /**
    * Applies the configuration keys of one policy on top of this configuration.
    *
-   * @param binder the binder for the policy's instance under {@link #PREFIX}
+   * @param binder the binder for the policy's instance under {@link #CONFIG_PREFIX}
    * @return the configuration with the configured values
    * @throws IllegalArgumentException if the configured delays contradict each other
    */

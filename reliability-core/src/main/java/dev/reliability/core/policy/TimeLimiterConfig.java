@@ -29,12 +29,16 @@ import java.util.Objects;
  * TimeLimiterConfig config = TimeLimiterConfig.of(Duration.ofSeconds(2));
  * }</pre>
  *
- * <p>Configuration keys: prefix {@value #PREFIX}, see {@link #SETTINGS}. Immutable and thread-safe.
+ * <p>Configuration keys: prefix {@value #CONFIG_PREFIX}, see {@link #SETTINGS}. Immutable and
+ * thread-safe.
  */
 public final class TimeLimiterConfig {
 
   /** The prefix of this component's configuration keys. */
-  public static final String PREFIX = "reliability.timelimiter";
+  public static final String CONFIG_PREFIX = "reliability.timelimiter";
+
+  /** Settings may be set per policy name as well as for every policy. */
+  public static final boolean CONFIG_PER_INSTANCE = true;
 
   /** Whether the policy has a time limit; on when one is configured in code or a template. */
   public static final Setting<Boolean> ENABLED =

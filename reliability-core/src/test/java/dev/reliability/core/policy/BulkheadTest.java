@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.error.BulkheadFullException;
+import dev.reliability.core.error.ProblemDetailFactory;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +63,7 @@ class BulkheadTest {
               assertThat(e).hasMessage("Bulkhead 'reports' is full (2 concurrent calls)");
               assertThat(e.maxConcurrentCalls()).isEqualTo(2);
               assertThat(e.details()).containsEntry("component", "reports");
+              assertThat(e.retryAfter()).contains(Duration.ofSeconds(1));
             });
     assertThat(bulkhead.rejectedCalls()).isEqualTo(1);
     assertThat(policy.stats().calls(CallOutcome.REJECTED)).isEqualTo(1);
@@ -110,10 +115,72 @@ class BulkheadTest {
   }
 
   @Test
+  void theRejectionCarriesTheConfiguredRetryAfterHintOrNoneWhenZero() throws Exception {
+    Policy hinted =
+        Policy.builder("reports")
+            .bulkhead(
+                BulkheadConfig.builder()
+                    .maxConcurrentCalls(1)
+                    .retryAfter(Duration.ofMillis(2_500))
+                    .build())
+            .build();
+    Policy unhinted =
+        Policy.builder("exports")
+            .bulkhead(
+                BulkheadConfig.builder().maxConcurrentCalls(1).retryAfter(Duration.ZERO).build())
+            .build();
+    CountDownLatch entered = new CountDownLatch(2);
+    CompletableFuture<String> a = holdPermit(hinted, entered);
+    CompletableFuture<String> b = holdPermit(unhinted, entered);
+    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThatThrownBy(() -> hinted.execute(() -> "second"))
+        .isInstanceOfSatisfying(
+            BulkheadFullException.class,
+            e -> {
+              assertThat(e.retryAfter()).contains(Duration.ofMillis(2_500));
+              assertThat(e.details()).containsEntry("retry_after_ms", 2_500L);
+              assertThat(ProblemDetailFactory.ofDefaults().create(e, "req-1").retryAfterHeader())
+                  .contains("3");
+            });
+    assertThatThrownBy(() -> unhinted.execute(() -> "second"))
+        .isInstanceOfSatisfying(
+            BulkheadFullException.class, e -> assertThat(e.retryAfter()).isEmpty());
+    CompletableFuture<String> async =
+        hinted.executeAsync(() -> CompletableFuture.completedFuture("second"));
+    assertThat(async)
+        .failsWithin(Duration.ofSeconds(10))
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause()
+        .isInstanceOfSatisfying(
+            BulkheadFullException.class,
+            e -> assertThat(e.retryAfter()).contains(Duration.ofMillis(2_500)));
+
+    release.countDown();
+    assertThat(a.get(10, TimeUnit.SECONDS)).isEqualTo("held");
+    assertThat(b.get(10, TimeUnit.SECONDS)).isEqualTo("held");
+  }
+
+  @Test
+  void theRetryAfterHintIsAConfigurationKey() {
+    Policy policy =
+        Policy.builder("reports")
+            .bulkhead(BulkheadConfig.ofDefaults())
+            .configSource(
+                ConfigSource.environment(
+                    Map.of("RELIABILITY_BULKHEAD_REPORTS_RETRY_AFTER", "250ms")))
+            .build();
+    assertThat(policy.config().bulkhead().orElseThrow().retryAfter())
+        .isEqualTo(Duration.ofMillis(250));
+  }
+
+  @Test
   void builderRejectsInvalidValues() {
     assertThatThrownBy(() -> BulkheadConfig.ofMaxConcurrentCalls(0))
         .hasMessage("maxConcurrentCalls must be at least 1, was 0");
+    assertThatThrownBy(() -> BulkheadConfig.builder().retryAfter(Duration.ofSeconds(-1)))
+        .hasMessage("retryAfter must be zero or longer, was -1s");
     assertThat(BulkheadConfig.ofDefaults())
-        .hasToString("BulkheadConfig[maxConcurrentCalls=25, maxWait=0s]");
+        .hasToString("BulkheadConfig[maxConcurrentCalls=25, maxWait=0s, retryAfter=1s]");
   }
 }

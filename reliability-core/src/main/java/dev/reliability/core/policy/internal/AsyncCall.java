@@ -124,7 +124,9 @@ final class AsyncCall<T> implements Runnable {
     permitReserved = false;
     if (e.bulkhead != null && !e.bulkhead.tryAcquire()) {
       releaseBreaker();
-      reject(RejectionReason.BULKHEAD_FULL, new BulkheadFullException(e.name, e.bulkheadMax));
+      reject(
+          RejectionReason.BULKHEAD_FULL,
+          new BulkheadFullException(e.name, e.bulkheadMax, e.bulkheadRetryAfter));
       return;
     }
     if (l != null) {

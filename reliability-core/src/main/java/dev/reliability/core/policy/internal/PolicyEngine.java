@@ -63,6 +63,7 @@ public final class PolicyEngine implements AutoCloseable {
   final long rateLimiterMaxWait;
   final BulkheadImpl bulkhead;
   final int bulkheadMax;
+  final Duration bulkheadRetryAfter;
   final TimeLimit timeLimit;
 
   /**
@@ -110,6 +111,8 @@ public final class PolicyEngine implements AutoCloseable {
         config.rateLimiter().map(r -> r.maxWait().toNanos()).orElse(0L).longValue();
     this.bulkhead = config.bulkhead().map(b -> new BulkheadImpl(name, b)).orElse(null);
     this.bulkheadMax = config.bulkhead().map(b -> b.maxConcurrentCalls()).orElse(0).intValue();
+    this.bulkheadRetryAfter =
+        config.bulkhead().map(b -> b.retryAfter()).filter(d -> !d.isZero()).orElse(null);
     this.timeLimit =
         config
             .timeLimiter()
@@ -183,7 +186,7 @@ public final class PolicyEngine implements AutoCloseable {
       }
       if (bulkhead != null && !bulkhead.tryAcquire()) {
         releaseBreaker();
-        failure = new BulkheadFullException(name, bulkheadMax);
+        failure = new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfter);
         rejection = RejectionReason.BULKHEAD_FULL;
         break;
       }
