@@ -364,10 +364,10 @@ class FaultToleranceGuideTest {
 
     // docs/circuit-breaker.md: manual control
     CircuitBreaker breaker = policy.circuitBreaker().orElseThrow();
-    breaker.forceOpen(); // refuse every call, for maintenance
-    breaker.forceClosed(); // let every call through, still counting
-    breaker.disable(); // let every call through, counting nothing
-    breaker.reset(); // closed, with empty counts
+    breaker.forceOpen(); // refuse every call until told otherwise
+    breaker.forceClosed(); // let every call through; the window still records
+    breaker.disable(); // let every call through; the window records nothing
+    breaker.reset(); // closed, with an empty window
 
     assertThat(breaker.state()).isEqualTo(CircuitState.CLOSED);
     breaker.forceOpen();
