@@ -68,6 +68,10 @@ class FaultInjectionTest {
   private final List<String> requestIds = new CopyOnWriteArrayList<>();
   private final CountDownLatch releaseHung = new CountDownLatch(1);
   private final ExecutorService serverThreads = Executors.newCachedThreadPool();
+
+  /** The clock a slow answer takes its time on: the server moves it while the caller waits. */
+  private final ManualScheduler slowClock = ManualScheduler.create();
+
   private HttpServer server;
   private URI uri;
 
@@ -86,7 +90,8 @@ class FaultInjectionTest {
               case ERROR_500 -> status = 500;
               case UNAVAILABLE_503 -> status = 503;
               case HANG -> releaseHung.await();
-              case SLOW -> Thread.sleep(150); // the server is slow, the test does not wait on it
+              case SLOW ->
+                  slowClock.advance(Duration.ofMillis(150)); // 150 ms on the policy's clock
               default -> {}
             }
           } catch (InterruptedException e) {
@@ -275,6 +280,7 @@ class FaultInjectionTest {
                     .slowCallThreshold(Duration.ofMillis(100))
                     .slowCallRateThreshold(1.0)
                     .build())
+            .scheduler(slowClock)
             .build();
     inject(Fault.SLOW, 3);
 
