@@ -10,10 +10,13 @@ import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.connection.ConnectionTransport;
 import dev.reliability.core.connection.SendCallback;
+import dev.reliability.health.HealthCheckRegistry;
+import dev.reliability.health.HealthCheckResult;
 import dev.reliability.metrics.BusinessMetrics;
 import dev.reliability.metrics.CacheMetrics;
 import dev.reliability.metrics.CardinalityGuard;
 import dev.reliability.metrics.ConnectionRegistryMetrics;
+import dev.reliability.metrics.HealthMetrics;
 import dev.reliability.metrics.RuntimeMetrics;
 import dev.reliability.metrics.http.HttpServerMetrics;
 import dev.reliability.metrics.internal.ExpositionParser;
@@ -55,12 +58,7 @@ class EmittedMetricsTest {
               MonitoringDeclaration.RETRY_CALLS,
               MonitoringDeclaration.BULKHEAD_AVAILABLE,
               MonitoringDeclaration.RATE_LIMITER_AVAILABLE,
-              MonitoringDeclaration.POLICY_CALLS),
-          "dev.reliability.metrics.HealthMetrics",
-          Set.of(
-              MonitoringDeclaration.HEALTH_CHECK_STATUS,
-              MonitoringDeclaration.HEALTH_PROBE_STATUS,
-              "reliability_health_check_duration_seconds"));
+              MonitoringDeclaration.POLICY_CALLS));
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -91,6 +89,7 @@ class EmittedMetricsTest {
                   .sweepInterval(Duration.ZERO)
                   .build())
           .build();
+  private final HealthCheckRegistry health = HealthCheckRegistry.builder().build();
 
   @BeforeEach
   void bindEverything() {
@@ -107,12 +106,17 @@ class EmittedMetricsTest {
     business.keyed("requests", "tenant", 10).increment("acme");
     CardinalityGuard.builder("shop.requests", "tenant").build(registry);
     ConnectionRegistryMetrics.of(connections).bindTo(registry);
+    health.register("database", HealthCheckResult::healthy);
+    health.lifecycle().markStartupComplete();
+    HealthMetrics.of(health).bindTo(registry);
+    health.readiness();
   }
 
   @AfterEach
   void close() {
     runtime.close();
     connections.close();
+    health.close();
   }
 
   private Set<String> emitted() {
