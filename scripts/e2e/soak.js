@@ -14,6 +14,7 @@ const maxRequests = Number(maxArg);
 const slowMs = Number(slowArg);
 const wsUrl = baseUrl.replace(/^http/, 'ws') + '/ws';
 const QUOTE_WORKERS = 6;
+const QUOTE_PAUSE_MS = 15; // per worker: a steady load rather than a flood on a 2-core machine
 const PHASES = [
   { name: 'healthy', failureRate: 0, latencyMs: 0 },
   { name: 'failing', failureRate: 1, latencyMs: 0 },
@@ -72,7 +73,10 @@ async function quoteWorker(w) {
     else if (n % 17 === 0) headers['X-Request-ID'] = 'x'.repeat(300);
     const res = await request('GET', baseUrl + '/api/quote', headers);
     record('/api/quote', res);
-    if (res.error) continue;
+    if (res.error) {
+      await sleep(QUOTE_PAUSE_MS);
+      continue;
+    }
     bump(summary.quote.byStatus, res.status);
     if (!QUOTE_STATUSES.has(res.status)) summary.quote.unexpectedStatus++;
     const rid = res.headers['x-request-id'];
@@ -85,6 +89,7 @@ async function quoteWorker(w) {
         bump(summary.quote.byErrorCode, 'unparsable');
       }
     }
+    await sleep(QUOTE_PAUSE_MS);
   }
 }
 
