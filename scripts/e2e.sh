@@ -218,8 +218,16 @@ check "every line on stdout is JSON" "$(wc -l <"$LOG") lines" json_logs
 
 # ---------------------------------------------------------------------------------------------
 # HTTP contract
-s="$(status_of GET "$BASE/api/quote" quote)"
-check "GET /api/quote answers 200 with JSON" "status $s" \
+# The first calls of a cold JVM on a loaded machine may exceed the policy's time limit (1s):
+# allow a few tries before judging the answer.
+tries=0
+while :; do
+  tries=$((tries + 1))
+  s="$(status_of GET "$BASE/api/quote" quote)"
+  [ "$s" != 200 ] && [ "$tries" -lt 5 ] || break
+  sleep 0.5
+done
+check "GET /api/quote answers 200 with JSON" "status $s after $tries tries" \
   sh -c "[ '$s' = 200 ] && jq -e 'type == \"object\"' '$WORK/quote.body' >/dev/null"
 check "GET /api/quote carries X-Request-ID" "$(header quote X-Request-ID)" \
   test -n "$(header quote X-Request-ID)"
@@ -418,9 +426,15 @@ kill -TERM "$EXAMPLE_PID"
   done ) &
 BG_PIDS+=($!)
 ready_poller=$!
+# Bounded: a process that does not stop within the drain time plus 30 s is killed.
+for _ in $(seq 1 $(( (DRAIN_SECONDS + 30) * 10 ))); do
+  kill -0 "$EXAMPLE_PID" 2>/dev/null || break
+  sleep 0.1
+done
+exit_ms=$(( ($(date +%s%N) - term_at) / 1000000 ))
+kill -KILL "$EXAMPLE_PID" 2>/dev/null || true
 code=0
 wait "$EXAMPLE_PID" || code=$?
-exit_ms=$(( ($(date +%s%N) - term_at) / 1000000 ))
 EXAMPLE_PID=""
 kill "$ready_poller" 2>/dev/null || true
 wait "$inflight_pid" 2>/dev/null || true
@@ -441,5 +455,6 @@ check "SIGTERM: in-flight request finished with 200" "$(cat "$WORK/inflight.stat
   sh -c "cut -d' ' -f1 '$WORK/inflight.status' | grep -qx 200"
 check "SIGTERM: WebSocket clients got close code 1001" "$wsclose" \
   jqe '.opened == 5 and (.codes | length) == 5 and (.codes | all(. == 1001))' <<<"${wsclose:-null}"
+check "every line the example wrote to stdout is JSON" "$(wc -l <"$LOG") lines" json_logs
 
 finish
