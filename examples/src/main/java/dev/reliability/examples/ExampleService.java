@@ -329,6 +329,7 @@ public final class ExampleService implements AutoCloseable {
       p.connector.setHost("127.0.0.1");
       p.connector.setPort(port);
       p.server.addConnector(p.connector);
+      p.server.setErrorHandler(new ProblemErrorHandler(problems, requestTracing.sanitizer()));
       WebSocketUpgradeHandler webSockets =
           WebSocketUpgradeHandler.from(
               p.server,
