@@ -10,10 +10,18 @@ import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.connection.ConnectionTransport;
 import dev.reliability.core.connection.SendCallback;
+import dev.reliability.core.policy.BulkheadConfig;
+import dev.reliability.core.policy.CircuitBreakerConfig;
+import dev.reliability.core.policy.Policy;
+import dev.reliability.core.policy.RateLimiterConfig;
+import dev.reliability.core.policy.RetryBudget;
+import dev.reliability.core.policy.RetryConfig;
+import dev.reliability.core.policy.TimeLimiterConfig;
 import dev.reliability.metrics.BusinessMetrics;
 import dev.reliability.metrics.CacheMetrics;
 import dev.reliability.metrics.CardinalityGuard;
 import dev.reliability.metrics.ConnectionRegistryMetrics;
+import dev.reliability.metrics.PolicyMetrics;
 import dev.reliability.metrics.RuntimeMetrics;
 import dev.reliability.metrics.http.HttpServerMetrics;
 import dev.reliability.metrics.internal.ExpositionParser;
@@ -45,17 +53,6 @@ class EmittedMetricsTest {
    */
   static final Map<String, Set<String>> PENDING =
       Map.of(
-          "dev.reliability.metrics.PolicyMetrics",
-          Set.of(
-              MonitoringDeclaration.CIRCUIT_BREAKER_STATE,
-              MonitoringDeclaration.CIRCUIT_BREAKER_CALLS,
-              MonitoringDeclaration.BULKHEAD_REJECTIONS,
-              MonitoringDeclaration.RATE_LIMITER_CALLS,
-              MonitoringDeclaration.RETRY_BUDGET_REJECTIONS,
-              MonitoringDeclaration.RETRY_CALLS,
-              MonitoringDeclaration.BULKHEAD_AVAILABLE,
-              MonitoringDeclaration.RATE_LIMITER_AVAILABLE,
-              MonitoringDeclaration.POLICY_CALLS),
           "dev.reliability.metrics.HealthMetrics",
           Set.of(
               MonitoringDeclaration.HEALTH_CHECK_STATUS,
@@ -92,6 +89,16 @@ class EmittedMetricsTest {
                   .build())
           .build();
 
+  private final Policy policy =
+      Policy.builder("payments")
+          .retry(RetryConfig.builder().budget(RetryBudget.of(0.2, 10)).build())
+          .circuitBreaker(CircuitBreakerConfig.ofDefaults())
+          .rateLimiter(RateLimiterConfig.perSecond(100))
+          .bulkhead(BulkheadConfig.ofDefaults())
+          .timeLimiter(TimeLimiterConfig.of(Duration.ofSeconds(5)))
+          .executor(Runnable::run)
+          .build();
+
   @BeforeEach
   void bindEverything() {
     registry.config().commonTags("service", "checkout", "environment", "production");
@@ -107,12 +114,15 @@ class EmittedMetricsTest {
     business.keyed("requests", "tenant", 10).increment("acme");
     CardinalityGuard.builder("shop.requests", "tenant").build(registry);
     ConnectionRegistryMetrics.of(connections).bindTo(registry);
+    PolicyMetrics.of(policy).bindTo(registry);
+    policy.execute(() -> "paid");
   }
 
   @AfterEach
   void close() {
     runtime.close();
     connections.close();
+    policy.close();
   }
 
   private Set<String> emitted() {
