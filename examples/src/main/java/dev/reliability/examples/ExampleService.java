@@ -41,6 +41,7 @@ import dev.reliability.health.spi.ServicePerformance;
 import dev.reliability.metrics.ConnectionRegistryMetrics;
 import dev.reliability.metrics.HealthMetrics;
 import dev.reliability.metrics.LeakDetectorMetrics;
+import dev.reliability.metrics.PolicyMetrics;
 import dev.reliability.metrics.ReliabilityMetrics;
 import dev.reliability.metrics.http.HttpServerMetrics;
 import dev.reliability.metrics.http.HttpServerMetricsServletFilter;
@@ -288,7 +289,7 @@ public final class ExampleService implements AutoCloseable {
           HealthCheckConfig.builder().groups(HealthGroups.LIVENESS).build());
 
       // Binders: policies, health, leak detector, registry (HTTP and JVM are bound already).
-      bindPolicyMetrics(p.policies, meters);
+      PolicyMetrics.of(p.policies).bindTo(meters);
       HealthMetrics.of(p.health).bindTo(meters);
       LeakDetectorMetrics.of(p.leaks).bindTo(meters);
       ConnectionRegistryMetrics.of(p.connections).bindTo(meters);
@@ -385,11 +386,6 @@ public final class ExampleService implements AutoCloseable {
         .timeLimiter(TimeLimiterConfig.of(Duration.ofSeconds(1)))
         .bulkhead(BulkheadConfig.ofMaxConcurrentCalls(25))
         .build();
-  }
-
-  /** The one place where policy meters are bound (see docs/example.md). */
-  private static void bindPolicyMetrics(PolicyRegistry policies, MeterRegistry meters) {
-    // PolicyMetrics.of(policies).bindTo(meters) once reliability-metrics ships the binder.
   }
 
   private static ServicePerformance performance(HttpServerMetrics http) {

@@ -311,6 +311,11 @@ class ExampleServiceContractTest {
     assertThat(metrics.body())
         .contains(
             "reliability_http_server_requests_seconds_count{method=\"GET\",route=\"/api/quote\"")
+        .contains(
+            "reliability_policy_calls_seconds_count{name=\"quote-backend\",outcome=\"success\"")
+        .contains("reliability_circuitbreaker_state{name=\"quote-backend\"")
+        .contains("reliability_bulkhead_available_permits{name=\"quote-backend\"")
+        .contains("reliability_retry_budget_rejections_total{name=\"quote-backend\"")
         .contains("reliability_health_check_status{check=\"quote-backend-circuit\"")
         .contains("reliability_health_probe_status{probe=\"readiness\"")
         .contains("reliability_connections_active{registry=\"websocket\"")
