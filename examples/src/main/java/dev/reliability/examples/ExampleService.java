@@ -12,6 +12,7 @@ import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.connection.jetty.JettyConnections;
 import dev.reliability.core.context.ContextScope;
 import dev.reliability.core.context.RequestContext;
+import dev.reliability.core.context.RequestIdSanitizer;
 import dev.reliability.core.error.ProblemDetailFactory;
 import dev.reliability.core.error.ServiceTimeoutException;
 import dev.reliability.core.leak.LeakDetector;
@@ -226,7 +227,11 @@ public final class ExampleService implements AutoCloseable {
       ProblemDetailFactory problems = ProblemDetailFactory.builder().config(source).build();
       p.tracing =
           ServiceTracing.builder().serviceName("reliability-example").config(source).build();
-      RequestTracing requestTracing = RequestTracing.builder().tracing(p.tracing).build();
+      RequestTracing requestTracing =
+          RequestTracing.builder()
+              .tracing(p.tracing)
+              .sanitizer(RequestIdSanitizer.builder().config(source).build())
+              .build();
 
       // The downstream dependency, and the policy that guards calls to it.
       p.backend = QuoteBackend.start(requestTracing, problems);
