@@ -10,6 +10,8 @@ import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.connection.ConnectionTransport;
 import dev.reliability.core.connection.SendCallback;
+import dev.reliability.core.leak.LeakDetector;
+import dev.reliability.core.leak.LeakDetectorConfig;
 import dev.reliability.core.policy.BulkheadConfig;
 import dev.reliability.core.policy.CircuitBreakerConfig;
 import dev.reliability.core.policy.Policy;
@@ -17,6 +19,7 @@ import dev.reliability.core.policy.RateLimiterConfig;
 import dev.reliability.core.policy.RetryBudget;
 import dev.reliability.core.policy.RetryConfig;
 import dev.reliability.core.policy.TimeLimiterConfig;
+import dev.reliability.core.time.ManualTimeSource;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.HealthCheckResult;
 import dev.reliability.metrics.BusinessMetrics;
@@ -24,6 +27,7 @@ import dev.reliability.metrics.CacheMetrics;
 import dev.reliability.metrics.CardinalityGuard;
 import dev.reliability.metrics.ConnectionRegistryMetrics;
 import dev.reliability.metrics.HealthMetrics;
+import dev.reliability.metrics.LeakDetectorMetrics;
 import dev.reliability.metrics.PolicyMetrics;
 import dev.reliability.metrics.RuntimeMetrics;
 import dev.reliability.metrics.http.HttpServerMetrics;
@@ -86,6 +90,12 @@ class EmittedMetricsTest {
                   .build())
           .build();
   private final HealthCheckRegistry health = HealthCheckRegistry.builder().build();
+  private final LeakDetector leaks =
+      LeakDetector.builder()
+          .name("app")
+          .config(LeakDetectorConfig.builder().jvmGauges(false).build())
+          .timeSource(ManualTimeSource.create())
+          .build();
 
   private final Policy policy =
       Policy.builder("payments")
@@ -115,6 +125,7 @@ class EmittedMetricsTest {
     health.register("database", HealthCheckResult::healthy);
     health.lifecycle().markStartupComplete();
     HealthMetrics.of(health).bindTo(registry);
+    LeakDetectorMetrics.of(leaks).bindTo(registry);
     health.readiness();
     PolicyMetrics.of(policy).bindTo(registry);
     policy.execute(() -> "paid");
@@ -125,6 +136,7 @@ class EmittedMetricsTest {
     runtime.close();
     connections.close();
     health.close();
+    leaks.close();
     policy.close();
   }
 
