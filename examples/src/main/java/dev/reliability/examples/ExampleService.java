@@ -12,6 +12,7 @@ import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.connection.jetty.JettyConnections;
 import dev.reliability.core.context.ContextScope;
 import dev.reliability.core.context.RequestContext;
+import dev.reliability.core.context.RequestIdSanitizer;
 import dev.reliability.core.error.ProblemDetailFactory;
 import dev.reliability.core.error.ServiceTimeoutException;
 import dev.reliability.core.leak.LeakDetector;
@@ -41,6 +42,7 @@ import dev.reliability.health.spi.ServicePerformance;
 import dev.reliability.metrics.ConnectionRegistryMetrics;
 import dev.reliability.metrics.HealthMetrics;
 import dev.reliability.metrics.LeakDetectorMetrics;
+import dev.reliability.metrics.PolicyMetrics;
 import dev.reliability.metrics.ReliabilityMetrics;
 import dev.reliability.metrics.http.HttpServerMetrics;
 import dev.reliability.metrics.http.HttpServerMetricsServletFilter;
@@ -225,7 +227,11 @@ public final class ExampleService implements AutoCloseable {
       ProblemDetailFactory problems = ProblemDetailFactory.builder().config(source).build();
       p.tracing =
           ServiceTracing.builder().serviceName("reliability-example").config(source).build();
-      RequestTracing requestTracing = RequestTracing.builder().tracing(p.tracing).build();
+      RequestTracing requestTracing =
+          RequestTracing.builder()
+              .tracing(p.tracing)
+              .sanitizer(RequestIdSanitizer.builder().config(source).build())
+              .build();
 
       // The downstream dependency, and the policy that guards calls to it.
       p.backend = QuoteBackend.start(requestTracing, problems);
@@ -288,7 +294,7 @@ public final class ExampleService implements AutoCloseable {
           HealthCheckConfig.builder().groups(HealthGroups.LIVENESS).build());
 
       // Binders: policies, health, leak detector, registry (HTTP and JVM are bound already).
-      bindPolicyMetrics(p.policies, meters);
+      PolicyMetrics.of(p.policies).bindTo(meters);
       HealthMetrics.of(p.health).bindTo(meters);
       LeakDetectorMetrics.of(p.leaks).bindTo(meters);
       ConnectionRegistryMetrics.of(p.connections).bindTo(meters);
@@ -329,6 +335,7 @@ public final class ExampleService implements AutoCloseable {
       p.connector.setHost("127.0.0.1");
       p.connector.setPort(port);
       p.server.addConnector(p.connector);
+      p.server.setErrorHandler(new ProblemErrorHandler(problems, requestTracing.sanitizer()));
       WebSocketUpgradeHandler webSockets =
           WebSocketUpgradeHandler.from(
               p.server,
@@ -384,11 +391,6 @@ public final class ExampleService implements AutoCloseable {
         .timeLimiter(TimeLimiterConfig.of(Duration.ofSeconds(1)))
         .bulkhead(BulkheadConfig.ofMaxConcurrentCalls(25))
         .build();
-  }
-
-  /** The one place where policy meters are bound (see docs/example.md). */
-  private static void bindPolicyMetrics(PolicyRegistry policies, MeterRegistry meters) {
-    // PolicyMetrics.of(policies).bindTo(meters) once reliability-metrics ships the binder.
   }
 
   private static ServicePerformance performance(HttpServerMetrics http) {

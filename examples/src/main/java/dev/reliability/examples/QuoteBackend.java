@@ -58,6 +58,7 @@ final class QuoteBackend implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final AtomicReference<Chaos> chaos = new AtomicReference<>(Chaos.HEALTHY);
+  private final AtomicInteger inFlight = new AtomicInteger();
 
   private QuoteBackend(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -127,9 +128,27 @@ final class QuoteBackend implements AutoCloseable {
     return chaos.get();
   }
 
+  /**
+   * Returns the quote requests being answered now.
+   *
+   * @return the count
+   */
+  int inFlight() {
+    return inFlight.get();
+  }
+
   private void quote(HttpExchange exchange) throws IOException {
     HttpErrors.requireExactPath(exchange, "/quote");
     HttpErrors.requireMethod(exchange, "GET");
+    inFlight.incrementAndGet();
+    try {
+      answerQuote(exchange);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void answerQuote(HttpExchange exchange) throws IOException {
     Chaos c = chaos.get();
     if (c.latencyMs() > 0) {
       try {
