@@ -9,11 +9,14 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.error.ServiceTimeoutException;
+import dev.reliability.core.policy.Policy;
+import dev.reliability.core.policy.PolicyRegistry;
 import dev.reliability.metrics.BusinessMetrics;
 import dev.reliability.metrics.CacheMetrics;
 import dev.reliability.metrics.CostCounter;
 import dev.reliability.metrics.KeyedCounter;
 import dev.reliability.metrics.OutcomeCounter;
+import dev.reliability.metrics.PolicyMetrics;
 import dev.reliability.metrics.ReliabilityMetrics;
 import dev.reliability.metrics.export.CapabilityReport;
 import dev.reliability.metrics.http.HttpServerMetricsFilter;
@@ -76,6 +79,30 @@ class MetricsGuideTest {
           .contains(
               "reliability_http_server_requests_seconds_count{environment=\"production\","
                   + "method=\"GET\",route=\"/orders\",service=\"checkout\",status_class=\"2xx\"} 1");
+    }
+  }
+
+  @Test
+  void policies() {
+    try (ReliabilityMetrics metrics =
+        ReliabilityMetrics.builder()
+            .service("checkout")
+            .configSource(ConfigSource.fromMap("test", java.util.Map.of()))
+            .build()) {
+      // docs/metrics.md: policies
+      PolicyRegistry policies = PolicyRegistry.ofDefaults();
+      PolicyMetrics.of(policies).bindTo(metrics.registry());
+      Policy inventory = policies.policy("inventory");
+
+      inventory.execute(() -> "in stock");
+      assertThat(metrics.prometheus().orElseThrow().scrape())
+          .contains(
+              "reliability_policy_calls_seconds_count{name=\"inventory\",outcome=\"success\","
+                  + "service=\"checkout\"} 1")
+          .contains(
+              "reliability_circuitbreaker_state{name=\"inventory\",service=\"checkout\","
+                  + "state=\"closed\"} 1");
+      policies.close();
     }
   }
 

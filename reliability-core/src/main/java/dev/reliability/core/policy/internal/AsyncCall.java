@@ -176,7 +176,7 @@ final class AsyncCall<T> implements Runnable {
     if (next == PolicyEngine.RETURN_VALUE || next == PolicyEngine.RETURN_RETRIED_VALUE) {
       @SuppressWarnings("unchecked")
       T v = (T) value;
-      e.succeed(v, start, handle, attempt, next == PolicyEngine.RETURN_RETRIED_VALUE);
+      e.succeed(v, start, now, handle, attempt, next == PolicyEngine.RETURN_RETRIED_VALUE);
       result.complete(v);
       return;
     }

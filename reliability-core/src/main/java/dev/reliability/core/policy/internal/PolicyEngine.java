@@ -58,6 +58,10 @@ public final class PolicyEngine implements AutoCloseable {
   final Breaker breaker;
   private final CircuitBreakerConfig breakerConfig;
   private final boolean breakerResultRule;
+
+  /** Whether a returned value may count as a failure or be retried. */
+  private final boolean valueRules;
+
   final RetryState retry;
   final TokenBucket rateLimiter;
   final long rateLimiterMaxWait;
@@ -106,6 +110,7 @@ public final class PolicyEngine implements AutoCloseable {
             : new Breaker(name, breakerConfig, time, this::onStateChange, stats);
     this.breakerResultRule = breakerConfig != null && breakerConfig.hasFailureResultRule();
     this.retry = config.retry().map(r -> new RetryState(r, stats)).orElse(null);
+    this.valueRules = breakerResultRule || (retry != null && retry.hasResultRule);
     this.rateLimiter = config.rateLimiter().map(r -> new TokenBucket(r, time)).orElse(null);
     this.rateLimiterMaxWait =
         config.rateLimiter().map(r -> r.maxWait().toNanos()).orElse(0L).longValue();
@@ -216,9 +221,17 @@ public final class PolicyEngine implements AutoCloseable {
       if (l != null) {
         l.onAttemptEnd(name, handle, attempt, error, nanos);
       }
+      if (error == null && !valueRules) {
+        // The common success: what afterAttempt does for it, one call level less, so that the
+        // JIT inlines the breaker's bookkeeping (and removes its allocations) more reliably.
+        if (breaker != null) {
+          breaker.onSuccess(nanos, true);
+        }
+        return succeed(v, start, now, handle, attempt, false);
+      }
       long next = afterAttempt(v, error, attempt, nanos, now, previousDelay, deadline);
       if (next == RETURN_VALUE || next == RETURN_RETRIED_VALUE) {
-        return succeed(v, start, handle, attempt, next == RETURN_RETRIED_VALUE);
+        return succeed(v, start, now, handle, attempt, next == RETURN_RETRIED_VALUE);
       }
       failure = error;
       if (next < 0) {
@@ -231,7 +244,7 @@ public final class PolicyEngine implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         if (error == null) {
-          return succeed(v, start, handle, attempt, true);
+          return succeed(v, start, time.nanoTime(), handle, attempt, true);
         }
         error.addSuppressed(e);
         break;
@@ -318,8 +331,14 @@ public final class PolicyEngine implements AutoCloseable {
     EventLog.rejected(name, reason, retryAfter);
   }
 
-  Object succeed(Object value, long start, Object handle, int attempt, boolean retriedValue) {
-    long total = time.nanoTime() - start;
+  /**
+   * Ends a call that succeeded: statistics, retry outcome, listener.
+   *
+   * @param end the time the call ended, already read by the caller (one clock read less per call)
+   */
+  Object succeed(
+      Object value, long start, long end, Object handle, int attempt, boolean retriedValue) {
+    long total = end - start;
     stats.success(total);
     if (retry != null && (attempt > 1 || retriedValue)) {
       retry.record(CallOutcome.SUCCESS, attempt, 0, retriedValue);

@@ -1,0 +1,77 @@
+package dev.reliability.examples;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.reliability.core.error.ErrorCode;
+import dev.reliability.core.error.ReliabilityException;
+import dev.reliability.core.error.StandardErrorCode;
+import java.util.Arrays;
+
+/**
+ * The example's own error codes for unknown paths and methods, so that every error answer is a
+ * problem+json body built by the library's error filters. Stateless.
+ */
+final class HttpErrors {
+
+  /** No such resource: 404. */
+  static final ErrorCode NOT_FOUND = ErrorCode.of("NOT_FOUND", 404, false, "No such resource");
+
+  /** The resource does not support the method: 405. */
+  static final ErrorCode METHOD_NOT_ALLOWED =
+      ErrorCode.of("METHOD_NOT_ALLOWED", 405, false, "The method is not allowed");
+
+  /** A request that reached the server while it stops: 503, retryable. */
+  static final ErrorCode SHUTTING_DOWN =
+      ErrorCode.of("SHUTTING_DOWN", 503, true, "The service is shutting down");
+
+  private HttpErrors() {}
+
+  /**
+   * Returns the code of an error answer the HTTP server produced itself.
+   *
+   * @param status the HTTP status
+   * @return the matching code
+   */
+  static ErrorCode forStatus(int status) {
+    switch (status) {
+      case 400:
+        return StandardErrorCode.DATA_VALIDATION_ERROR;
+      case 404:
+        return NOT_FOUND;
+      case 405:
+        return METHOD_NOT_ALLOWED;
+      case 503:
+        return SHUTTING_DOWN;
+      default:
+        int s = status >= 400 && status <= 599 ? status : 500;
+        return ErrorCode.of("HTTP_" + s, s, s >= 500, "HTTP " + s);
+    }
+  }
+
+  static ReliabilityException notFound(String method, String path) {
+    return new ReliabilityException(NOT_FOUND, "No resource at " + method + " " + path);
+  }
+
+  static ReliabilityException methodNotAllowed(String method, String... allowed) {
+    return new ReliabilityException(
+        METHOD_NOT_ALLOWED,
+        "Method " + method + " is not allowed; use " + String.join(", ", Arrays.asList(allowed)));
+  }
+
+  /** A JDK {@code HttpServer} handler for every unknown path. */
+  static void handle(HttpExchange exchange) {
+    throw notFound(exchange.getRequestMethod(), exchange.getRequestURI().getPath());
+  }
+
+  static void requireExactPath(HttpExchange exchange, String path) {
+    if (!exchange.getRequestURI().getPath().equals(path)) {
+      handle(exchange);
+    }
+  }
+
+  static void requireMethod(HttpExchange exchange, String method) {
+    if (!exchange.getRequestMethod().equals(method)) {
+      exchange.getResponseHeaders().set("Allow", method);
+      throw methodNotAllowed(exchange.getRequestMethod(), method);
+    }
+  }
+}

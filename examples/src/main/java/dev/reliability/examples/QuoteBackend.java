@@ -1,0 +1,228 @@
+package dev.reliability.examples;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import dev.reliability.core.error.ProblemDetailFactory;
+import dev.reliability.core.error.ServiceUnavailableException;
+import dev.reliability.tracing.RequestTracing;
+import dev.reliability.tracing.httpserver.ProblemJsonFilter;
+import dev.reliability.tracing.httpserver.RequestContextFilter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The downstream dependency of the example: a small quote service on its own loopback port, built
+ * on the JDK {@code HttpServer} with the library's request-context and problem+json filters, so its
+ * JSON log lines carry the caller's request ID. Its faults are set through {@code POST
+ * /admin/chaos} (which the example's own {@code /admin/chaos} forwards to).
+ *
+ * <ul>
+ *   <li>{@code GET /quote?symbol=ACME}: after the injected latency, fails with 503 (problem+json,
+ *       {@code SERVICE_UNAVAILABLE}) for the injected share of calls, else 200 with a quote.
+ *   <li>{@code POST /admin/chaos?failureRate=F&latencyMs=L}: sets the faults; a missing parameter
+ *       keeps its value.
+ * </ul>
+ *
+ * <p>Thread-safe. {@link #close()} stops the server.
+ */
+final class QuoteBackend implements AutoCloseable {
+
+  /** The name of this dependency in errors, logs and the policy. */
+  static final String SERVICE = "quote-backend";
+
+  private static final Logger log = LoggerFactory.getLogger(QuoteBackend.class);
+  private static final Pattern SYMBOL = Pattern.compile("[A-Z]{1,8}");
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final AtomicReference<Chaos> chaos = new AtomicReference<>(Chaos.HEALTHY);
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  private QuoteBackend(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /**
+   * Starts the backend on an ephemeral loopback port.
+   *
+   * @param tracing request-ID handling and access log
+   * @param problems error responses
+   * @return the running backend
+   * @throws IOException if the port cannot be bound
+   */
+  static QuoteBackend start(RequestTracing tracing, ProblemDetailFactory problems)
+      throws IOException {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    AtomicInteger threads = new AtomicInteger();
+    // Unbounded on purpose: the example's bulkhead bounds the calls that reach the backend.
+    ExecutorService executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "quote-backend-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    QuoteBackend backend = new QuoteBackend(server, executor);
+    mount(server, "/quote", backend::quote, tracing, problems);
+    mount(server, "/admin/chaos", backend::chaos, tracing, problems);
+    mount(server, "/", HttpErrors::handle, tracing, problems);
+    server.start();
+    log.info(
+        "quote backend listening on 127.0.0.1:{}",
+        server.getAddress().getPort(),
+        kv("backend_port", server.getAddress().getPort()));
+    return backend;
+  }
+
+  private static void mount(
+      HttpServer server,
+      String path,
+      HttpHandler handler,
+      RequestTracing tracing,
+      ProblemDetailFactory problems) {
+    HttpContext context = server.createContext(path, handler);
+    context.getFilters().add(RequestContextFilter.create(tracing));
+    context.getFilters().add(ProblemJsonFilter.create(problems));
+  }
+
+  /**
+   * Returns the base URI, {@code http://127.0.0.1:<port>}.
+   *
+   * @return the URI
+   */
+  URI uri() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /**
+   * Returns the injected faults.
+   *
+   * @return the current state
+   */
+  Chaos chaos() {
+    return chaos.get();
+  }
+
+  /**
+   * Returns the quote requests being answered now.
+   *
+   * @return the count
+   */
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  private void quote(HttpExchange exchange) throws IOException {
+    HttpErrors.requireExactPath(exchange, "/quote");
+    HttpErrors.requireMethod(exchange, "GET");
+    inFlight.incrementAndGet();
+    try {
+      answerQuote(exchange);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void answerQuote(HttpExchange exchange) throws IOException {
+    Chaos c = chaos.get();
+    if (c.latencyMs() > 0) {
+      try {
+        TimeUnit.MILLISECONDS.sleep(c.latencyMs());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ServiceUnavailableException(SERVICE, "interrupted while injecting latency", e);
+      }
+    }
+    if (c.failureRate() > 0 && ThreadLocalRandom.current().nextDouble() < c.failureRate()) {
+      log.warn("quote failed: injected failure", kv("failure_rate", c.failureRate()));
+      throw new ServiceUnavailableException(
+          SERVICE, "injected failure (failure rate " + c.failureRate() + ")");
+    }
+    String symbol = query(exchange).getOrDefault("symbol", "ACME");
+    if (!SYMBOL.matcher(symbol).matches()) {
+      symbol = "ACME";
+    }
+    double price =
+        100
+            + Math.floorMod(symbol.hashCode(), 900)
+            + ThreadLocalRandom.current().nextInt(100) / 100.0;
+    log.info("quote served", kv("symbol", symbol), kv("price", price));
+    String body =
+        String.format(
+            Locale.ROOT,
+            "{\"symbol\":\"%s\",\"price\":%.2f,\"currency\":\"USD\",\"quoted_at\":\"%s\"}",
+            symbol,
+            price,
+            Instant.now());
+    reply(exchange, 200, body);
+  }
+
+  private void chaos(HttpExchange exchange) throws IOException {
+    HttpErrors.requireExactPath(exchange, "/admin/chaos");
+    HttpErrors.requireMethod(exchange, "POST");
+    Map<String, String> query = query(exchange);
+    Chaos next =
+        chaos.updateAndGet(
+            current -> Chaos.parse(query.get("failureRate"), query.get("latencyMs"), current));
+    log.info(
+        "chaos set", kv("failure_rate", next.failureRate()), kv("latency_ms", next.latencyMs()));
+    reply(exchange, 200, next.toJson());
+  }
+
+  static void reply(HttpExchange exchange, int status, String json) throws IOException {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  static Map<String, String> query(HttpExchange exchange) {
+    Map<String, String> values = new HashMap<>();
+    String raw = exchange.getRequestURI().getRawQuery();
+    if (raw == null || raw.isEmpty()) {
+      return values;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      values.putIfAbsent(
+          URLDecoder.decode(key, StandardCharsets.UTF_8),
+          URLDecoder.decode(value, StandardCharsets.UTF_8));
+    }
+    return values;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}
