@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Runs the leak workloads in forked JVMs with {@code -Xmx256m} and compares, on the same samples,
@@ -32,8 +35,9 @@ import java.util.Locale;
  * <s>} when the leak and the step begin (default 150), {@code --leak-rate <KB/s>} (default 1024),
  * {@code --leak-duration <s>} how long the leaking JVM may run (default leak start + 300; it
  * usually runs out of heap first), {@code --workloads a,b} (default all), {@code --gc <option>}
- * (such as {@code -XX:+UseParallelGC}), {@code --raw <dir>} to keep each JVM's output. Prints a
- * Markdown table.
+ * (such as {@code -XX:+UseParallelGC}), {@code --raw <dir>} to keep each JVM's output, {@code
+ * --parallel <n>} how many workload JVMs run at once (default 1: one after the other; each paces
+ * itself by the wall clock and uses well under a core). Prints a Markdown table.
  */
 public final class LeakHarness {
 
@@ -54,6 +58,7 @@ public final class LeakHarness {
     int leakDuration = -1;
     String gc = null;
     Path raw = null;
+    int parallel = 1;
     List<String> workloads = new ArrayList<>();
     for (Workload.Kind k : Workload.Kind.values()) {
       workloads.add(k.id);
@@ -67,6 +72,7 @@ public final class LeakHarness {
         case "--leak-duration" -> leakDuration = Integer.parseInt(v);
         case "--gc" -> gc = v;
         case "--raw" -> raw = Path.of(v);
+        case "--parallel" -> parallel = Integer.parseInt(v);
         case "--workloads" -> workloads = List.of(v.split(","));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -75,28 +81,62 @@ public final class LeakHarness {
       leakDuration = leakStart + 300;
     }
     PrintStream out = System.out;
-    List<Result> results = new ArrayList<>();
-    for (String w : workloads) {
-      Workload.Kind kind = Workload.Kind.of(w);
-      int seconds = kind.leaks ? leakDuration : duration;
-      out.printf(Locale.ROOT, "running %s for up to %ds...%n", w, seconds);
-      List<String> lines = fork(kind, seconds, leakStart, leakRate, gc);
-      if (raw != null) {
-        Files.createDirectories(raw);
-        Files.write(raw.resolve(w + ".txt"), lines);
+    List<Future<Result>> running = new ArrayList<>();
+    ExecutorService forks = Executors.newFixedThreadPool(Math.max(1, parallel));
+    try {
+      for (String w : workloads) {
+        Workload.Kind kind = Workload.Kind.of(w);
+        int seconds = kind.leaks ? leakDuration : duration;
+        int start = leakStart;
+        int rate = leakRate;
+        String collector = gc;
+        Path rawDir = raw;
+        running.add(
+            forks.submit(
+                () -> {
+                  synchronized (out) {
+                    out.printf(Locale.ROOT, "running %s for up to %ds...%n", w, seconds);
+                  }
+                  List<String> lines = fork(kind, seconds, start, rate, collector);
+                  if (rawDir != null) {
+                    Files.createDirectories(rawDir);
+                    Files.write(rawDir.resolve(w + ".txt"), lines);
+                  }
+                  Result r = Result.of(kind, lines, rate);
+                  synchronized (out) {
+                    out.println("  " + r.summary());
+                  }
+                  return r;
+                }));
       }
-      Result r = Result.of(kind, lines, leakRate);
-      results.add(r);
-      out.println("  " + r.summary());
+      List<Result> results = new ArrayList<>();
+      for (Future<Result> f : running) {
+        results.add(f.get());
+      }
+      printTable(out, results, gc, leakRate, leakStart, duration, parallel);
+    } finally {
+      forks.shutdownNow();
     }
+  }
+
+  private static void printTable(
+      PrintStream out,
+      List<Result> results,
+      String gc,
+      int leakRate,
+      int leakStart,
+      int duration,
+      int parallel) {
     out.println();
     out.printf(
         Locale.ROOT,
-        "-Xmx256m%s, leak %d KB/s from %ds, non-leaking workloads %ds%n%n",
+        "-Xmx256m%s, leak %d KB/s from %ds, non-leaking workloads %ds, %d JVM%s at a time%n%n",
         gc == null ? "" : " " + gc,
         leakRate,
         leakStart,
-        duration);
+        duration,
+        parallel,
+        parallel == 1 ? "" : "s");
     out.println(
         "| workload | ran | LeakDetector: first suspicion | false alarms | 80% of heap after GC"
             + " | seed 000: RSS > first + 500 MB | seed 003: RSS > 500 MB | heap exhausted |");
