@@ -116,7 +116,7 @@ public final class LeakDetectorConfig {
    */
   public static final Setting<Duration> EARLY_WARNING_HORIZON =
       Setting.durationSetting("early-warning-horizon")
-          .defaultValue(Duration.ofHours(1))
+          .defaultValue(Duration.ofMinutes(15))
           .between(Duration.ofSeconds(1), Duration.ofDays(365))
           .description(
               "Heap rises no old-generation collection has verified count only if they would"

@@ -517,7 +517,9 @@ final class TrendEngine {
     double earlierTop = Double.NaN;
     for (int j = 0; j < n; j++) {
       if (py[j] < segmentFloorMax - minIncrease) {
-        earlierTop = segmentPeak;
+        // The dropping group's own peak may have come before its drop (promoted data, then the
+        // collection that reclaimed it): it belongs to the level given back.
+        earlierTop = Math.max(segmentPeak, pmax[j]);
         segmentFloorMax = py[j];
         segmentPeak = pmax[j];
       } else {
