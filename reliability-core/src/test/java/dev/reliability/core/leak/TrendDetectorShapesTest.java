@@ -117,6 +117,15 @@ class TrendDetectorShapesTest {
         SyntheticHeap.live(t -> 40).bursts(15, 30).seed(seed).run(DEFAULTS, HALF_HOUR));
   }
 
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void heapWithLargeBatchesPromotedAndReclaimedLateIsNeverSuspected(long seed) {
+    // The harness's bursty-retained: 40 MB batches promoted every 20 to 40 s and reclaimed only by
+    // the next concurrent cycle, so the floor after collections climbs in steps and falls back.
+    assertNoSuspicion(
+        SyntheticHeap.live(t -> 10).bursts(40, 30).seed(seed).run(DEFAULTS, HALF_HOUR));
+  }
+
   @ParameterizedTest(name = "{0} KB/s, seed {1}")
   @CsvSource({
     "1024, 1", "1024, 2",
