@@ -476,7 +476,7 @@ public final class LeakDetectorConfig {
   }
 
   /**
-   * Returns how soon an unverified heap rise must project exhaustion to be suspected. Default 1h.
+   * Returns how soon an unverified heap rise must project exhaustion to be suspected. Default 15m.
    *
    * @return the early-warning horizon
    */
@@ -778,7 +778,8 @@ public final class LeakDetectorConfig {
 
     /**
      * Sets how soon a heap rise that no old-generation collection has verified must project
-     * exhaustion to be suspected.
+     * exhaustion to be suspected. Default 15 minutes; a slower rise waits for a collection that
+     * reclaims old-generation memory.
      *
      * @param horizon between 1s and 365d
      * @return this builder
