@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Where sampled long-lived objects were allocated: the first application frame of their allocation
- * stack, with how many samples it holds and of which types.
+ * stack, with how many samples it holds and of which types. Immutable (the lists are copied) and
+ * thread-safe.
  *
  * @param frame the allocating frame, such as {@code
  *     com.example.SessionStore.open(SessionStore.java: 42)}

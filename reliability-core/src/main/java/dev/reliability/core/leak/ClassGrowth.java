@@ -7,6 +7,7 @@ import java.util.Map;
 
 /**
  * How one class's live instances changed between two {@linkplain ClassHistogram class histograms}.
+ * Immutable and thread-safe.
  *
  * @param className the class name as the JVM prints it, such as {@code [B} for byte arrays
  * @param instancesBefore instances in the older histogram

@@ -140,10 +140,13 @@ public final class GaugeTrend {
   }
 
   /**
-   * Returns the latest value: the minimum of the newest interval (for the heap, the smallest
-   * post-GC usage in it).
+   * Returns the gauge's latest value: the smallest sample of the newest {@code sample-interval}
+   * that has one (for the heap, the smallest live set after a collection in it: the old generation
+   * plus the survivor spaces). During the warm-up, and when the window holds no samples, it is the
+   * latest raw sample instead. Verdicts rest on a steadier level, the median of the newest interval
+   * minimums, so {@link #explanation()} may quote a slightly different figure.
    *
-   * @return the value, or -1 if nothing was sampled yet
+   * @return the value in {@link #unit()}, or -1 if nothing was sampled yet
    */
   public long value() {
     return value;
@@ -169,8 +172,8 @@ public final class GaugeTrend {
   }
 
   /**
-   * Returns the robust (Theil-Sen) growth rate in units per minute: over the evidence span when a
-   * leak is reported, over the whole window otherwise. May be negative.
+   * Returns the robust (Theil-Sen) growth rate in units per minute over the {@linkplain #span()
+   * evidence span}. May be negative; 0 during the warm-up.
    *
    * @return the growth per minute
    */
@@ -189,10 +192,12 @@ public final class GaugeTrend {
   }
 
   /**
-   * Returns the span of samples the verdict rests on: the longest span whose growth passed every
-   * test, or the whole window when none did.
+   * Returns the span of samples the verdict rests on: the longest trailing span whose growth passed
+   * every test at this evaluation. While a leak is reported but no span passes (the saw-tooth of a
+   * leaking heap can hold recent spans back), the span since the state was entered, or else the
+   * last span that passed; when no leak is reported, the longest span judged, up to the window.
    *
-   * @return the evidence span
+   * @return the evidence span; zero during the warm-up
    */
   public Duration span() {
     return span;
@@ -237,7 +242,8 @@ public final class GaugeTrend {
 
   /**
    * Returns one sentence on why the state is what it is, such as {@code "grows 58.1 MB/min over 45s
-   * (tau 0.93, 38 samples)"} or {@code "warming up"}.
+   * (tau 0.93, 38 samples, 0 reclaiming) from 20.0 MB to 61.3 MB"}, {@code "warming up, 1m40s
+   * left"} or {@code "no sustained growth: 0/min over 1h (tau 0.02)"}.
    *
    * @return the explanation
    */

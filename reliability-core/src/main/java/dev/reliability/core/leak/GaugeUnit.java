@@ -2,7 +2,7 @@ package dev.reliability.core.leak;
 
 import java.util.Locale;
 
-/** The unit of a gauge's values, used to format growth rates and limits. */
+/** The unit of a gauge's values, used to format growth rates and limits. Immutable, thread-safe. */
 public enum GaugeUnit {
   /** Bytes of memory. */
   BYTES,

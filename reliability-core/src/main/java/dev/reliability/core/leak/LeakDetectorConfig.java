@@ -116,7 +116,7 @@ public final class LeakDetectorConfig {
    */
   public static final Setting<Duration> EARLY_WARNING_HORIZON =
       Setting.durationSetting("early-warning-horizon")
-          .defaultValue(Duration.ofHours(1))
+          .defaultValue(Duration.ofMinutes(15))
           .between(Duration.ofSeconds(1), Duration.ofDays(365))
           .description(
               "Heap rises no old-generation collection has verified count only if they would"
@@ -476,7 +476,7 @@ public final class LeakDetectorConfig {
   }
 
   /**
-   * Returns how soon an unverified heap rise must project exhaustion to be suspected. Default 1h.
+   * Returns how soon an unverified heap rise must project exhaustion to be suspected. Default 15m.
    *
    * @return the early-warning horizon
    */
@@ -778,7 +778,8 @@ public final class LeakDetectorConfig {
 
     /**
      * Sets how soon a heap rise that no old-generation collection has verified must project
-     * exhaustion to be suspected.
+     * exhaustion to be suspected. Default 15 minutes; a slower rise waits for a collection that
+     * reclaims old-generation memory.
      *
      * @param horizon between 1s and 365d
      * @return this builder

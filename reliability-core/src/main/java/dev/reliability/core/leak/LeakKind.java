@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * What kind of resource a gauge measures, which decides how a growing gauge is explained: a heap
- * leak, a native-memory leak, a thread leak and so on.
+ * leak, a native-memory leak, a thread leak and so on. Immutable and thread-safe.
  */
 public enum LeakKind {
   /** The Java heap's live set after garbage collection. */

@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * How sure a detector is that a gauge leaks, from {@link #NONE} to {@link #CONFIRMED}.
  *
- * <p>Enum order is severity order, so {@link #worst(LeakState)} is a comparison.
+ * <p>Enum order is severity order, so {@link #worst(LeakState)} is a comparison. Immutable and
+ * thread-safe.
  */
 public enum LeakState {
   /** No sustained growth, or still warming up. */

@@ -35,8 +35,8 @@ final class TrendEngine {
   static final double MAX_STEP_SHARE = 0.5;
 
   /**
-   * For a heap rise no collection has verified: the share of intervals that must rise, so growth in
-   * a few batches (promoted bursts) does not count but a leak that adds at every collection does.
+   * For a heap rise: the share of intervals that must rise, so growth in a few batches (promoted
+   * bursts) does not count but a leak that adds at every collection does.
    */
   static final double MIN_RISING_SHARE = 0.6;
 
@@ -517,7 +517,9 @@ final class TrendEngine {
     double earlierTop = Double.NaN;
     for (int j = 0; j < n; j++) {
       if (py[j] < segmentFloorMax - minIncrease) {
-        earlierTop = segmentPeak;
+        // The dropping group's own peak may have come before its drop (promoted data, then the
+        // collection that reclaimed it): it belongs to the level given back.
+        earlierTop = Math.max(segmentPeak, pmax[j]);
         segmentFloorMax = py[j];
         segmentPeak = pmax[j];
       } else {
@@ -599,10 +601,12 @@ final class TrendEngine {
               + ", given back since)";
       return span;
     }
-    if (collectionBased && lateReclaims == 0) {
-      // Unverified: no collection reclaimed anything in the later half of the span, so the rise
-      // may be garbage that was promoted and not yet collected, possibly in a few batches. Only
-      // continuous growth counts, and only if it would exhaust the heap soon.
+    if (collectionBased) {
+      // The heap grows by what survives collections, and a leak adds at (nearly) every one:
+      // promoted batches of garbage add in a few jumps and wait for an old-generation cycle, which
+      // may be minutes away. So only continuous growth counts, verified or not; a leak that adds
+      // in a few large batches shows as continuous over a span long enough that each point sees
+      // one.
       int rising = 0;
       double meaningful = MEANINGFUL_INCREMENT * (sy[k - 1] - sy[0]) / (k - 1);
       for (int j = 1; j < k; j++) {
@@ -614,13 +618,19 @@ final class TrendEngine {
         span.blockedBy =
             String.format(
                 Locale.ROOT,
-                "unverified rise of %s/min in steps (%d of %d intervals rose), no"
-                    + " old-generation collection in its later half",
+                "%srise of %s/min in steps (%d of %d intervals rose)%s",
+                lateReclaims == 0 ? "unverified " : "",
                 unit.format(span.slope * 60),
                 rising,
-                k - 1);
+                k - 1,
+                lateReclaims == 0 ? ", no old-generation collection in its later half" : "");
         return span;
       }
+    }
+    if (collectionBased && lateReclaims == 0) {
+      // Unverified: no collection reclaimed anything in the later half of the span, so the rise
+      // may be garbage that was promoted and not yet collected. It counts only if it would exhaust
+      // the heap soon.
       double headroom = currentLimit > 0 ? currentLimit - py[n - 1] : Double.POSITIVE_INFINITY;
       double seconds = headroom / span.slope;
       if (!(seconds <= earlyWarningSeconds)) {

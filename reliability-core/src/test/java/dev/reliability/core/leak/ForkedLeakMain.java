@@ -1,31 +1,43 @@
 package dev.reliability.core.leak;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The program {@link ForkedJvmLeakTest} runs in a forked JVM with a small heap: request-like
- * garbage at about 150 MB/s, and from second 1.5 on 8 MB/s of 1 KB objects that are either kept in
- * a static list ({@code leak}) or dropped after 100 ms ({@code churn}, the same volume). A leak
- * detector tuned to seconds watches the heap and prints every event as one line: {@code EVENT
+ * The program {@link ForkedJvmLeakTest} runs in a forked JVM with a small heap, in rounds of about
+ * 10 ms: each round allocates 1.6 MB of request-like garbage (about 150 MB/s) and, from round
+ * {@value #LEAK_START_ROUND} on, 80 objects of 1000 bytes (about 8 MB/s) that are either kept in a
+ * static list ({@code leak}) or dropped ten rounds later ({@code churn}, the same volume). The leak
+ * is paced by rounds, not by the clock, so a machine too busy to run the rounds on time slows the
+ * leak, the garbage and the collections alike, and detection is measured in rounds. A leak detector
+ * tuned to seconds watches the heap and prints every event as one line: {@code EVENT <round>
  * <millis> <type> <gauge> <state> <explanation>}. A leaking run ends shortly after its first
- * suspicion.
+ * suspicion; every run ends after its rounds or its time limit.
  */
 public final class ForkedLeakMain {
 
   static final List<byte[]> LEAKED = new ArrayList<>();
-  static final long LEAK_START_MILLIS = 1500;
+  static final int LEAK_START_ROUND = 150;
 
   private static volatile boolean detected;
-  private static volatile long lastEvent = Long.MAX_VALUE;
+  private static volatile int round;
 
   private ForkedLeakMain() {}
 
+  /**
+   * Runs.
+   *
+   * @param args {@code leak} or {@code churn}, the number of rounds, the time limit in ms
+   * @throws Exception if interrupted
+   */
   public static void main(String[] args) throws Exception {
     boolean leak = args[0].equals("leak");
-    long durationMillis = Long.parseLong(args[1]);
+    int rounds = Integer.parseInt(args[1]);
+    long limitMillis = Long.parseLong(args[2]);
     long start = System.nanoTime();
     LeakDetectorConfig config =
         LeakDetectorConfig.builder()
@@ -57,46 +69,45 @@ public final class ForkedLeakMain {
       ArrayDeque<Object> inFlight = new ArrayDeque<>();
       ArrayDeque<byte[]> recent = new ArrayDeque<>();
       long blackhole = 0;
-      double debt = 0;
-      long last = System.nanoTime();
-      while (true) {
-        long now = System.nanoTime();
-        long elapsed = (now - start) / 1_000_000;
-        if (elapsed >= durationMillis || (detected && elapsed >= lastEvent + 200)) {
+      int afterDetection = 0;
+      for (int r = 0; r < rounds && afterDetection < 20; r++) {
+        round = r;
+        if ((System.nanoTime() - start) / 1_000_000 >= limitMillis) {
           break;
         }
-        // ~150 MB/s of short-lived garbage in 16 KB pieces.
+        if (detected) {
+          afterDetection++;
+        }
+        // Request-like garbage in 16 KB pieces.
         for (int i = 0; i < 100; i++) {
           inFlight.addLast(new byte[16 * 1024]);
           if (inFlight.size() > 64) {
             blackhole += inFlight.removeFirst().hashCode();
           }
         }
-        if (elapsed >= LEAK_START_MILLIS) {
-          debt += 8.0 * 1024 * (now - last) / 1e9; // 8 MB/s in 1 KB objects
-          while (debt >= 1) {
+        if (r >= LEAK_START_ROUND) {
+          for (int i = 0; i < 80; i++) {
             byte[] b = new byte[1000];
             if (leak) {
               LEAKED.add(b);
             } else {
               recent.addLast(b);
             }
-            debt--;
           }
           while (!leak && recent.size() > 800) {
             blackhole += recent.removeFirst().length;
           }
         }
-        last = now;
         Thread.sleep(10);
       }
       long gcs = 0;
-      for (java.lang.management.GarbageCollectorMXBean gc :
-          java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
         gcs += gc.getCollectionCount();
       }
       System.out.println(
           "END "
+              + round
+              + " "
               + (System.nanoTime() - start) / 1_000_000
               + " "
               + gcs
@@ -107,10 +118,11 @@ public final class ForkedLeakMain {
   }
 
   private static void line(long start, String type, LeakEvent e) {
-    lastEvent = (System.nanoTime() - start) / 1_000_000;
     synchronized (System.out) {
       System.out.println(
           "EVENT "
+              + round
+              + " "
               + (System.nanoTime() - start) / 1_000_000
               + " "
               + type

@@ -29,7 +29,7 @@ class LeakDetectorConfigTest {
     assertThat(c.minCollections()).isEqualTo(5);
     assertThat(c.minIncrease()).isEqualTo(0.02);
     assertThat(c.minTrendStrength()).isEqualTo(0.6);
-    assertThat(c.earlyWarningHorizon()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.earlyWarningHorizon()).isEqualTo(Duration.ofMinutes(15));
     assertThat(c.confirmAfter()).isEqualTo(Duration.ofMinutes(5));
     assertThat(c.withdrawAfter()).isEqualTo(Duration.ofMinutes(5));
     assertThat(c.returnFraction()).isEqualTo(0.5);
