@@ -350,6 +350,8 @@ check "$((WS_MAX + WS_EXTRA)) WebSocket connections at once: exactly $WS_MAX adm
   "" jqe --argjson m "$WS_MAX" '.admitted == $m' <<<"$wsr"
 check "the $WS_EXTRA extra connections are refused (503 or close 1013)" "" \
   jqe --argjson x "$WS_EXTRA" '((.refusals["http 503"] // 0) + (.refusals["close 1013"] // 0)) == $x' <<<"$wsr"
+check "refused handshakes carry Retry-After" "" \
+  jqe '(.refusals["http 503"] // 0) == 0 or .refusedHttpCarryRetryAfter' <<<"$wsr"
 check "registry held $WS_MAX connections" "" \
   jqe --argjson m "$WS_MAX" --argjson b "${ws_base:-0}" '.activeWhileHeld == ($m + $b)' <<<"$wsr"
 at_baseline() { [ "$(metric reliability_connections_active)" = "${ws_base:-0}" ] \
