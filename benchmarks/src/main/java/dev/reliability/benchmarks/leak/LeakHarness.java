@@ -29,8 +29,8 @@ import java.util.concurrent.Future;
  * benchmarks -am -DskipTests}:
  *
  * <pre>
- * flock /tmp/reliability-jmh.lock java -cp benchmarks/target/benchmarks.jar \
- *     dev.reliability.benchmarks.leak.LeakHarness --duration 600 --leak-start 150
+ * java -cp benchmarks/target/benchmarks.jar dev.reliability.benchmarks.leak.LeakHarness \
+ *     --duration 600 --leak-start 150 --parallel 7 --raw /tmp/leak-raw
  * </pre>
  *
  * <p>Options: {@code --duration <s>} per non-leaking workload (default 600), {@code --leak-start

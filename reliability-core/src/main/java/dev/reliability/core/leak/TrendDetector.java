@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
  * that growth (which rejects steps and plateaus), and the latest value is above any earlier level
  * the series reached and gave back within the window (which rejects the saw-tooth of garbage
  * accumulating between old-generation collections). Heap spans also need {@code min-collections}
- * collections. The longest passing span is the evidence. The state then moves {@link
- * LeakState#NONE} to {@link LeakState#SUSPECTED} to {@link LeakState#CONFIRMED} and back as {@link
- * LeakDetectorConfig} describes.
+ * collections and continuous growth (most intervals rising, where promoted batches of garbage rise
+ * in a few steps), and a rise no old-generation collection has verified must threaten the heap
+ * within {@code early-warning-horizon}. The longest passing span is the evidence. The state then
+ * moves {@link LeakState#NONE} to {@link LeakState#SUSPECTED} to {@link LeakState#CONFIRMED} and
+ * back as {@link LeakDetectorConfig} describes.
  *
  * <p>The statistics are written here because no JVM library offers a streaming, bounded leak-trend
  * test; the samples come from the JDK's management beans.

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Shenandoah pause beans, which report no usage) are skipped. Where the JVM sends no notifications,
  * {@link #poll()} reads the pool's collection usage instead.
  *
- * <p>Notifications arrive on the JDK's notification thread; the sink must be quick.
+ * <p>Notifications arrive on the JDK's notification thread; the sink must be quick. Once {@link
+ * #close()} has returned, the sink receives nothing more.
  *
  * <p>This class is internal and may change at any time. Thread-safe.
  */
@@ -208,7 +209,9 @@ public final class HeapMonitor implements AutoCloseable {
     }
   }
 
-  private void onGc(Notification n, Object handback) {
+  // Synchronized with close(): a notification in flight when close() is called either completes
+  // before close() returns or sees the monitor closed, so nothing reaches the sink afterwards.
+  private synchronized void onGc(Notification n, Object handback) {
     if (closed
         || !GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
       return;
@@ -294,7 +297,7 @@ public final class HeapMonitor implements AutoCloseable {
     }
   }
 
-  private void onMemory(Notification n, Object handback) {
+  private synchronized void onMemory(Notification n, Object handback) {
     if (closed
         || !MemoryNotificationInfo.MEMORY_COLLECTION_THRESHOLD_EXCEEDED.equals(n.getType())) {
       return;
