@@ -31,9 +31,10 @@ import java.util.function.Supplier;
  * breaker, rate limiter, bulkhead, time limit.
  *
  * <p>The synchronous path of a closed breaker and a successful call reads the clock twice, asks
- * each component once, and adds to two striped counters: no allocation, no lock of its own
- * (Resilience4j's window takes a short lock), no listener work when the listener is {@link
- * PolicyListener#NONE}, no context capture unless the attempt moves to another thread.
+ * each component once, and adds to the calling thread's own statistics cell with plain writes: no
+ * allocation, no atomic instruction or lock of its own (Resilience4j's window takes a short lock),
+ * no listener work when the listener is {@link PolicyListener#NONE}, no context capture unless the
+ * attempt moves to another thread.
  *
  * <p>Internal: may change at any time.
  */
