@@ -72,6 +72,12 @@ public final class PolicyEngine implements AutoCloseable {
   final TimeLimit timeLimit;
 
   /**
+   * Whether {@link #execute} may take its direct path: no listener, rate limiter, time limit or
+   * rule on returned values, so that a first attempt's success needs nothing else.
+   */
+  private final boolean direct;
+
+  /**
    * Creates the engine.
    *
    * @param name the policy's name
@@ -124,6 +130,7 @@ public final class PolicyEngine implements AutoCloseable {
             .timeLimiter()
             .map(t -> new TimeLimit(name, t, this, this.executor, scheduler))
             .orElse(null);
+    this.direct = this.listener == null && rateLimiter == null && timeLimit == null && !valueRules;
   }
 
   private void onStateChange(CircuitState from, CircuitState to) {
@@ -145,23 +152,132 @@ public final class PolicyEngine implements AutoCloseable {
    * @throws Throwable what the call or the policy ended with
    */
   public Object execute(Object fn, int shape, Fallback<?> fallback) throws Throwable {
+    if (!direct) {
+      return executeGeneral(fn, shape, fallback);
+    }
+    // The direct path: the first attempt of a policy without listener, rate limiter, time limit
+    // or value rules, in a method small enough to inline into the caller. It does what the
+    // general loop does for that attempt, and hands anything but a success over to it.
+    final long start = time.nanoTime();
+    final RetryState r = retry;
+    if (r != null) {
+      r.deposit();
+    }
+    final Breaker b = breaker;
+    if (b != null && !b.tryAcquire()) {
+      return rejectFirst(b.rejection(), RejectionReason.CIRCUIT_OPEN, start, fallback);
+    }
+    final BulkheadImpl h = bulkhead;
+    if (h != null && !h.tryAcquire()) {
+      return rejectBulkheadFirst(start, fallback);
+    }
+    final Object v;
+    try {
+      v = Invoker.invoke(fn, shape);
+    } catch (Throwable t) {
+      return failedFirst(fn, shape, fallback, start, t);
+    }
+    if (h != null) {
+      h.release();
+    }
+    final long nanos = time.nanoTime() - start;
+    if (b != null) {
+      b.onSuccess(nanos, true);
+    }
+    stats.success(nanos);
+    return v;
+  }
+
+  /** The direct path's breaker rejection of the first attempt, as the general loop ends it. */
+  private Object rejectFirst(
+      Throwable failure, RejectionReason rejection, long start, Fallback<?> fallback)
+      throws Throwable {
+    announceRejection(null, rejection, failure);
+    return fail(failure, rejection, start, null, 1, 0, fallback);
+  }
+
+  /** The direct path's bulkhead rejection of the first attempt, as the general loop ends it. */
+  private Object rejectBulkheadFirst(long start, Fallback<?> fallback) throws Throwable {
+    releaseBreaker();
+    return rejectFirst(
+        new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfter),
+        RejectionReason.BULKHEAD_FULL,
+        start,
+        fallback);
+  }
+
+  /** The direct path's failed first attempt: recorded, then retried by the general loop. */
+  private Object failedFirst(
+      Object fn, int shape, Fallback<?> fallback, long start, Throwable error) throws Throwable {
+    if (bulkhead != null) {
+      bulkhead.release();
+    }
+    long now = time.nanoTime();
+    return attempts(fn, shape, fallback, start, null, null, 1, error, now - start, now);
+  }
+
+  /** Runs a call through the general loop: any combination of components, listener included. */
+  private Object executeGeneral(Object fn, int shape, Fallback<?> fallback) throws Throwable {
     final long start = time.nanoTime();
     final PolicyListener l = listener;
     final Object handle = l == null ? null : l.onCallStart(name);
     final ContextSnapshot snapshot = timeLimit == null ? null : contexts.captureAll();
+    if (retry != null) {
+      retry.deposit();
+    }
+    return attempts(fn, shape, fallback, start, handle, snapshot, 0, null, 0, 0);
+  }
+
+  /**
+   * The general loop of attempts.
+   *
+   * @param done the attempts already made (0, or 1 when the direct path made the first)
+   * @param doneError the failure of the attempt already made, if any
+   * @param doneNanos its duration
+   * @param doneEnd the time it ended
+   */
+  private Object attempts(
+      Object fn,
+      int shape,
+      Fallback<?> fallback,
+      long start,
+      Object handle,
+      ContextSnapshot snapshot,
+      int done,
+      Throwable doneError,
+      long doneNanos,
+      long doneEnd)
+      throws Throwable {
+    final PolicyListener l = listener;
     final RetryState r = retry;
     long deadline = Long.MAX_VALUE;
-    if (r != null) {
-      r.deposit();
-      if (r.maxDurationNanos > 0) {
-        deadline = start + r.maxDurationNanos;
-      }
+    if (r != null && r.maxDurationNanos > 0) {
+      deadline = start + r.maxDurationNanos;
     }
     int attempt = 0;
     long previousDelay = 0;
     long stop = 0;
     Throwable failure;
     RejectionReason rejection = null;
+    if (done > 0) {
+      // The direct path's first attempt failed: what the loop below does after an attempt.
+      attempt = done;
+      long next =
+          afterAttempt(null, doneError, attempt, doneNanos, doneEnd, previousDelay, deadline);
+      failure = doneError;
+      if (next < 0) {
+        return fail(failure, null, start, handle, attempt, next, fallback);
+      }
+      announceRetry(handle, attempt + 1, doneError, next);
+      try {
+        scheduler.sleepNanos(next);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        doneError.addSuppressed(e);
+        return fail(failure, null, start, handle, attempt, 0, fallback);
+      }
+      previousDelay = next;
+    }
     while (true) {
       attempt++;
       long attemptStart = attempt == 1 ? start : time.nanoTime();
