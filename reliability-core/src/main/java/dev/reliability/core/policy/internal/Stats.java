@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Successes, the hot path, go to a small table of cells that each belong to one thread: the
  * owner adds with plain (opaque) writes, no atomic instruction, and readers sum the cells. A thread
- * claims a free cell, or the cell of a thread that has ended, with one compare-and-set; a thread
- * whose cell is held by another live thread adds to striped adders instead, as do the other
- * outcomes. Sums may lag a call in progress, as a {@link LongAdder}'s do.
+ * looks at a few cells from the one its id hashes to and claims the first free one with one
+ * compare-and-set, or now and then the cell of a thread that has ended; a thread that finds them
+ * all held by other threads adds to striped adders instead, as do the other outcomes. Sums may lag
+ * a call in progress, as a {@link LongAdder}'s do.
  *
  * <p>Internal: may change at any time.
  */
@@ -39,6 +40,12 @@ final class Stats implements PolicyStats {
           64,
           Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1)
               << 1);
+
+  /** How many cells, from the thread's own, a thread looks at for its cell or a free one. */
+  private static final int PROBES = Math.min(4, CELLS);
+
+  /** How rarely a thread without a cell looks for one whose owner has ended; a power of two. */
+  private static final int RECLAIM_EVERY = 64;
 
   /** One thread's success count and time, padded against false sharing with its neighbours. */
   @SuppressWarnings("unused") // padding
@@ -69,14 +76,42 @@ final class Stats implements PolicyStats {
 
   void success(long nanos) {
     Thread t = Thread.currentThread();
-    Cell c = cells[index(t)];
-    if (c.owner == t || claim(c, t)) {
-      COUNT.setOpaque(c, c.count + 1);
-      NANOS.setOpaque(c, c.nanos + nanos);
-    } else {
-      successCount.increment();
-      successNanos.add(nanos);
+    final Cell[] cs = cells;
+    final int home = index(t);
+    for (int k = 0; k < PROBES; k++) {
+      Cell c = cs[(home + k) & (cs.length - 1)];
+      Thread owner = c.owner;
+      if (owner == t || (owner == null && OWNER.compareAndSet(c, null, t))) {
+        add(c, nanos);
+        return;
+      }
     }
+    successElsewhere(t, home, nanos);
+  }
+
+  private static void add(Cell c, long nanos) {
+    COUNT.setOpaque(c, c.count + 1);
+    NANOS.setOpaque(c, c.nanos + nanos);
+  }
+
+  /**
+   * A success of a thread whose cells are all held by other threads: now and then (on about one
+   * call in {@value #RECLAIM_EVERY}, chosen by the duration's low bits) it looks for a cell whose
+   * owner has ended, which costs a native call per cell on older JDKs; otherwise, and if there is
+   * none, it adds to the striped adders.
+   */
+  private void successElsewhere(Thread t, int home, long nanos) {
+    if ((nanos & (RECLAIM_EVERY - 1)) == 0) {
+      for (int k = 0; k < PROBES; k++) {
+        Cell c = cells[(home + k) & (cells.length - 1)];
+        if (claim(c, t)) {
+          add(c, nanos);
+          return;
+        }
+      }
+    }
+    successCount.increment();
+    successNanos.add(nanos);
   }
 
   @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+; getId() is the same field
