@@ -1,13 +1,10 @@
 package dev.reliability.benchmarks.connection;
 
 import dev.reliability.core.config.ConfigSource;
-import dev.reliability.core.connection.CloseStatus;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.connection.ConnectionTransport;
-import dev.reliability.core.connection.SendCallback;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -241,7 +238,9 @@ public class ConnectionRegistryBenchmark {
         config.maxConnectionsPerKey(capacity);
       }
       this.registry =
-          ConnectionRegistry.builder(NoTransport.INSTANCE).config(config.build()).build();
+          ConnectionRegistry.builder(ConnectionTransport.discarding())
+              .config(config.build())
+              .build();
     }
 
     @Override
@@ -259,26 +258,5 @@ public class ConnectionRegistryBenchmark {
       registry.shutdown(Duration.ZERO);
       registry.close();
     }
-  }
-
-  /** A transport that does nothing: the benchmark measures bookkeeping only. */
-  enum NoTransport implements ConnectionTransport<Object> {
-    INSTANCE;
-
-    @Override
-    public void sendText(Object connection, String text, SendCallback callback) {
-      callback.succeeded();
-    }
-
-    @Override
-    public void sendBinary(Object connection, ByteBuffer data, SendCallback callback) {
-      callback.succeeded();
-    }
-
-    @Override
-    public void sendPing(Object connection, ByteBuffer payload) {}
-
-    @Override
-    public void close(Object connection, CloseStatus status) {}
   }
 }

@@ -61,4 +61,39 @@ public interface ConnectionTransport<C> {
    * @param connection the connection
    */
   default void abort(C connection) {}
+
+  /**
+   * Returns a transport that sends nothing: sends complete successfully at once, pings, closes and
+   * aborts do nothing. For registries that only count and bound connections whose I/O happens
+   * elsewhere, and for tests and benchmarks of the registry's own bookkeeping. Stateless and
+   * thread-safe.
+   *
+   * @param <C> the connection type
+   * @return the shared discarding transport
+   */
+  @SuppressWarnings("unchecked")
+  static <C> ConnectionTransport<C> discarding() {
+    return (ConnectionTransport<C>) DiscardingTransport.INSTANCE;
+  }
+}
+
+/** The transport behind {@link ConnectionTransport#discarding()}. */
+enum DiscardingTransport implements ConnectionTransport<Object> {
+  INSTANCE;
+
+  @Override
+  public void sendText(Object connection, String text, SendCallback callback) {
+    callback.succeeded();
+  }
+
+  @Override
+  public void sendBinary(Object connection, ByteBuffer data, SendCallback callback) {
+    callback.succeeded();
+  }
+
+  @Override
+  public void sendPing(Object connection, ByteBuffer payload) {}
+
+  @Override
+  public void close(Object connection, CloseStatus status) {}
 }

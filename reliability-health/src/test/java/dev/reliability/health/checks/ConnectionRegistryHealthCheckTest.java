@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reliability.core.config.ConfigSource;
-import dev.reliability.core.connection.CloseStatus;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.connection.ConnectionTransport;
-import dev.reliability.core.connection.SendCallback;
 import dev.reliability.health.HealthCheckKind;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.HealthCheckResult;
 import dev.reliability.health.HealthStatus;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionRegistryHealthCheckTest {
 
   private final ConnectionRegistry<Object> registry =
-      ConnectionRegistry.builder(new NoTransport())
+      ConnectionRegistry.builder(ConnectionTransport.discarding())
           .config(
               ConnectionRegistryConfig.builder()
                   .name("chat")
@@ -135,24 +132,5 @@ class ConnectionRegistryHealthCheckTest {
     assertThatThrownBy(() -> ConnectionRegistryHealthCheck.of(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("registry must not be null");
-  }
-
-  /** Sends nothing; enough for a registry whose connections are only counted. */
-  private static final class NoTransport implements ConnectionTransport<Object> {
-    @Override
-    public void sendText(Object c, String text, SendCallback callback) {
-      callback.succeeded();
-    }
-
-    @Override
-    public void sendBinary(Object c, ByteBuffer data, SendCallback callback) {
-      callback.succeeded();
-    }
-
-    @Override
-    public void sendPing(Object c, ByteBuffer payload) {}
-
-    @Override
-    public void close(Object c, CloseStatus status) {}
   }
 }

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.reliability.core.config.ConfigSource;
-import dev.reliability.core.connection.CloseStatus;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.connection.ConnectionTransport;
-import dev.reliability.core.connection.SendCallback;
 import dev.reliability.core.leak.LeakDetector;
 import dev.reliability.core.leak.LeakDetectorConfig;
 import dev.reliability.core.policy.BulkheadConfig;
@@ -36,7 +34,6 @@ import dev.reliability.metrics.prometheus.LintReport;
 import dev.reliability.metrics.prometheus.MetricsLint;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,24 +61,7 @@ class EmittedMetricsTest {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final RuntimeMetrics runtime = RuntimeMetrics.create();
   private final ConnectionRegistry<Object> connections =
-      ConnectionRegistry.builder(
-              new ConnectionTransport<Object>() {
-                @Override
-                public void sendText(Object c, String text, SendCallback callback) {
-                  callback.succeeded();
-                }
-
-                @Override
-                public void sendBinary(Object c, ByteBuffer data, SendCallback callback) {
-                  callback.succeeded();
-                }
-
-                @Override
-                public void sendPing(Object c, ByteBuffer payload) {}
-
-                @Override
-                public void close(Object c, CloseStatus status) {}
-              })
+      ConnectionRegistry.builder(ConnectionTransport.discarding())
           .config(
               ConnectionRegistryConfig.builder()
                   .name("websocket")
