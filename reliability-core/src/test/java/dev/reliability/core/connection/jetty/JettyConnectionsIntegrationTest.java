@@ -93,7 +93,8 @@ class JettyConnectionsIntegrationTest {
     }
 
     await().atMost(WAIT).until(() -> clients.stream().filter(c -> c.closed.isDone()).count() == 50);
-    assertThat(registry.activeCount()).isEqualTo(capacity);
+    await().atMost(WAIT).until(() -> registry.activeCount() == capacity);
+    assertThat(registry.statistics().accepted()).isEqualTo(capacity);
     List<Client> open = new ArrayList<>();
     for (Client c : clients) {
       if (c.closed.isDone()) {
