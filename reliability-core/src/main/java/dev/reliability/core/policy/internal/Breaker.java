@@ -17,10 +17,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A policy's circuit breaker: Resilience4j's state machine and window, driven through its low-level
- * calls ({@code tryAcquirePermission}, {@code onSuccess}, {@code onError}, {@code
- * releasePermission}), plus the consecutive-failure rule, the half-open time limit, cumulative
- * counts and state-change detection.
+ * A policy's circuit breaker: Resilience4j's state machine, driven through its low-level calls
+ * ({@code tryAcquirePermission}, {@code onSuccess}, {@code onError}, {@code releasePermission},
+ * {@code transitionToOpenState}), plus the consecutive-failure rule, the half-open time limit,
+ * cumulative counts and state-change detection.
+ *
+ * <p>In the closed state a count-based window is a {@link CountWindow}, which applies
+ * Resilience4j's rule without its window's lock (a lock per call, and a queue node whenever two
+ * calls meet there); when it trips, the breaker moves Resilience4j to open. Every other state, and
+ * time-based windows, are Resilience4j's own. Resilience4j's metrics therefore stay empty while
+ * such a breaker is closed; this class's rates read the window that applies.
  *
  * <p>No Resilience4j event consumer is registered (one would make every call allocate an event);
  * state changes are detected by comparing the observed state after each operation, which costs two
@@ -46,6 +52,9 @@ final class Breaker implements CircuitBreaker {
     }
   }
 
+  private static final io.github.resilience4j.circuitbreaker.CircuitBreaker.State CLOSED =
+      io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED;
+
   /** Recorded on Resilience4j when a result counts as a failure; shared, without stack trace. */
   private static final Exception RESULT_FAILURE = new ResultFailure();
 
@@ -59,6 +68,15 @@ final class Breaker implements CircuitBreaker {
   private final long slowNanos;
   private final long waitInOpenNanos;
   private final long maxWaitInHalfOpenNanos;
+
+  /** Makes the closed state's windows; null when Resilience4j's window counts in every state. */
+  private final java.util.function.Supplier<CountWindow> windows;
+
+  /** The closed state's window, or null when Resilience4j's window counts in every state. */
+  private volatile CountWindow window;
+
+  /** The window the breaker left the closed state with, for the rates while it is open. */
+  private volatile CountWindow lastClosed;
 
   @SuppressWarnings("unused") // accessed through OBSERVED
   private volatile CircuitState observed = CircuitState.CLOSED;
@@ -89,6 +107,17 @@ final class Breaker implements CircuitBreaker {
     this.r4j =
         io.github.resilience4j.circuitbreaker.CircuitBreaker.of(
             name, resilience4jConfig(config, time));
+    if (config.slidingWindowType() == CircuitBreakerConfig.WindowType.COUNT_BASED
+        && config.slidingWindowSize() <= CountWindow.MAX_SIZE) {
+      int size = config.slidingWindowSize();
+      int minimumCalls = config.minimumCalls();
+      float failureRate = r4j.getCircuitBreakerConfig().getFailureRateThreshold();
+      float slowRate = r4j.getCircuitBreakerConfig().getSlowCallRateThreshold();
+      this.windows = () -> new CountWindow(size, minimumCalls, failureRate, slowRate);
+      this.window = windows.get();
+    } else {
+      this.windows = null;
+    }
   }
 
   static io.github.resilience4j.circuitbreaker.CircuitBreakerConfig resilience4jConfig(
@@ -146,7 +175,15 @@ final class Breaker implements CircuitBreaker {
    * @param endsCall whether the call returns this attempt's result as its success
    */
   void onSuccess(long nanos, boolean endsCall) {
-    r4j.onSuccess(nanos, TimeUnit.NANOSECONDS);
+    final CountWindow w = window;
+    if (w != null && r4j.getState() == CLOSED) {
+      if (w.record(
+          nanos > slowNanos ? CountWindow.SUCCESS | CountWindow.SLOW : CountWindow.SUCCESS)) {
+        tripFrom(CLOSED);
+      }
+    } else {
+      r4j.onSuccess(nanos, TimeUnit.NANOSECONDS);
+    }
     if (!endsCall) {
       extraSuccesses.increment();
     }
@@ -156,8 +193,7 @@ final class Breaker implements CircuitBreaker {
     if (failureThreshold > 0 && consecutiveFailures.get() != 0) {
       consecutiveFailures.set(0);
     }
-    if (r4j.getState() != io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED
-        || observed != CircuitState.CLOSED) {
+    if (r4j.getState() != CLOSED || observed != CircuitState.CLOSED) {
       observe();
     }
   }
@@ -170,7 +206,15 @@ final class Breaker implements CircuitBreaker {
    * @param callSucceeds whether the call still returns this attempt's result as a success
    */
   void onFailure(long nanos, Throwable failure, boolean callSucceeds) {
-    r4j.onError(nanos, TimeUnit.NANOSECONDS, failure == null ? RESULT_FAILURE : failure);
+    final CountWindow w = window;
+    boolean tripped = false;
+    if (w != null && r4j.getState() == CLOSED) {
+      tripped =
+          w.record(
+              nanos > slowNanos ? CountWindow.FAILURE | CountWindow.SLOW : CountWindow.FAILURE);
+    } else {
+      r4j.onError(nanos, TimeUnit.NANOSECONDS, failure == null ? RESULT_FAILURE : failure);
+    }
     failed.increment();
     if (callSucceeds) {
       missingSuccesses.increment();
@@ -181,12 +225,14 @@ final class Breaker implements CircuitBreaker {
     if (failureThreshold > 0) {
       io.github.resilience4j.circuitbreaker.CircuitBreaker.State s = r4j.getState();
       if (s == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED) {
-        if (consecutiveFailures.incrementAndGet() == failureThreshold) {
+        if (consecutiveFailures.incrementAndGet() == failureThreshold || tripped) {
           tripFrom(s);
         }
       } else if (s == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN) {
         tripFrom(s);
       }
+    } else if (tripped) {
+      tripFrom(CLOSED);
     }
     observe();
   }
@@ -226,6 +272,13 @@ final class Breaker implements CircuitBreaker {
     CircuitState now = map(r4j.getState());
     CircuitState prev = observed;
     if (now != prev && OBSERVED.compareAndSet(this, prev, now)) {
+      if (windows != null) {
+        // A fresh window on leaving the closed state, so that the calls that end while the breaker
+        // closes again cannot trip it on the old failures; another on entering it, without the
+        // calls that ended in between.
+        lastClosed = prev == CircuitState.CLOSED ? window : null;
+        window = windows.get();
+      }
       long t = time.nanoTime();
       if (now == CircuitState.OPEN) {
         openedAt = t;
@@ -280,17 +333,32 @@ final class Breaker implements CircuitBreaker {
 
   @Override
   public float failureRate() {
-    return r4j.getMetrics().getFailureRate();
+    CountWindow w = countingWindow();
+    return w == null ? r4j.getMetrics().getFailureRate() : w.failureRate(w.counts());
   }
 
   @Override
   public float slowCallRate() {
-    return r4j.getMetrics().getSlowCallRate();
+    CountWindow w = countingWindow();
+    return w == null ? r4j.getMetrics().getSlowCallRate() : w.slowCallRate(w.counts());
   }
 
   @Override
   public int bufferedCalls() {
-    return r4j.getMetrics().getNumberOfBufferedCalls();
+    CountWindow w = countingWindow();
+    return w == null ? r4j.getMetrics().getNumberOfBufferedCalls() : CountWindow.calls(w.counts());
+  }
+
+  /** The window whose rates apply now, or null for Resilience4j's. */
+  private CountWindow countingWindow() {
+    if (windows == null) {
+      return null;
+    }
+    io.github.resilience4j.circuitbreaker.CircuitBreaker.State s = r4j.getState();
+    if (s == CLOSED) {
+      return window;
+    }
+    return s == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN ? lastClosed : null;
   }
 
   @Override
@@ -353,6 +421,10 @@ final class Breaker implements CircuitBreaker {
   @Override
   public void reset() {
     r4j.reset();
+    if (windows != null) {
+      window = windows.get();
+      lastClosed = null;
+    }
     observe();
   }
 

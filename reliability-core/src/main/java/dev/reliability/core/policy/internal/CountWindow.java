@@ -1,0 +1,168 @@
+package dev.reliability.core.policy.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The closed state's count-based window of a breaker: the outcomes of the last {@code size} calls,
+ * their failure and slow-call rates, and whether either reached its threshold. It follows
+ * Resilience4j's count-based window rule for rule (rates in percent as {@code float}, a minimum of
+ * {@code min(minimumCalls, size)} calls, a call slower than the threshold counts as slow), without
+ * its lock and without allocating.
+ *
+ * <p>A call takes the next slot with one compare-and-set on a cursor and writes its outcome there
+ * only when it differs from the outcome the slot already holds, so that a success replacing a
+ * success, the usual case, writes nothing else. The counts of the window live in one word (calls,
+ * failures and slow calls, 21 bits each) that changes only when a slot does, by the difference
+ * between what the slot held and what it holds now; so the counts always match the slots, and a
+ * reader sees calls, failures and slow calls of one moment. When more than {@code size} calls are
+ * in flight at once, two of them may take the same slot and one outcome replaces the other; the
+ * counts stay those of the slots.
+ *
+ * <p>Thread-safe. Internal: may change at any time.
+ */
+final class CountWindow {
+
+  /** The largest window this class holds: every count must fit in 21 bits. */
+  static final int MAX_SIZE = (1 << 21) - 1;
+
+  /** A slot's outcome: bit 0 a call, bit 1 a failure, bit 2 a slow call; 0 an empty slot. */
+  static final int SUCCESS = 0b001;
+
+  static final int FAILURE = 0b011;
+  static final int SLOW = 0b100;
+
+  private static final int BITS = 21;
+  private static final long MASK = (1L << BITS) - 1;
+
+  private static final VarHandle CURSOR;
+  private static final VarHandle COUNTS;
+  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(int[].class);
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      CURSOR = lookup.findVarHandle(CountWindow.class, "cursor", int.class);
+      COUNTS = lookup.findVarHandle(CountWindow.class, "counts", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final int[] slots;
+  private final int minimumCalls;
+  private final float failureRatePercent;
+  private final float slowCallRatePercent;
+
+  @SuppressWarnings("unused") // accessed through CURSOR
+  private volatile int cursor;
+
+  /** Calls in bits 0-20, failures in bits 21-41, slow calls in bits 42-62. */
+  @SuppressWarnings("unused") // accessed through COUNTS
+  private volatile long counts;
+
+  /**
+   * Creates an empty window.
+   *
+   * @param size the calls the window holds, 1 to {@link #MAX_SIZE}
+   * @param minimumCalls the calls the window must hold before the rates count
+   * @param failureRatePercent the failure rate, in percent, at which the window trips
+   * @param slowCallRatePercent the slow-call rate, in percent, at which the window trips
+   */
+  CountWindow(int size, int minimumCalls, float failureRatePercent, float slowCallRatePercent) {
+    if (size < 1 || size > MAX_SIZE) {
+      throw new IllegalArgumentException("size must be 1 to " + MAX_SIZE + ": " + size);
+    }
+    this.slots = new int[size];
+    this.minimumCalls = Math.min(minimumCalls, size);
+    this.failureRatePercent = failureRatePercent;
+    this.slowCallRatePercent = slowCallRatePercent;
+  }
+
+  /**
+   * Records an outcome.
+   *
+   * @param outcome {@link #SUCCESS} or {@link #FAILURE}, with {@link #SLOW} or-ed in for a slow
+   *     call
+   * @return whether the failure rate or the slow-call rate has reached its threshold
+   */
+  boolean record(int outcome) {
+    final int[] s = slots;
+    int at;
+    int next;
+    do {
+      at = (int) CURSOR.getVolatile(this);
+      next = at + 1 == s.length ? 0 : at + 1;
+    } while (!CURSOR.weakCompareAndSet(this, at, next));
+    if ((int) SLOTS.getVolatile(s, at) != outcome) {
+      int was = (int) SLOTS.getAndSet(s, at, outcome);
+      if (was != outcome) {
+        COUNTS.getAndAdd(this, delta(outcome) - delta(was));
+      }
+    }
+    return exceeded((long) COUNTS.getVolatile(this));
+  }
+
+  private static long delta(int outcome) {
+    long calls = outcome & 1;
+    long failures = (outcome >>> 1) & 1;
+    long slow = (outcome >>> 2) & 1;
+    return calls | (failures << BITS) | (slow << (2 * BITS));
+  }
+
+  private boolean exceeded(long c) {
+    if ((c >>> BITS) == 0) {
+      return false; // no failure and no slow call: the rates are 0, below any threshold
+    }
+    int calls = calls(c);
+    if (calls < minimumCalls) {
+      return false;
+    }
+    return failures(c) * 100.0f / calls >= failureRatePercent
+        || slowCalls(c) * 100.0f / calls >= slowCallRatePercent;
+  }
+
+  /**
+   * Returns the counts of one moment, for {@link #calls(long)}, {@link #failures(long)} and {@link
+   * #slowCalls(long)}.
+   *
+   * @return the packed counts
+   */
+  long counts() {
+    return (long) COUNTS.getVolatile(this);
+  }
+
+  static int calls(long counts) {
+    return (int) (counts & MASK);
+  }
+
+  static int failures(long counts) {
+    return (int) ((counts >>> BITS) & MASK);
+  }
+
+  static int slowCalls(long counts) {
+    return (int) (counts >>> 2 * BITS);
+  }
+
+  /**
+   * Returns the failure rate in percent as Resilience4j reports it: -1 below the minimum calls.
+   *
+   * @param counts packed counts from {@link #counts()}
+   * @return the rate, or -1
+   */
+  float failureRate(long counts) {
+    int calls = calls(counts);
+    return calls == 0 || calls < minimumCalls ? -1f : failures(counts) * 100.0f / calls;
+  }
+
+  /**
+   * Returns the slow-call rate in percent as Resilience4j reports it: -1 below the minimum calls.
+   *
+   * @param counts packed counts from {@link #counts()}
+   * @return the rate, or -1
+   */
+  float slowCallRate(long counts) {
+    int calls = calls(counts);
+    return calls == 0 || calls < minimumCalls ? -1f : slowCalls(counts) * 100.0f / calls;
+  }
+}

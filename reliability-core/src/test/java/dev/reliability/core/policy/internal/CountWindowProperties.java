@@ -1,0 +1,112 @@
+package dev.reliability.core.policy.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.reliability.core.policy.CircuitBreakerConfig;
+import dev.reliability.core.time.ManualTimeSource;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/**
+ * The closed state's own count-based window must open, close and report rates exactly as a plain
+ * Resilience4j breaker with the same settings does, through every state.
+ */
+class CountWindowProperties {
+
+  private static final Duration SLOW = Duration.ofSeconds(1);
+  private static final Duration WAIT_IN_OPEN = Duration.ofSeconds(10);
+  private static final RuntimeException FAILURE = new IllegalStateException("failed");
+
+  /**
+   * One step: 0 a success, 1 a failure, 2 a slow success, 3 a slow failure, 4 the open wait
+   * passing.
+   */
+  @Property(tries = 400)
+  void behavesAsResilience4jsOwnWindow(
+      @ForAll @IntRange(min = 1, max = 30) int size,
+      @ForAll @IntRange(min = 1, max = 40) int minimumCalls,
+      @ForAll @IntRange(min = 1, max = 100) int failurePercent,
+      @ForAll @IntRange(min = 1, max = 100) int slowPercent,
+      @ForAll @IntRange(min = 1, max = 5) int halfOpenCalls,
+      @ForAll @Size(max = 300) List<@IntRange(min = 0, max = 4) Integer> steps) {
+    ManualTimeSource time = ManualTimeSource.create();
+    CircuitBreakerConfig config =
+        CircuitBreakerConfig.builder()
+            .failureThreshold(0)
+            .slidingWindowType(CircuitBreakerConfig.WindowType.COUNT_BASED)
+            .slidingWindowSize(size)
+            .minimumCalls(minimumCalls)
+            .failureRateThreshold(failurePercent / 100.0)
+            .slowCallRateThreshold(slowPercent / 100.0)
+            .slowCallThreshold(SLOW)
+            .waitInOpen(WAIT_IN_OPEN)
+            .halfOpenCalls(halfOpenCalls)
+            .build();
+    Breaker ours = new Breaker("ours", config, time, (from, to) -> {}, new Stats());
+    io.github.resilience4j.circuitbreaker.CircuitBreaker theirs =
+        io.github.resilience4j.circuitbreaker.CircuitBreaker.of(
+            "theirs", Breaker.resilience4jConfig(config, time));
+
+    for (int step : steps) {
+      if (step == 4) {
+        time.advance(WAIT_IN_OPEN.plusMillis(1));
+        continue;
+      }
+      boolean failed = (step & 1) != 0;
+      long nanos = (step & 2) != 0 ? SLOW.toNanos() + 1 : 1_000_000;
+      boolean oursPermits = ours.tryAcquire();
+      boolean theirsPermits = theirs.tryAcquirePermission();
+      assertThat(oursPermits).isEqualTo(theirsPermits);
+      if (oursPermits) {
+        if (failed) {
+          ours.onFailure(nanos, FAILURE, false);
+          theirs.onError(nanos, TimeUnit.NANOSECONDS, FAILURE);
+        } else {
+          ours.onSuccess(nanos, true);
+          theirs.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        }
+      }
+      assertThat(ours.state()).isEqualTo(Breaker.map(theirs.getState()));
+      assertThat(ours.failureRate()).isEqualTo(theirs.getMetrics().getFailureRate());
+      assertThat(ours.slowCallRate()).isEqualTo(theirs.getMetrics().getSlowCallRate());
+      assertThat(ours.bufferedCalls()).isEqualTo(theirs.getMetrics().getNumberOfBufferedCalls());
+    }
+  }
+
+  @Property(tries = 300)
+  void countsAreThoseOfTheLastCallsAndTripAtTheThresholds(
+      @ForAll @IntRange(min = 1, max = 50) int size,
+      @ForAll @IntRange(min = 1, max = 60) int minimumCalls,
+      @ForAll @IntRange(min = 1, max = 100) int failurePercent,
+      @ForAll @IntRange(min = 1, max = 100) int slowPercent,
+      @ForAll @Size(max = 400) List<@IntRange(min = 0, max = 3) Integer> outcomes) {
+    CountWindow window = new CountWindow(size, minimumCalls, failurePercent, slowPercent);
+    for (int i = 0; i < outcomes.size(); i++) {
+      boolean tripped = window.record(code(outcomes.get(i)));
+
+      List<Integer> last = outcomes.subList(Math.max(0, i + 1 - size), i + 1);
+      int failures = (int) last.stream().filter(o -> (o & 1) != 0).count();
+      int slow = (int) last.stream().filter(o -> (o & 2) != 0).count();
+      long counts = window.counts();
+      assertThat(CountWindow.calls(counts)).isEqualTo(last.size());
+      assertThat(CountWindow.failures(counts)).isEqualTo(failures);
+      assertThat(CountWindow.slowCalls(counts)).isEqualTo(slow);
+      boolean enough = last.size() >= Math.min(minimumCalls, size);
+      assertThat(tripped)
+          .isEqualTo(
+              enough
+                  && (failures * 100.0f / last.size() >= failurePercent
+                      || slow * 100.0f / last.size() >= slowPercent));
+    }
+  }
+
+  private static int code(int outcome) {
+    int code = (outcome & 1) != 0 ? CountWindow.FAILURE : CountWindow.SUCCESS;
+    return (outcome & 2) != 0 ? code | CountWindow.SLOW : code;
+  }
+}

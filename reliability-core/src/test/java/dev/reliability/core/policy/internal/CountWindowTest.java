@@ -1,0 +1,94 @@
+package dev.reliability.core.policy.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class CountWindowTest {
+
+  private static final int THREADS = 4;
+  private static final int CALLS_PER_THREAD = 50_000;
+
+  @Test
+  void refusesASizeItCannotCount() {
+    assertThatThrownBy(() -> new CountWindow(0, 1, 50, 100))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("size");
+    assertThatThrownBy(() -> new CountWindow(CountWindow.MAX_SIZE + 1, 1, 50, 100))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("size");
+  }
+
+  @Test
+  void holdsTheLargestWindowsCountsWithoutOverflow() {
+    int size = CountWindow.MAX_SIZE;
+    CountWindow window = new CountWindow(size, size, 100, 100);
+    boolean tripped = false;
+    for (int i = 0; i < size; i++) {
+      tripped = window.record(CountWindow.FAILURE | CountWindow.SLOW);
+    }
+    long counts = window.counts();
+    assertThat(CountWindow.calls(counts)).isEqualTo(size);
+    assertThat(CountWindow.failures(counts)).isEqualTo(size);
+    assertThat(CountWindow.slowCalls(counts)).isEqualTo(size);
+    assertThat(tripped).isTrue();
+  }
+
+  @Test
+  void concurrentCallsKeepTheCountsThoseOfTheSlots() throws Exception {
+    int size = 64;
+    CountWindow window = new CountWindow(size, size, 50, 100);
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    try {
+      CyclicBarrier start = new CyclicBarrier(THREADS);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        int seed = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < CALLS_PER_THREAD; i++) {
+                    int mix = (i * 31 + seed) % 4;
+                    window.record(
+                        switch (mix) {
+                          case 0 -> CountWindow.SUCCESS;
+                          case 1 -> CountWindow.FAILURE;
+                          case 2 -> CountWindow.SUCCESS | CountWindow.SLOW;
+                          default -> CountWindow.FAILURE | CountWindow.SLOW;
+                        });
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    long mixed = window.counts();
+    assertThat(CountWindow.calls(mixed)).isEqualTo(size);
+    assertThat(CountWindow.failures(mixed)).isBetween(0, size);
+    assertThat(CountWindow.slowCalls(mixed)).isBetween(0, size);
+
+    // Had a race lost or doubled a change of the counts, they would no longer return to the
+    // slots' contents once every slot holds the same outcome again.
+    for (int i = 0; i < size; i++) {
+      window.record(CountWindow.SUCCESS);
+    }
+    long after = window.counts();
+    assertThat(CountWindow.calls(after)).isEqualTo(size);
+    assertThat(CountWindow.failures(after)).isZero();
+    assertThat(CountWindow.slowCalls(after)).isZero();
+    assertThat(window.failureRate(after)).isZero();
+  }
+}
