@@ -127,8 +127,10 @@ public interface CircuitBreaker {
   void reset();
 
   /**
-   * Returns the Resilience4j circuit breaker that does the counting, for what this interface does
-   * not offer. Registering event consumers on it makes every call allocate an event.
+   * Returns the Resilience4j circuit breaker whose state machine this breaker drives, for what this
+   * interface does not offer. Registering event consumers on it makes every call allocate an event.
+   * While the breaker is closed with a count-based window, the window is this library's and the
+   * Resilience4j breaker's metrics stay empty: read the rates from this interface.
    *
    * @return the Resilience4j circuit breaker
    */

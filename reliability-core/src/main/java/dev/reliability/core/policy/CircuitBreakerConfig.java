@@ -13,9 +13,11 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * The settings of a policy's circuit breaker. Resilience4j's {@code CircuitBreaker} does the
- * counting and the state machine; this library adds the consecutive-failure rule, the half-open
- * time limit, the injectable clock and the rejections of the exception hierarchy.
+ * The settings of a policy's circuit breaker. Resilience4j's {@code CircuitBreaker} runs the state
+ * machine and the half-open and time-based windows; the closed state's count-based window is this
+ * library's, with Resilience4j's rule and without its lock. This library adds the
+ * consecutive-failure rule, the half-open time limit, the injectable clock and the rejections of
+ * the exception hierarchy.
  *
  * <p><b>When the breaker opens.</b> In the closed state the breaker opens when either rule fires:
  *

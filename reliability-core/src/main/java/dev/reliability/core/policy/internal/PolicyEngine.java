@@ -32,8 +32,8 @@ import java.util.function.Supplier;
  *
  * <p>The synchronous path of a closed breaker and a successful call reads the clock twice, asks
  * each component once, and adds to the calling thread's own statistics cell with plain writes: no
- * allocation, no atomic instruction or lock of its own (Resilience4j's window takes a short lock),
- * no listener work when the listener is {@link PolicyListener#NONE}, no context capture unless the
+ * allocation, no lock, and one compare-and-set (the cursor of the closed breaker's window), no
+ * listener work when the listener is {@link PolicyListener#NONE}, no context capture unless the
  * attempt moves to another thread.
  *
  * <p>Internal: may change at any time.
