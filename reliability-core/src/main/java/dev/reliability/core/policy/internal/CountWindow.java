@@ -42,7 +42,7 @@ final class CountWindow {
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      CURSOR = lookup.findVarHandle(CountWindow.class, "cursor", int.class);
+      CURSOR = lookup.findVarHandle(CountWindow.class, "cursor", long.class);
       COUNTS = lookup.findVarHandle(CountWindow.class, "counts", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -54,12 +54,22 @@ final class CountWindow {
   private final float failureRatePercent;
   private final float slowCallRatePercent;
 
+  // The cursor and the counts, which every call reads and most calls write, padded on both sides
+  // so that no other object's fields share their cache line. Fields of one size keep their
+  // declared order, and longs come before the smaller fields.
+  @SuppressWarnings("unused")
+  private long p0, p1, p2, p3, p4, p5, p6, p7;
+
+  /** The slot the next call takes, from 0 to size - 1. */
   @SuppressWarnings("unused") // accessed through CURSOR
-  private volatile int cursor;
+  private volatile long cursor;
 
   /** Calls in bits 0-20, failures in bits 21-41, slow calls in bits 42-62. */
   @SuppressWarnings("unused") // accessed through COUNTS
   private volatile long counts;
+
+  @SuppressWarnings("unused")
+  private long q0, q1, q2, q3, q4, q5, q6, q7;
 
   /**
    * Creates an empty window.
@@ -88,14 +98,15 @@ final class CountWindow {
    */
   boolean record(int outcome) {
     final int[] s = slots;
-    int at;
-    int next;
+    long at;
+    long next;
     do {
-      at = (int) CURSOR.getVolatile(this);
+      at = (long) CURSOR.getVolatile(this);
       next = at + 1 == s.length ? 0 : at + 1;
     } while (!CURSOR.weakCompareAndSet(this, at, next));
-    if ((int) SLOTS.getVolatile(s, at) != outcome) {
-      int was = (int) SLOTS.getAndSet(s, at, outcome);
+    final int slot = (int) at;
+    if ((int) SLOTS.getVolatile(s, slot) != outcome) {
+      int was = (int) SLOTS.getAndSet(s, slot, outcome);
       if (was != outcome) {
         COUNTS.getAndAdd(this, delta(outcome) - delta(was));
       }
