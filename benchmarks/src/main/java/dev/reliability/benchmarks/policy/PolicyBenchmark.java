@@ -61,7 +61,7 @@ import org.openjdk.jmh.runner.IterationType;
  *
  * <p>The methods are measured with 1 thread by {@link OneThread} and with 2 by {@link TwoThreads},
  * in one run: {@code flock /tmp/reliability-jmh.lock java -jar benchmarks/target/benchmarks.jar
- * 'dev.reliability.benchmarks.policy.*' -prof gc -f 1 -wi 3 -w 1s -i 5 -r 1s}
+ * 'dev.reliability.benchmarks.policy.*' -prof gc -f 2 -wi 3 -w 1s -i 5 -r 1s}
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
