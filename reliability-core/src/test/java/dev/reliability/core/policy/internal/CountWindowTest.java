@@ -3,6 +3,9 @@ package dev.reliability.core.policy.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.reliability.core.policy.CircuitBreakerConfig;
+import dev.reliability.core.policy.CircuitState;
+import dev.reliability.core.time.ManualTimeSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -10,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class CountWindowTest {
@@ -90,5 +94,61 @@ class CountWindowTest {
     assertThat(CountWindow.failures(after)).isZero();
     assertThat(CountWindow.slowCalls(after)).isZero();
     assertThat(window.failureRate(after)).isZero();
+  }
+
+  @Test
+  void concurrentFailuresOpenTheBreakerOnceAndEveryLaterCallIsRefused() throws Exception {
+    CircuitBreakerConfig config =
+        CircuitBreakerConfig.builder()
+            .failureThreshold(0)
+            .slidingWindowType(CircuitBreakerConfig.WindowType.COUNT_BASED)
+            .slidingWindowSize(20)
+            .minimumCalls(20)
+            .failureRateThreshold(0.5)
+            .build();
+    AtomicInteger changes = new AtomicInteger();
+    Breaker breaker =
+        new Breaker(
+            "shared",
+            config,
+            ManualTimeSource.create(),
+            (from, to) -> changes.incrementAndGet(),
+            new Stats());
+    RuntimeException failure = new IllegalStateException("down");
+    AtomicInteger permitted = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    try {
+      CyclicBarrier start = new CyclicBarrier(THREADS);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < 5_000; i++) {
+                    if (breaker.tryAcquire()) {
+                      permitted.incrementAndGet();
+                      breaker.onFailure(1_000, failure, false);
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(breaker.state()).isEqualTo(CircuitState.OPEN);
+    assertThat(breaker.openings()).isEqualTo(1);
+    assertThat(changes).hasValue(1);
+    // At least the window's minimum, plus at most one call per thread that was permitted before
+    // the breaker opened and ended after it.
+    assertThat(permitted.get()).isBetween(20, 20 + THREADS);
+    assertThat(breaker.failedCalls()).isEqualTo(permitted.get());
+    assertThat(breaker.rejectedCalls()).isEqualTo(THREADS * 5_000L - permitted.get());
+    assertThat(breaker.failureRate()).isEqualTo(100f);
   }
 }
