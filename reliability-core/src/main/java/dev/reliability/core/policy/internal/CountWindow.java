@@ -15,9 +15,12 @@ import java.lang.invoke.VarHandle;
  * success, the usual case, writes nothing else. The counts of the window live in one word (calls,
  * failures and slow calls, 21 bits each) that changes only when a slot does, by the difference
  * between what the slot held and what it holds now; so the counts always match the slots, and a
- * reader sees calls, failures and slow calls of one moment. When more than {@code size} calls are
- * in flight at once, two of them may take the same slot and one outcome replaces the other; the
- * counts stay those of the slots.
+ * reader sees calls, failures and slow calls of one moment. The counts can lag the calls in flight:
+ * a call that has taken a slot but not yet written it is not counted, and the calls after it that
+ * find their slot already holding their outcome change nothing, so a trip can wait until that call
+ * writes (it then sees the counts with its own outcome and trips). When more than {@code size}
+ * calls are in flight at once, two of them may take the same slot and one outcome replaces the
+ * other; the counts stay those of the slots.
  *
  * <p>Thread-safe. Internal: may change at any time.
  */
