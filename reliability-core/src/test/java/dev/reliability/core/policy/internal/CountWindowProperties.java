@@ -24,7 +24,7 @@ class CountWindowProperties {
 
   /**
    * One step: 0 a success, 1 a failure, 2 a slow success, 3 a slow failure, 4 the open wait
-   * passing.
+   * passing; now and then a reset, a forced state or disabling.
    */
   @Property(tries = 400)
   void behavesAsResilience4jsOwnWindow(
@@ -33,7 +33,9 @@ class CountWindowProperties {
       @ForAll @IntRange(min = 1, max = 100) int failurePercent,
       @ForAll @IntRange(min = 1, max = 100) int slowPercent,
       @ForAll @IntRange(min = 1, max = 5) int halfOpenCalls,
-      @ForAll @Size(max = 300) List<@IntRange(min = 0, max = 4) Integer> steps) {
+      @ForAll @Size(max = 300) List<@IntRange(min = 0, max = 4) Integer> steps,
+      @ForAll @Size(max = 6) List<@IntRange(min = 0, max = 299) Integer> resetsAt,
+      @ForAll @IntRange(min = 0, max = 3) int resetKind) {
     ManualTimeSource time = ManualTimeSource.create();
     CircuitBreakerConfig config =
         CircuitBreakerConfig.builder()
@@ -52,7 +54,14 @@ class CountWindowProperties {
         io.github.resilience4j.circuitbreaker.CircuitBreaker.of(
             "theirs", Breaker.resilience4jConfig(config, time));
 
-    for (int step : steps) {
+    for (int n = 0; n < steps.size(); n++) {
+      int step = steps.get(n);
+      if (resetsAt.contains(n)) {
+        int kind = (resetKind + n) % 4;
+        RuntimeException oursRefused = attempt(() -> manage(ours, kind));
+        RuntimeException theirsRefused = attempt(() -> manage(theirs, kind));
+        assertThat(oursRefused == null).isEqualTo(theirsRefused == null);
+      }
       if (step == 4) {
         time.advance(WAIT_IN_OPEN.plusMillis(1));
         continue;
@@ -75,6 +84,34 @@ class CountWindowProperties {
       assertThat(ours.failureRate()).isEqualTo(theirs.getMetrics().getFailureRate());
       assertThat(ours.slowCallRate()).isEqualTo(theirs.getMetrics().getSlowCallRate());
       assertThat(ours.bufferedCalls()).isEqualTo(theirs.getMetrics().getNumberOfBufferedCalls());
+    }
+  }
+
+  /** 0 reset, 1 forced open, 2 forced closed (metrics only), 3 disabled. */
+  private static void manage(Breaker b, int kind) {
+    switch (kind) {
+      case 0 -> b.reset();
+      case 1 -> b.forceOpen();
+      case 2 -> b.forceClosed();
+      default -> b.disable();
+    }
+  }
+
+  private static void manage(io.github.resilience4j.circuitbreaker.CircuitBreaker b, int kind) {
+    switch (kind) {
+      case 0 -> b.reset();
+      case 1 -> b.transitionToForcedOpenState();
+      case 2 -> b.transitionToMetricsOnlyState();
+      default -> b.transitionToDisabledState();
+    }
+  }
+
+  private static RuntimeException attempt(Runnable r) {
+    try {
+      r.run();
+      return null;
+    } catch (RuntimeException e) {
+      return e;
     }
   }
 
