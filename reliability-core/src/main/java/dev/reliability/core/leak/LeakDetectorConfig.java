@@ -494,7 +494,9 @@ public final class LeakDetectorConfig {
   }
 
   /**
-   * Returns how long without growth withdraws a suspicion. Default 5m.
+   * Returns how long without growth withdraws a suspicion. Default 5m. A suspicion whose evidence
+   * spans more than twice this waits half that span instead, so that growth seen over an hour is
+   * not taken as over after a few flat minutes.
    *
    * @return the withdrawal time
    */

@@ -292,9 +292,13 @@ final class TrendEngine {
         band = Math.max(band, (1 - returnFraction) * (peak - baseline));
       }
       boolean returned = current <= baseline + band;
+      // Without growth for the withdrawal time, or for half the span of the evidence if that is
+      // longer: growth seen over an hour, such as a gauge that steps up every half hour, is not
+      // over after a few flat minutes.
+      long quietNanos = Math.max(withdrawNanos, evidence == null ? 0 : evidence.spanNanos / 2);
       boolean growing =
-          nanos - lastPassNanos < withdrawNanos
-              || riseOver(nowK, m, Math.min(withdrawNanos, availableNanos), minIncrease)
+          nanos - lastPassNanos < quietNanos
+              || riseOver(nowK, m, Math.min(quietNanos, availableNanos), minIncrease)
                   >= minIncrease;
       if (returned || !growing) {
         LeakState was = state;
@@ -308,7 +312,7 @@ final class TrendEngine {
                     + ", within the earlier range (baseline "
                     + unit.format(baseline)
                     + ")"
-                : "no growth for " + DurationText.format(Duration.ofNanos(withdrawNanos));
+                : "no growth for " + DurationText.format(Duration.ofNanos(quietNanos));
         return trend(
             now, false, latestMin, limit, longest, was.jsonName() + " leak withdrawn: " + why);
       }

@@ -154,6 +154,39 @@ class TrendDetectorTest {
   }
 
   @Test
+  void aGaugeThatStepsUpEveryHalfHourIsConfirmedWithoutBeingWithdrawnOnItsPlateaus() {
+    TrendDetector trend = detector(NO_WARM_UP, 10);
+
+    // +10 every 30 minutes for 4 hours: each plateau is far longer than withdraw-after (5 min).
+    List<GaugeTrend> trends = feed(trend, 4 * 3600, s -> 1000 + (s / 1800) * 10L);
+
+    List<LeakState> states = new ArrayList<>();
+    for (GaugeTrend t : trends) {
+      if (states.isEmpty() || states.get(states.size() - 1) != t.state()) {
+        states.add(t.state());
+      }
+    }
+    assertThat(states).containsExactly(LeakState.NONE, LeakState.SUSPECTED, LeakState.CONFIRMED);
+  }
+
+  @Test
+  void slowGrowthThatStopsIsWithdrawnAfterHalfTheSpanItWasSeenOver() {
+    TrendDetector trend = detector(NO_WARM_UP, 10);
+    feed(trend, 2 * 3600, s -> 1000 + (s / 1800) * 10L);
+    GaugeTrend grown = trend.evaluate();
+    assertThat(grown.state()).isEqualTo(LeakState.CONFIRMED);
+
+    // Flat from 1030: the evidence spans an hour, so 5 flat minutes do not withdraw it.
+    List<GaugeTrend> flat = feed(trend, 3 * 3600, s -> 1030);
+
+    assertThat(flat.get(12 * 10).state()).isEqualTo(LeakState.CONFIRMED); // 10 minutes in
+    assertThat(trend.evaluate().state()).isEqualTo(LeakState.NONE);
+    assertThat(flat)
+        .extracting(GaugeTrend::explanation)
+        .contains("confirmed leak withdrawn: no growth for 30m");
+  }
+
+  @Test
   void aSawToothIsNotSuspectedAgainOnceItHasDropped() {
     TrendDetector trend = detector(NO_WARM_UP, 25);
     // 2 per second for 300 s, then back: a pool that fills and is trimmed.
