@@ -12,7 +12,11 @@ import java.util.function.Function;
  * A JDK {@code HttpServer} filter that records {@link HttpServerMetrics} for every exchange.
  *
  * <p>Add it outside the error handler so that the error code the handler stored in the exchange
- * attribute {@link ProblemDetail#ERROR_CODE_ATTRIBUTE} is visible when the chain returns:
+ * attribute {@link ProblemDetail#ERROR_CODE_ATTRIBUTE} is visible when the chain returns. With the
+ * tracing module's request-context filter, add it after that filter (inside it): the JDK keeps an
+ * exchange's attributes in its {@code HttpContext}, shared by the context's concurrent requests,
+ * and only inside the request-context filter does each request see attributes of its own; outside
+ * it, one request's error code can be read by another request on the same context.
  *
  * <pre>{@code
  * HttpServerMetrics metrics = HttpServerMetrics.ofDefaults(registry);
