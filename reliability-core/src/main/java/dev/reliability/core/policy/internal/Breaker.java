@@ -176,7 +176,10 @@ final class Breaker implements CircuitBreaker {
    */
   void onSuccess(long nanos, boolean endsCall) {
     final CountWindow w = window;
-    if (w != null && r4j.getState() == CLOSED) {
+    // Counted in the closed state's own window: the state was read just now, and a trip observes
+    // the change itself, so only the observed state needs a look below.
+    final boolean counted = w != null && r4j.getState() == CLOSED;
+    if (counted) {
       if (w.record(
           nanos > slowNanos ? CountWindow.SUCCESS | CountWindow.SLOW : CountWindow.SUCCESS)) {
         tripFrom(CLOSED);
@@ -193,7 +196,7 @@ final class Breaker implements CircuitBreaker {
     if (failureThreshold > 0 && consecutiveFailures.get() != 0) {
       consecutiveFailures.set(0);
     }
-    if (r4j.getState() != CLOSED || observed != CircuitState.CLOSED) {
+    if (observed != CircuitState.CLOSED || (!counted && r4j.getState() != CLOSED)) {
       observe();
     }
   }
