@@ -7,10 +7,12 @@ import dev.reliability.core.leak.internal.DiagnosticCommands;
 import dev.reliability.core.leak.internal.HeapMonitor;
 import dev.reliability.core.leak.internal.JfrSupport;
 import dev.reliability.core.leak.internal.OldObjectRecorder;
+import dev.reliability.core.policy.PolicyScheduler;
 import dev.reliability.core.time.TimeSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,8 +21,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -61,7 +65,25 @@ import org.slf4j.spi.LoggingEventBuilder;
  * record a number. Nothing runs on application threads. {@link #close()} stops the thread, removes
  * the listeners and restores the pool's threshold. Without {@link #start()}, a caller can drive the
  * detector with {@link #poll()}, as tests do with a {@link dev.reliability.core.time
- * .ManualTimeSource}.
+ * .ManualTimeSource}; or it can hand the detector a {@link PolicyScheduler}, such as a {@link
+ * dev.reliability.core.policy.ManualScheduler}, through {@link Builder#scheduler(PolicyScheduler)}.
+ *
+ * <p><b>A sampling loop that survives anything.</b> Whatever a sample throws, including an {@link
+ * Error} such as a {@link StackOverflowError} from a user's gauge or an {@link OutOfMemoryError}
+ * under the very pressure the detector watches, is caught, counted ({@link #samplingFailures()})
+ * and logged, and the next sample is scheduled as usual. A {@link VirtualMachineError} is not
+ * rethrown: on the sampling thread it would reach no one (an executor keeps a task's exception in a
+ * future nobody reads) and would only end the loop, while the JVM's own reactions to an {@link
+ * OutOfMemoryError} ({@code -XX:+ExitOnOutOfMemoryError}, {@code -XX:+HeapDumpOnOutOfMemoryError})
+ * happen where it is thrown, before any catch. A gauge whose read throws is skipped for that
+ * sample; a listener that throws does not stop the others.
+ *
+ * <p><b>Staleness.</b> Once started, the detector expects a fresh report every {@code
+ * sample-interval}. When none has been made for {@value #STALE_AFTER_INTERVALS} intervals (the
+ * samples keep failing, or the sampling thread is starved or stuck), {@link #report()} says so:
+ * {@link LeakReport#stale()} is true and {@link LeakReport#staleSince()} tells since when, and the
+ * health module's leak check turns degraded with that time in its message. The next successful
+ * sample clears it.
  *
  * <p><b>Finding what leaks.</b> {@link #findSuspects()} diffs class histograms (each forces a full
  * GC, so they are rate-limited by {@code histogram-min-interval}); {@link
@@ -85,6 +107,12 @@ public final class LeakDetector implements AutoCloseable {
   /** The name of the heap's gauge in reports. */
   public static final String HEAP_GAUGE = "heap";
 
+  /**
+   * How many {@code sample-interval}s may pass without a new report before a started detector's
+   * report is {@linkplain LeakReport#stale() stale}.
+   */
+  public static final int STALE_AFTER_INTERVALS = 3;
+
   private final String name;
   private final LeakDetectorConfig config;
   private final TimeSource time;
@@ -94,6 +122,10 @@ public final class LeakDetector implements AutoCloseable {
   private final TrendDetector heapTrend;
   private final HeapMonitor heapMonitor;
   private final Supplier<String> histogramSource;
+  private final PolicyScheduler givenScheduler;
+  private final long intervalNanos;
+  private final long staleAfterNanos;
+  private final AtomicLong samplingFailures = new AtomicLong();
   private final ReentrantLock pollLock = new ReentrantLock();
   private final ReentrantLock diagnosticsLock = new ReentrantLock();
   private final Map<String, LeakState> states = new HashMap<>();
@@ -103,7 +135,14 @@ public final class LeakDetector implements AutoCloseable {
   private volatile boolean started;
   private volatile boolean closed;
   private volatile boolean notifications;
-  private ScheduledExecutorService scheduler;
+  // The sampling loop: guarded by pollLock, except that the task reads them under it too.
+  private ScheduledExecutorService ownExecutor;
+  private PolicyScheduler scheduler;
+  private Future<?> nextSample;
+  private long nextDueNanos;
+  private int failureStreak;
+  // When the last report was made, by time.nanoTime(); read by report() for staleness.
+  private volatile long refreshedNanos;
   private ClassHistogram baseline;
   private long lastHistogramNanos;
   private boolean histogramTaken;
@@ -118,6 +157,9 @@ public final class LeakDetector implements AutoCloseable {
     this.time = b.time;
     this.listeners = List.copyOf(b.listeners);
     this.histogramSource = b.histogramSource;
+    this.givenScheduler = b.scheduler;
+    this.intervalNanos = config.sampleInterval().toNanos();
+    this.staleAfterNanos = intervalNanos * STALE_AFTER_INTERVALS;
     List<LeakGauge> all = new ArrayList<>();
     if (config.jvmGauges()) {
       all.addAll(JvmGauges.all());
@@ -213,15 +255,22 @@ public final class LeakDetector implements AutoCloseable {
       if (heapMonitor != null) {
         notifications = heapMonitor.start();
       }
-      scheduler =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "reliability-leak-detector-" + name);
-                t.setDaemon(true);
-                return t;
-              });
-      long interval = config.sampleInterval().toNanos();
-      scheduler.scheduleAtFixedRate(this::pollSafely, interval, interval, TimeUnit.NANOSECONDS);
+      if (givenScheduler != null) {
+        scheduler = givenScheduler;
+      } else {
+        ownExecutor =
+            Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "reliability-leak-detector-" + name);
+                  t.setDaemon(true);
+                  return t;
+                });
+        scheduler = PolicyScheduler.of(ownExecutor);
+      }
+      long now = scheduler.timeSource().nanoTime();
+      refreshedNanos = time.nanoTime();
+      nextDueNanos = now + intervalNanos;
+      nextSample = scheduler.schedule(this::sample, intervalNanos);
       LOG.info(
           "Leak detector {} started: heap pool {}, {} gauges, {}",
           name,
@@ -234,12 +283,77 @@ public final class LeakDetector implements AutoCloseable {
     }
   }
 
-  private void pollSafely() {
+  /**
+   * One run of the sampling loop: samples, reports any failure and schedules the next run whatever
+   * happened. Rescheduling one run at a time (rather than a periodic task, which an executor
+   * cancels for good when it throws) is what keeps the loop alive.
+   */
+  private void sample() {
     try {
       poll();
-    } catch (RuntimeException e) {
-      LOG.warn("Leak detector {} failed to sample", name, e);
+    } catch (Throwable t) {
+      sampleFailed(t);
+    } finally {
+      scheduleNext();
     }
+  }
+
+  private void scheduleNext() {
+    pollLock.lock();
+    try {
+      if (closed || scheduler == null) {
+        return;
+      }
+      long now = scheduler.timeSource().nanoTime();
+      // Fixed rate without bursts: a loop that fell behind skips the beats it missed.
+      long next = nextDueNanos + intervalNanos;
+      if (next - now <= 0) {
+        next = now + intervalNanos;
+      }
+      nextDueNanos = next;
+      nextSample = scheduler.schedule(this::sample, next - now);
+    } catch (Throwable t) {
+      // Only a rejected or failed schedule lands here; the report turns stale and says so.
+      sampleFailed(t);
+    } finally {
+      pollLock.unlock();
+    }
+  }
+
+  // Counts first (no allocation), then logs; logging itself may fail under memory pressure.
+  private void sampleFailed(Throwable failure) {
+    samplingFailures.incrementAndGet();
+    try {
+      int streak;
+      pollLock.lock();
+      try {
+        streak = ++failureStreak;
+      } finally {
+        pollLock.unlock();
+      }
+      if (streak == 1) {
+        LOG.warn("Leak detector {} failed to sample; it keeps sampling", name, failure);
+      } else {
+        LOG.warn(
+            "Leak detector {} failed to sample {} times in a row; last failure: {}",
+            name,
+            streak,
+            failure.toString());
+      }
+    } catch (Throwable ignored) {
+      // Nothing more can be done; the count and the report's staleness still tell.
+    }
+  }
+
+  /**
+   * Returns how many scheduled samples failed since the detector was built: each is logged, and the
+   * loop went on. A growing count with a {@linkplain LeakReport#stale() stale} report means the
+   * detector cannot sample.
+   *
+   * @return the number of failed samples
+   */
+  public long samplingFailures() {
+    return samplingFailures.get();
   }
 
   /**
@@ -261,7 +375,7 @@ public final class LeakDetector implements AutoCloseable {
         long value;
         try {
           value = g.value().getAsLong();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
           if (failedGauges.add(g.name())) {
             LOG.warn(
                 "Gauge {} of leak detector {} could not be read; skipping it", g.name(), name, e);
@@ -278,6 +392,11 @@ public final class LeakDetector implements AutoCloseable {
       }
       LeakReport next = buildReport(evaluated);
       report = next;
+      refreshedNanos = time.nanoTime();
+      if (failureStreak > 0) {
+        LOG.info("Leak detector {} samples again after {} failed samples", name, failureStreak);
+        failureStreak = 0;
+      }
       for (GaugeTrend t : evaluated) {
         LeakState was = states.put(t.name(), t.state());
         if (was != t.state()) {
@@ -291,12 +410,24 @@ public final class LeakDetector implements AutoCloseable {
   }
 
   /**
-   * Returns the latest report, from the last {@link #poll()}.
+   * Returns the latest report, from the last {@link #poll()}. When the detector is started and no
+   * report was made for {@value #STALE_AFTER_INTERVALS} sample intervals, the report returned is
+   * marked {@linkplain LeakReport#stale() stale}, with {@linkplain LeakReport#staleSince() the
+   * time} it became so; a detector that was not started, or was closed, never reports stale.
    *
    * @return the report
    */
   public LeakReport report() {
-    return report;
+    LeakReport r = report;
+    if (!started || closed) {
+      return r;
+    }
+    long overdue = time.nanoTime() - refreshedNanos - staleAfterNanos;
+    if (overdue < 0) {
+      return r;
+    }
+    Instant since = time.now().minusNanos(overdue);
+    return r.markedStale(since, Duration.ofNanos(staleAfterNanos));
   }
 
   private LeakReport buildReport() {
@@ -357,7 +488,7 @@ public final class LeakDetector implements AutoCloseable {
     for (LeakListener l : listeners) {
       try {
         l.onStateChange(event);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         LOG.warn("Leak listener {} failed on {}", l, event, e);
       }
     }
@@ -369,7 +500,7 @@ public final class LeakDetector implements AutoCloseable {
         && !recordingFailed) {
       try {
         startAllocationRecording();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         recordingFailed = true;
         LOG.warn("Leak detector {} could not start an allocation recording", name, e);
       }
@@ -407,7 +538,7 @@ public final class LeakDetector implements AutoCloseable {
     for (LeakListener l : listeners) {
       try {
         l.onThreshold(event);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         LOG.warn("Leak listener {} failed on {}", l, event, e);
       }
     }
@@ -566,8 +697,13 @@ public final class LeakDetector implements AutoCloseable {
     ScheduledExecutorService s;
     pollLock.lock();
     try {
-      s = scheduler;
+      s = ownExecutor;
+      ownExecutor = null;
       scheduler = null;
+      if (nextSample != null) {
+        nextSample.cancel(false);
+        nextSample = null;
+      }
     } finally {
       pollLock.unlock();
     }
@@ -623,6 +759,8 @@ public final class LeakDetector implements AutoCloseable {
     private final List<LeakListener> listeners = new ArrayList<>();
     private final List<LeakGauge> gauges = new ArrayList<>();
     private Supplier<String> histogramSource = DiagnosticCommands::classHistogram;
+    private PolicyScheduler scheduler;
+    private boolean timeSet;
 
     private Builder() {}
 
@@ -664,6 +802,26 @@ public final class LeakDetector implements AutoCloseable {
      */
     public Builder timeSource(TimeSource time) {
       this.time = Checks.notNull("timeSource", time);
+      this.timeSet = true;
+      return this;
+    }
+
+    /**
+     * Sets the scheduler that runs the sampling loop after {@link LeakDetector#start()}. Default: a
+     * daemon thread of the detector's own, {@code reliability-leak-detector-<name>}. Tests pass a
+     * {@link dev.reliability.core.policy.ManualScheduler} to run samples when they advance its
+     * clock; unless {@link #timeSource(TimeSource)} is also set, the detector then reads time from
+     * the scheduler's {@link PolicyScheduler#timeSource()}. The detector does not shut a given
+     * scheduler down.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(PolicyScheduler scheduler) {
+      this.scheduler = Checks.notNull("scheduler", scheduler);
+      if (!timeSet) {
+        this.time = scheduler.timeSource();
+      }
       return this;
     }
 

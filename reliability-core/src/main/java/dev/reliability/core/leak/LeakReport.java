@@ -1,5 +1,6 @@
 package dev.reliability.core.leak;
 
+import dev.reliability.core.DurationText;
 import dev.reliability.core.internal.Json;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +29,8 @@ public final class LeakReport {
   private final String heapPool;
   private final LeakSuspects suspects;
   private final AllocationSites allocationSites;
+  private final Instant staleSince;
+  private final Duration staleAfter;
 
   LeakReport(
       Instant time,
@@ -45,6 +48,26 @@ public final class LeakReport {
     this.heapPool = heapPool;
     this.suspects = suspects;
     this.allocationSites = allocationSites;
+    this.staleSince = null;
+    this.staleAfter = null;
+  }
+
+  private LeakReport(LeakReport fresh, Instant staleSince, Duration staleAfter) {
+    this.time = fresh.time;
+    this.gauges = fresh.gauges;
+    this.diagnosis = fresh.diagnosis;
+    this.thresholdExceeded = fresh.thresholdExceeded;
+    this.threshold = fresh.threshold;
+    this.heapPool = fresh.heapPool;
+    this.suspects = fresh.suspects;
+    this.allocationSites = fresh.allocationSites;
+    this.staleSince = staleSince;
+    this.staleAfter = staleAfter;
+  }
+
+  // The same report, marked as not refreshed in time by a started detector.
+  LeakReport markedStale(Instant since, Duration after) {
+    return new LeakReport(this, since, after);
   }
 
   /**
@@ -67,6 +90,46 @@ public final class LeakReport {
       s = s.worst(t.state());
     }
     return s;
+  }
+
+  /**
+   * Returns whether the report is stale: its detector is started but has made no new report for
+   * {@value LeakDetector#STALE_AFTER_INTERVALS} sample intervals, so everything in it may be out of
+   * date. The trends and the state are those of the last report that was made ({@link #time()}).
+   *
+   * @return true if the report is out of date
+   */
+  public boolean stale() {
+    return staleSince != null;
+  }
+
+  /**
+   * Returns since when the report is stale: {@link #time()} plus {@value
+   * LeakDetector#STALE_AFTER_INTERVALS} sample intervals.
+   *
+   * @return the time it became stale, or empty if it is not stale
+   */
+  public Optional<Instant> staleSince() {
+    return Optional.ofNullable(staleSince);
+  }
+
+  /**
+   * Returns a sentence about the staleness for messages, such as {@code "leak report stale since
+   * 2000-01-01T00:00:30Z: no sample has completed for 30s (3 sample intervals)"}.
+   *
+   * @return the sentence, or empty if the report is not stale
+   */
+  public String staleness() {
+    if (staleSince == null) {
+      return "";
+    }
+    return "leak report stale since "
+        + staleSince
+        + ": no sample has completed for "
+        + DurationText.format(staleAfter)
+        + " ("
+        + LeakDetector.STALE_AFTER_INTERVALS
+        + " sample intervals)";
   }
 
   /**
@@ -230,6 +293,10 @@ public final class LeakReport {
     m.put("state", state().jsonName());
     m.put("time", time.toString());
     m.put("warming_up", warmingUp());
+    m.put("stale", stale());
+    if (staleSince != null) {
+      m.put("stale_since", staleSince.toString());
+    }
     List<String> kinds = new ArrayList<>();
     for (LeakKind k : diagnosis.kinds) {
       kinds.add(k.jsonName());
@@ -269,6 +336,11 @@ public final class LeakReport {
 
   @Override
   public String toString() {
-    return "LeakReport[" + state().jsonName() + ", " + diagnosis.text + "]";
+    return "LeakReport["
+        + state().jsonName()
+        + (staleSince == null ? "" : ", stale since " + staleSince)
+        + ", "
+        + diagnosis.text
+        + "]";
   }
 }
