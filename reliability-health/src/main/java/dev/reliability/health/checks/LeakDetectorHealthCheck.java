@@ -16,7 +16,13 @@ import java.util.Optional;
  * A {@link LeakDetector}'s verdict as a health check: degraded while a leak is suspected or
  * confirmed (or post-GC heap usage is over the detector's threshold), unhealthy when a leaking
  * gauge is projected to be exhausted sooner than the horizon (default: the detector's {@code
- * exhaustion-horizon}, 15 minutes), healthy otherwise, including during the detector's warm-up.
+ * exhaustion-horizon}, 15 minutes), healthy otherwise, including during the detector's warm-up. A
+ * started detector whose report is {@linkplain LeakReport#stale() stale} (no sample completed for
+ * {@value LeakDetector#STALE_AFTER_INTERVALS} sample intervals) makes the check at least degraded,
+ * with a message that starts with since when, such as {@code "leak report stale since
+ * 2026-03-01T10:15:30Z: no sample has completed for 15s (3 sample intervals); last report: no leak
+ * suspected"}: the last verdict can no longer be trusted, but a detector that cannot sample is no
+ * reason to take the instance out of service.
  *
  * <p>The message is the detector's diagnosis; the details are the whole {@link LeakReport} ({@code
  * state}, {@code kinds}, {@code diagnosis}, {@code time_to_exhaustion_seconds}, {@code
@@ -100,6 +106,10 @@ public final class LeakDetectorHealthCheck implements HealthCheck {
           "; heap usage after GC is over the threshold of "
               + report.heapThreshold() / (1024 * 1024)
               + " MB";
+    }
+    if (report.stale()) {
+      status = status.worst(HealthStatus.DEGRADED);
+      message = report.staleness() + "; last report: " + message;
     }
     HealthCheckResult.Builder result =
         HealthCheckResult.builder(status).message(message).details(report.toMap());
