@@ -128,6 +128,10 @@ final class CheckRunner {
       registry.executor.execute(e);
     } catch (RejectedExecutionException rejected) {
       e.reject("health-check registry " + registry.name() + " is closed");
+    } catch (Throwable t) {
+      // Such as an OutOfMemoryError when no thread can be started: settle the run, so that it
+      // leaves the in-flight slot and the next due run can try again.
+      e.reject("the check could not be started: " + t);
     }
   }
 

@@ -142,7 +142,7 @@ final class Execution implements Runnable {
     HealthCheckResult reported;
     try {
       reported = runner.record(raw, now);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       LOG.warn("Recording the result of health check {} failed", runner.name, e);
       reported = raw;
     }

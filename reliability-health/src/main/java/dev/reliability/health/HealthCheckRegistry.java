@@ -6,6 +6,7 @@ import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.ConfigurationException;
 import dev.reliability.core.config.Setting;
+import dev.reliability.core.policy.PolicyScheduler;
 import dev.reliability.core.redaction.Redactor;
 import dev.reliability.core.time.TimeSource;
 import dev.reliability.health.internal.GuardedListeners;
@@ -25,13 +26,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -71,6 +73,14 @@ import org.slf4j.LoggerFactory;
  * the manual clock. Background scheduling and timeout enforcement without a waiting probe happen on
  * one scheduler thread that looks at the clock every 100 ms.
  *
+ * <p><b>The scheduler survives anything.</b> Whatever its tick throws, an {@link Error} included (a
+ * listener's {@link StackOverflowError}, an {@link OutOfMemoryError} while starting a check
+ * thread), is caught per check, counted ({@link #tickFailures()}) and logged, and the next tick is
+ * scheduled as usual. A {@link VirtualMachineError} is not rethrown: on the scheduler thread it
+ * would reach no one and would only stop background checks and timeouts for good, while the JVM's
+ * own reactions to an {@link OutOfMemoryError} ({@code -XX:+ExitOnOutOfMemoryError}, heap dumps)
+ * happen where it is thrown, before any catch.
+ *
  * <p>Thread-safe. Owns a scheduler thread and the check threads (all daemon threads named {@code
  * reliability-health-<name>-...}); {@link #close()} stops them.
  */
@@ -103,7 +113,12 @@ public final class HealthCheckRegistry implements AutoCloseable {
   private final ServicePerformanceSource performanceSource;
   private final Supplier<ResourceUsage> resourceSource;
   private final HealthLifecycle lifecycle;
-  private final ScheduledExecutorService scheduler;
+  private final ScheduledThreadPoolExecutor ownScheduler;
+  private final PolicyScheduler scheduler;
+  private final long tickNanos;
+  private final AtomicLong tickFailures = new AtomicLong();
+  private final AtomicInteger failingTicks = new AtomicInteger();
+  private volatile Future<?> nextTick;
 
   private final ReentrantLock registrationLock = new ReentrantLock();
   private final Map<String, CheckRunner> runners =
@@ -133,20 +148,28 @@ public final class HealthCheckRegistry implements AutoCloseable {
       groups.put(g, new GroupState(g));
     }
     this.executor =
-        new ThreadPoolExecutor(
-            0,
-            Integer.MAX_VALUE,
-            30,
-            TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            new NamedThreads("reliability-health-" + name + "-check"));
-    ScheduledThreadPoolExecutor s =
-        new ScheduledThreadPoolExecutor(
-            1, new NamedThreads("reliability-health-" + name + "-scheduler"));
-    s.setRemoveOnCancelPolicy(true);
-    this.scheduler = s;
-    long tick = b.tick.toNanos();
-    scheduler.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.NANOSECONDS);
+        b.executor != null
+            ? b.executor
+            : new ThreadPoolExecutor(
+                0,
+                Integer.MAX_VALUE,
+                30,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                new NamedThreads("reliability-health-" + name + "-check"));
+    if (b.scheduler != null) {
+      this.ownScheduler = null;
+      this.scheduler = b.scheduler;
+    } else {
+      ScheduledThreadPoolExecutor s =
+          new ScheduledThreadPoolExecutor(
+              1, new NamedThreads("reliability-health-" + name + "-scheduler"));
+      s.setRemoveOnCancelPolicy(true);
+      this.ownScheduler = s;
+      this.scheduler = PolicyScheduler.of(s);
+    }
+    this.tickNanos = b.tick.toNanos();
+    this.nextTick = scheduler.schedule(this::tick, tickNanos);
   }
 
   /**
@@ -496,7 +519,13 @@ public final class HealthCheckRegistry implements AutoCloseable {
     } finally {
       registrationLock.unlock();
     }
-    scheduler.shutdownNow();
+    Future<?> f = nextTick;
+    if (f != null) {
+      f.cancel(false);
+    }
+    if (ownScheduler != null) {
+      ownScheduler.shutdownNow();
+    }
     executor.shutdownNow();
   }
 
@@ -763,24 +792,88 @@ public final class HealthCheckRegistry implements AutoCloseable {
   // ---- scheduler
   // ---------------------------------------------------------------------------------
 
+  /**
+   * One tick of the scheduler: enforces timeouts, starts due background runs and announces stale
+   * results, then schedules the next tick whatever happened. Rescheduling one tick at a time
+   * (rather than a periodic task, which an executor cancels for good when it throws) and catching
+   * {@link Throwable} per check is what keeps the loop, and every other check, alive.
+   */
   private void tick() {
+    boolean failed = false;
     try {
       long now = time.nanoTime();
       for (CheckRunner r : all.members) {
-        Execution e = r.inFlight.get();
-        if (e != null) {
-          e.timeOutIfDue(now);
-        }
-        if (r.background && !closed) {
-          if (now - r.nextDueNanos >= 0) {
-            r.runInBackground(now);
+        try {
+          Execution e = r.inFlight.get();
+          if (e != null) {
+            e.timeOutIfDue(now);
           }
-          r.refreshStaleness(now);
+          if (r.background && !closed) {
+            if (now - r.nextDueNanos >= 0) {
+              r.runInBackground(now);
+            }
+            r.refreshStaleness(now);
+          }
+        } catch (Throwable t) {
+          failed = true;
+          tickFailed(r.name, t);
         }
       }
-    } catch (RuntimeException | LinkageError | AssertionError e) {
-      LOG.warn("Health-check scheduler tick of registry {} failed; it keeps running", name, e);
+    } catch (Throwable t) {
+      failed = true;
+      tickFailed(null, t);
+    } finally {
+      if (!failed) {
+        failingTicks.set(0);
+      }
+      scheduleTick();
     }
+  }
+
+  private void scheduleTick() {
+    if (closed) {
+      return;
+    }
+    try {
+      nextTick = scheduler.schedule(this::tick, tickNanos);
+    } catch (Throwable t) {
+      // Rejected because close() shut the scheduler down, or out of memory: nothing to retry on.
+      if (!closed) {
+        tickFailed(null, t);
+      }
+    }
+  }
+
+  // Counts first (no allocation), then logs; logging itself may fail under memory pressure.
+  private void tickFailed(String check, Throwable failure) {
+    tickFailures.incrementAndGet();
+    try {
+      if (failingTicks.incrementAndGet() == 1) {
+        LOG.warn(
+            "Health-check scheduler tick of registry {} failed{}; it keeps running",
+            name,
+            check == null ? "" : " at check " + check,
+            failure);
+      } else {
+        LOG.warn(
+            "Health-check scheduler tick of registry {} failed again{}: {}",
+            name,
+            check == null ? "" : " at check " + check,
+            failure.toString());
+      }
+    } catch (Throwable ignored) {
+      // The count still tells.
+    }
+  }
+
+  /**
+   * Returns how many failures the scheduler's ticks caught since the registry was built (each check
+   * that threw counts once per tick): each was logged, and the scheduler went on.
+   *
+   * @return the number of failures
+   */
+  public long tickFailures() {
+    return tickFailures.get();
   }
 
   @Override
@@ -801,6 +894,8 @@ public final class HealthCheckRegistry implements AutoCloseable {
     private ServicePerformanceSource performanceSource;
     private Supplier<ResourceUsage> resourceSource = SystemResources::sample;
     private Duration tick = Duration.ofMillis(100);
+    private PolicyScheduler scheduler;
+    private ExecutorService executor;
 
     private Builder() {}
 
@@ -933,6 +1028,18 @@ public final class HealthCheckRegistry implements AutoCloseable {
     // How often the scheduler looks at the clock; shortened by tests.
     Builder tick(Duration tick) {
       this.tick = Checks.positive("tick", tick);
+      return this;
+    }
+
+    // What runs the ticks instead of the registry's own thread; a ManualScheduler in tests.
+    Builder scheduler(PolicyScheduler scheduler) {
+      this.scheduler = Checks.notNull("scheduler", scheduler);
+      return this;
+    }
+
+    // What runs the checks instead of the registry's own threads; shut down by close().
+    Builder executor(ExecutorService executor) {
+      this.executor = Checks.notNull("executor", executor);
       return this;
     }
 

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls every registered {@link HealthListener}, catching and logging each one's failure on its own
- * so one throwing listener never stops the others or the registry.
+ * so one throwing listener never stops the others or the registry. Errors are caught too: a
+ * listener's {@link StackOverflowError} must not stop the scheduler that called it.
  *
  * <p>This class is internal and may change at any time. Thread-safe.
  */
@@ -54,7 +55,7 @@ public final class GuardedListeners implements HealthListener {
     for (HealthListener l : listeners) {
       try {
         l.onCheckCompleted(check, result);
-      } catch (RuntimeException | LinkageError | AssertionError e) {
+      } catch (Throwable e) {
         failed(l, "onCheckCompleted", e);
       }
     }
@@ -65,7 +66,7 @@ public final class GuardedListeners implements HealthListener {
     for (HealthListener l : listeners) {
       try {
         l.onCheckTimedOut(check, timeout);
-      } catch (RuntimeException | LinkageError | AssertionError e) {
+      } catch (Throwable e) {
         failed(l, "onCheckTimedOut", e);
       }
     }
@@ -76,7 +77,7 @@ public final class GuardedListeners implements HealthListener {
     for (HealthListener l : listeners) {
       try {
         l.onRunSkipped(check, runningFor);
-      } catch (RuntimeException | LinkageError | AssertionError e) {
+      } catch (Throwable e) {
         failed(l, "onRunSkipped", e);
       }
     }
@@ -87,13 +88,18 @@ public final class GuardedListeners implements HealthListener {
     for (HealthListener l : listeners) {
       try {
         l.onStatusChanged(change);
-      } catch (RuntimeException | LinkageError | AssertionError e) {
+      } catch (Throwable e) {
         failed(l, "onStatusChanged", e);
       }
     }
   }
 
   private static void failed(HealthListener listener, String method, Throwable e) {
-    LOG.warn("Health listener {} failed in {}; the other listeners still run", listener, method, e);
+    try {
+      LOG.warn(
+          "Health listener {} failed in {}; the other listeners still run", listener, method, e);
+    } catch (Throwable ignored) {
+      // Logging can fail under memory pressure; the registry must go on regardless.
+    }
   }
 }
