@@ -21,6 +21,7 @@ final class CheckRunner {
   final HealthCheck check;
   final boolean critical;
   final boolean background;
+  final boolean live;
   final long timeoutNanos;
   final long ttlNanos;
   final long intervalNanos;
@@ -52,6 +53,7 @@ final class CheckRunner {
     HealthCheckConfig c = registration.config();
     this.critical = c.critical();
     this.background = c.background();
+    this.live = !background && check.live();
     this.timeoutNanos = c.timeout().toNanos();
     this.ttlNanos = c.cacheTtl().toNanos();
     this.intervalNanos = c.interval().toNanos();
@@ -70,10 +72,13 @@ final class CheckRunner {
    * on-demand check, or the last result of a background check as its age allows. Allocates nothing
    * unless a background result has just become stale.
    *
-   * @return the result, or null if an on-demand check must run
+   * @return the result, or null if an on-demand or live check must run
    */
   HealthCheckResult current(long now) {
     Snapshot s = snapshot;
+    if (live) {
+      return null;
+    }
     if (background) {
       return s == null ? notRunYet : s.view(now, this);
     }
@@ -106,6 +111,32 @@ final class CheckRunner {
         submit(fresh);
         return fresh;
       }
+    }
+  }
+
+  /**
+   * Runs a live check on the calling thread and records its result: no cache, no executor, no
+   * permit, because it only reads memory. Never throws.
+   *
+   * @return the result as reported
+   */
+  HealthCheckResult runLive() {
+    long begin = registry.time.nanoTime();
+    HealthCheckResult raw;
+    try {
+      raw = check.check();
+      if (raw == null) {
+        raw = HealthCheckResult.unhealthy("check returned no result");
+      }
+    } catch (Throwable t) {
+      raw = HealthCheckResult.unhealthy(t);
+    }
+    long end = registry.time.nanoTime();
+    HealthCheckResult stamped = stamp(raw, end - begin);
+    try {
+      return record(stamped, end);
+    } catch (Throwable t) {
+      return stamped;
     }
   }
 

@@ -21,8 +21,9 @@ package dev.reliability.health;
  * }</pre>
  *
  * <p>Checks may be called from several threads, but never concurrently for the same registration
- * (the registry runs at most one execution of a check at a time). A check should answer quickly;
- * put slow ones in the background (see {@link HealthCheckConfig.Builder#background(boolean)}).
+ * (the registry runs at most one execution of a check at a time), except {@linkplain #live() live}
+ * checks, which every probe runs on its own thread. A check should answer quickly; put slow ones in
+ * the background (see {@link HealthCheckConfig.Builder#background(boolean)}).
  */
 @FunctionalInterface
 public interface HealthCheck {
@@ -45,5 +46,23 @@ public interface HealthCheck {
    */
   default HealthCheckKind kind() {
     return HealthCheckKind.INTERNAL;
+  }
+
+  /**
+   * Returns whether this check only reads state the process keeps in memory, such as a circuit
+   * breaker's state, a connection registry's counters or a leak detector's last report, so that it
+   * never blocks and answers in microseconds. The registry runs a live check on the probe's own
+   * thread on every probe, without its cache TTL, timeout or concurrency limit, so a probe always
+   * shows the current state: the probe that follows a breaker opening already reports it open. Flap
+   * damping, sanitising and listeners apply as to any check. A registration with {@link
+   * HealthCheckConfig.Builder#background(boolean) background(true)} runs in the background instead.
+   *
+   * <p>A live check may run on several probe threads at once, so it must be thread-safe. The
+   * built-in checks of circuit breakers, connection registries and leak detectors are live.
+   *
+   * @return true if the check may run on every probe; false by default
+   */
+  default boolean live() {
+    return false;
   }
 }

@@ -53,16 +53,19 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p><b>Execution.</b> A probe runs the checks of its group that have no fresh result, in parallel
- * on the registry's check threads, at most {@code max-concurrency} (default 8) at a time. Each run
- * has its check's timeout; the probe as a whole waits at most {@code probe-timeout} (default 5s)
- * and then answers with what it has, reporting unfinished checks as unhealthy, so a hanging check
- * never makes the endpoint slower than that. Concurrent probes share the run in flight, and results
- * are reused for the check's cache TTL (default 1s): 500 concurrent probe requests cost one run per
- * check. A run that exceeds its timeout is abandoned even if the check ignores interruption; no
- * second run of that check starts until the abandoned one returns, so hung checks cannot pile up
- * threads. Background checks run on the registry's scheduler instead and probes only read their
- * last result, which turns unknown and then unhealthy when it gets too old.
+ * <p><b>Execution.</b> {@linkplain HealthCheck#live() Live} checks, which only read memory (the
+ * built-in breaker, connection-registry and leak-detector checks), run on the probe's own thread on
+ * every probe and are never cached, so a probe always shows their current state. A probe runs the
+ * other checks of its group that have no fresh result, in parallel on the registry's check threads,
+ * at most {@code max-concurrency} (default 8) at a time. Each run has its check's timeout; the
+ * probe as a whole waits at most {@code probe-timeout} (default 5s) and then answers with what it
+ * has, reporting unfinished checks as unhealthy, so a hanging check never makes the endpoint slower
+ * than that. Concurrent probes share the run in flight, and results are reused for the check's
+ * cache TTL (default 1s): 500 concurrent probe requests cost one run per check. A run that exceeds
+ * its timeout is abandoned even if the check ignores interruption; no second run of that check
+ * starts until the abandoned one returns, so hung checks cannot pile up threads. Background checks
+ * run on the registry's scheduler instead and probes only read their last result, which turns
+ * unknown and then unhealthy when it gets too old.
  *
  * <p><b>Results</b> are sanitised with the registry's {@link Redactor} before anyone sees them, and
  * flap damping applies per check (see {@link HealthCheckConfig}). {@link HealthListener}s hear
@@ -548,6 +551,10 @@ public final class HealthCheckRegistry implements AutoCloseable {
     HealthCheckResult[] results = new HealthCheckResult[members.length];
     Execution[] pending = null;
     for (int i = 0; i < members.length; i++) {
+      if (members[i].live) {
+        results[i] = members[i].runLive();
+        continue;
+      }
       HealthCheckResult r = members[i].current(start);
       if (r != null) {
         results[i] = r;

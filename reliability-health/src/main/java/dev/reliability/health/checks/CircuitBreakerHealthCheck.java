@@ -38,6 +38,7 @@ public final class CircuitBreakerHealthCheck implements HealthCheck {
   private final Supplier<? extends Map<String, ?>> details;
   private final HealthStatus openStatus;
   private final HealthStatus halfOpenStatus;
+  private final boolean live;
 
   private CircuitBreakerHealthCheck(Builder b) {
     this.breakerName = b.breakerName;
@@ -45,6 +46,7 @@ public final class CircuitBreakerHealthCheck implements HealthCheck {
     this.details = b.details;
     this.openStatus = b.openStatus;
     this.halfOpenStatus = b.halfOpenStatus;
+    this.live = b.live;
   }
 
   /**
@@ -199,6 +201,18 @@ public final class CircuitBreakerHealthCheck implements HealthCheck {
     return HealthCheckKind.DEPENDENCY;
   }
 
+  /**
+   * Returns whether the registry runs this check on every probe: true unless {@link
+   * Builder#live(boolean)} said otherwise, because a breaker's state is in memory and a probe
+   * during an incident must show the breaker open, not a cached closed.
+   *
+   * @return true by default
+   */
+  @Override
+  public boolean live() {
+    return live;
+  }
+
   /** Builds a {@link CircuitBreakerHealthCheck}. Not thread-safe. */
   public static final class Builder {
     private final String breakerName;
@@ -206,6 +220,7 @@ public final class CircuitBreakerHealthCheck implements HealthCheck {
     private Supplier<? extends Map<String, ?>> details;
     private HealthStatus openStatus = HealthStatus.DEGRADED;
     private HealthStatus halfOpenStatus = HealthStatus.DEGRADED;
+    private boolean live = true;
 
     private Builder(String breakerName, Supplier<String> state) {
       this.breakerName = breakerName;
@@ -243,6 +258,20 @@ public final class CircuitBreakerHealthCheck implements HealthCheck {
      */
     public Builder halfOpenStatus(HealthStatus status) {
       this.halfOpenStatus = Checks.notNull("halfOpenStatus", status);
+      return this;
+    }
+
+    /**
+     * Sets whether the check is {@linkplain HealthCheck#live() live}: run on every probe, on the
+     * probe's thread, without cache or timeout. Default true, which suits any breaker whose state
+     * is read from memory; pass false when the state supplier may block (it asks another process,
+     * say), so the registry caches its result and enforces a timeout.
+     *
+     * @param live whether the state supplier only reads memory
+     * @return this builder
+     */
+    public Builder live(boolean live) {
+      this.live = live;
       return this;
     }
 

@@ -117,6 +117,17 @@ public final class ConnectionRegistryHealthCheck implements HealthCheck {
     return HealthCheckKind.INTERNAL;
   }
 
+  /**
+   * Returns true: the check reads only the registry's counters in memory, so the registry runs it
+   * on every probe and a probe always shows the current state.
+   *
+   * @return true
+   */
+  @Override
+  public boolean live() {
+    return true;
+  }
+
   @Override
   public String toString() {
     return "ConnectionRegistryHealthCheck["

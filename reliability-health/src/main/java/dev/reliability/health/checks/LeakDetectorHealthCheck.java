@@ -127,6 +127,17 @@ public final class LeakDetectorHealthCheck implements HealthCheck {
     return HealthCheckKind.INTERNAL;
   }
 
+  /**
+   * Returns true: the check reads only the detector's latest report in memory, so the registry runs
+   * it on every probe and a probe always shows the current state.
+   *
+   * @return true
+   */
+  @Override
+  public boolean live() {
+    return true;
+  }
+
   @Override
   public String toString() {
     return "LeakDetectorHealthCheck["
