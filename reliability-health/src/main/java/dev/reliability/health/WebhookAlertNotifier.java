@@ -58,8 +58,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Delivery</b> happens on the notifier's own daemon thread, never on the thread that reported
  * the change; at most 100 alerts wait, further ones are dropped and counted. A failed post
  * (non-2xx, timeout after {@code reliability.health.alert-timeout}, default 5s) is logged and
- * counted, not retried. Times come from the {@link TimeSource}; the cooldown's end is noticed
- * within a second.
+ * counted, not retried; so is any other failure of an alert, an {@link Error} included (a detail
+ * whose serialisation overflows the stack, say), and the thread that releases held alerts goes on
+ * whatever it meets. Times come from the {@link TimeSource}; the cooldown's end is noticed within a
+ * second.
  *
  * <p>Thread-safe. {@link #close()} stops the thread; alerts still waiting are dropped.
  */
@@ -246,8 +248,14 @@ public final class WebhookAlertNotifier implements HealthListener, AutoCloseable
       for (Alert a : due) {
         send(a);
       }
-    } catch (RuntimeException e) {
-      LOG.warn("Releasing held health alerts failed", e);
+    } catch (Throwable e) {
+      // A periodic task that throws is cancelled for good: catch everything, Errors included,
+      // so held alerts keep being released.
+      try {
+        LOG.warn("Releasing held health alerts failed; it keeps running", e);
+      } catch (Throwable ignored) {
+        // Logging can fail under memory pressure.
+      }
     }
   }
 
@@ -273,7 +281,21 @@ public final class WebhookAlertNotifier implements HealthListener, AutoCloseable
     }
   }
 
+  // Never throws: a failure of any kind, Errors included, counts as a failed alert.
   private void send(Alert alert) {
+    try {
+      post(alert);
+    } catch (Throwable e) {
+      failed.incrementAndGet();
+      try {
+        LOG.warn("Health alert about {} could not be sent", alert.change.subject(), e);
+      } catch (Throwable ignored) {
+        // Logging can fail under memory pressure; the count still tells.
+      }
+    }
+  }
+
+  private void post(Alert alert) {
     String body;
     try {
       body = JSON.writeValueAsString(format == Format.SLACK ? slack(alert) : generic(alert));
