@@ -135,7 +135,7 @@ public final class LeakDetector implements AutoCloseable {
   private volatile boolean started;
   private volatile boolean closed;
   private volatile boolean notifications;
-  // The sampling loop: guarded by pollLock, except that the task reads them under it too.
+  // The sampling loop's state, guarded by pollLock.
   private ScheduledExecutorService ownExecutor;
   private PolicyScheduler scheduler;
   private Future<?> nextSample;
