@@ -4,10 +4,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.KeyValuePair;
 
 /** Captures the events of one logger for a test. Close to detach. */
 public final class CapturedLogs implements AutoCloseable {
@@ -37,14 +34,6 @@ public final class CapturedLogs implements AutoCloseable {
   /** The events so far. */
   public List<ILoggingEvent> events() {
     return List.copyOf(appender.list);
-  }
-
-  /** The key-value pairs of an event as a map. */
-  public static Map<String, Object> keyValues(ILoggingEvent event) {
-    List<KeyValuePair> pairs = event.getKeyValuePairs();
-    return pairs == null
-        ? Map.of()
-        : pairs.stream().collect(Collectors.toMap(p -> p.key, p -> p.value));
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.reliability.core.leak;
 import dev.reliability.core.Checks;
 import dev.reliability.core.DurationText;
 import dev.reliability.core.error.RateLimitExceededException;
+import dev.reliability.core.internal.LogFields;
 import dev.reliability.core.leak.internal.DiagnosticCommands;
 import dev.reliability.core.leak.internal.HeapMonitor;
 import dev.reliability.core.leak.internal.JfrSupport;
@@ -29,7 +30,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Watches the heap's live set after garbage collection, and any other gauge, for leaks: early,
@@ -468,23 +468,25 @@ public final class LeakDetector implements AutoCloseable {
                     .append(DurationText.format(Duration.ofSeconds(Math.max(1, d.toSeconds())))));
     LeakEvent event =
         new LeakEvent(LeakEvent.Type.STATE_CHANGED, t.time(), t, was, -1, -1, message.toString());
-    LoggingEventBuilder log = t.state().isLeak() ? LOG.atWarn() : LOG.atInfo();
-    log.setMessage(event.message())
-        .addKeyValue("event", "leak_state_change")
-        .addKeyValue("leak_detector", name)
-        .addKeyValue("leak_gauge", t.name())
-        .addKeyValue("leak_kind", t.kind().jsonName())
-        .addKeyValue("leak_state", t.state().jsonName())
-        .addKeyValue("previous_state", was.jsonName())
-        .addKeyValue("value", t.value())
-        .addKeyValue("growth_per_minute", Math.round(t.growthPerMinute()))
-        .addKeyValue("evidence_span_seconds", t.span().toSeconds())
-        .addKeyValue("samples", t.samples());
-    t.baseline().ifPresent(v -> log.addKeyValue("baseline", v));
-    t.limit().ifPresent(v -> log.addKeyValue("limit", v));
-    t.timeToExhaustion()
-        .ifPresent(d -> log.addKeyValue("time_to_exhaustion_seconds", d.toSeconds()));
-    log.log();
+    LogFields log =
+        LogFields.of("event", "leak_state_change")
+            .and("leak_detector", name)
+            .and("leak_gauge", t.name())
+            .and("leak_kind", t.kind().jsonName())
+            .and("leak_state", t.state().jsonName())
+            .and("previous_state", was.jsonName())
+            .and("value", t.value())
+            .and("growth_per_minute", Math.round(t.growthPerMinute()))
+            .and("evidence_span_seconds", t.span().toSeconds())
+            .and("samples", t.samples());
+    t.baseline().ifPresent(v -> log.and("baseline", v));
+    t.limit().ifPresent(v -> log.and("limit", v));
+    t.timeToExhaustion().ifPresent(d -> log.and("time_to_exhaustion_seconds", d.toSeconds()));
+    if (t.state().isLeak()) {
+      log.warn(LOG, event.message());
+    } else {
+      log.info(LOG, event.message());
+    }
     for (LeakListener l : listeners) {
       try {
         l.onStateChange(event);
@@ -526,15 +528,17 @@ public final class LeakDetector implements AutoCloseable {
                 heapMonitor.poolName(),
                 GaugeUnit.BYTES.format(threshold));
     LeakEvent event = new LeakEvent(type, time.now(), heap, heap.state(), used, threshold, message);
-    LoggingEventBuilder log =
-        type == LeakEvent.Type.THRESHOLD_EXCEEDED ? LOG.atWarn() : LOG.atInfo();
-    log.setMessage(message)
-        .addKeyValue("event", "leak_" + type.jsonName())
-        .addKeyValue("leak_detector", name)
-        .addKeyValue("heap_pool", heapMonitor.poolName())
-        .addKeyValue("used", used)
-        .addKeyValue("threshold", threshold)
-        .log();
+    LogFields log =
+        LogFields.of("event", "leak_" + type.jsonName())
+            .and("leak_detector", name)
+            .and("heap_pool", heapMonitor.poolName())
+            .and("used", used)
+            .and("threshold", threshold);
+    if (type == LeakEvent.Type.THRESHOLD_EXCEEDED) {
+      log.warn(LOG, message);
+    } else {
+      log.info(LOG, message);
+    }
     for (LeakListener l : listeners) {
       try {
         l.onThreshold(event);

@@ -50,4 +50,21 @@ public interface TimeLimiter {
    * @return the number of abandoned attempts in flight
    */
   int runningAfterTimeout();
+
+  /**
+   * Returns the synchronous attempts in flight now: waiting for a thread, running, or running on
+   * after their time limit. At most {@link TimeLimiterConfig#maxConcurrentAttempts()}.
+   *
+   * @return the number of attempts holding a slot
+   */
+  int attemptsInFlight();
+
+  /**
+   * Returns the calls refused because {@link TimeLimiterConfig#maxConcurrentAttempts()} attempts
+   * were in flight. They are also counted as rejected calls of the policy (reason {@link
+   * RejectionReason#BULKHEAD_FULL}).
+   *
+   * @return the count
+   */
+  long rejectedCalls();
 }

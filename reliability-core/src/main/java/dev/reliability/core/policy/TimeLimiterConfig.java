@@ -25,6 +25,13 @@ import java.util.Objects;
  *
  * <p>The default, 30 s, is the per-request timeout of the HTTP clients this library replaced.
  *
+ * <p>A call that ignores the interrupt holds its thread until it ends, so the attempts a time limit
+ * has in flight (waiting for a thread, running, or running on after their time) are bounded by
+ * {@link #maxConcurrentAttempts()}, default {@value #DEFAULT_MAX_CONCURRENT_ATTEMPTS}: past it the
+ * policy refuses the call with {@link dev.reliability.core.error.CapacityExceededException}
+ * (retryable, counted as a rejection) instead of starting yet another thread. The bound holds on
+ * virtual threads too, since a stuck virtual thread also holds its stack and what the call holds.
+ *
  * <pre>{@code
  * TimeLimiterConfig config = TimeLimiterConfig.of(Duration.ofSeconds(2));
  * }</pre>
@@ -63,21 +70,39 @@ public final class TimeLimiterConfig {
           .description("Whether an attempt that runs out of time is interrupted or cancelled")
           .build();
 
+  /** The default bound on attempts in flight: above the 200 request threads of Jetty and Tomcat. */
+  public static final int DEFAULT_MAX_CONCURRENT_ATTEMPTS = 256;
+
+  /** The most attempts in flight at once, including those running on after their time limit. */
+  public static final Setting<Integer> MAX_CONCURRENT_ATTEMPTS =
+      Setting.intSetting("max-concurrent-attempts")
+          .defaultValue(DEFAULT_MAX_CONCURRENT_ATTEMPTS)
+          .between(1, 1_000_000)
+          .description(
+              "The most attempts in flight at once, including those still running after their"
+                  + " time limit (a call that ignores the interrupt holds its thread); past it the"
+                  + " call is refused")
+          .build();
+
   /** Every setting of this component, in reference order. */
-  public static final List<Setting<?>> SETTINGS = List.of(ENABLED, TIMEOUT, CANCEL_RUNNING);
+  public static final List<Setting<?>> SETTINGS =
+      List.of(ENABLED, TIMEOUT, CANCEL_RUNNING, MAX_CONCURRENT_ATTEMPTS);
 
   private static final TimeLimiterConfig DEFAULTS = new Builder().build();
 
   private final Duration timeout;
   private final boolean cancelRunning;
+  private final int maxConcurrentAttempts;
 
   private TimeLimiterConfig(Builder b) {
     this.timeout = b.timeout;
     this.cancelRunning = b.cancelRunning;
+    this.maxConcurrentAttempts = b.maxConcurrentAttempts;
   }
 
   /**
-   * Returns the defaults: 30 s, interrupting the attempt.
+   * Returns the defaults: 30 s, interrupting the attempt, at most {@value
+   * #DEFAULT_MAX_CONCURRENT_ATTEMPTS} attempts in flight.
    *
    * @return the default configuration
    */
@@ -133,10 +158,22 @@ public final class TimeLimiterConfig {
     return cancelRunning;
   }
 
+  /**
+   * Returns the most attempts in flight at once: waiting for a thread, running, or running on after
+   * their time limit. A call past it is refused with {@link
+   * dev.reliability.core.error.CapacityExceededException}.
+   *
+   * @return {@value #DEFAULT_MAX_CONCURRENT_ATTEMPTS} by default
+   */
+  public int maxConcurrentAttempts() {
+    return maxConcurrentAttempts;
+  }
+
   TimeLimiterConfig bind(ConfigBinder binder) {
     return from(this)
         .timeout(binder.get(TIMEOUT, timeout))
         .cancelRunning(binder.get(CANCEL_RUNNING, cancelRunning))
+        .maxConcurrentAttempts(binder.get(MAX_CONCURRENT_ATTEMPTS, maxConcurrentAttempts))
         .build();
   }
 
@@ -144,12 +181,13 @@ public final class TimeLimiterConfig {
   public boolean equals(Object o) {
     return o instanceof TimeLimiterConfig c
         && c.timeout.equals(timeout)
-        && c.cancelRunning == cancelRunning;
+        && c.cancelRunning == cancelRunning
+        && c.maxConcurrentAttempts == maxConcurrentAttempts;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(timeout, cancelRunning);
+    return Objects.hash(timeout, cancelRunning, maxConcurrentAttempts);
   }
 
   @Override
@@ -158,6 +196,8 @@ public final class TimeLimiterConfig {
         + DurationText.format(timeout)
         + ", cancelRunning="
         + cancelRunning
+        + ", maxConcurrentAttempts="
+        + maxConcurrentAttempts
         + "]";
   }
 
@@ -165,12 +205,14 @@ public final class TimeLimiterConfig {
   public static final class Builder {
     private Duration timeout = Duration.ofSeconds(30);
     private boolean cancelRunning = true;
+    private int maxConcurrentAttempts = DEFAULT_MAX_CONCURRENT_ATTEMPTS;
 
     private Builder() {}
 
     private Builder(TimeLimiterConfig c) {
       this.timeout = c.timeout;
       this.cancelRunning = c.cancelRunning;
+      this.maxConcurrentAttempts = c.maxConcurrentAttempts;
     }
 
     /**
@@ -200,6 +242,26 @@ public final class TimeLimiterConfig {
      */
     public Builder cancelRunning(boolean cancel) {
       this.cancelRunning = cancel;
+      return this;
+    }
+
+    /**
+     * Sets the most attempts in flight at once, including those still running after their time
+     * limit. Default {@value #DEFAULT_MAX_CONCURRENT_ATTEMPTS}. A call past it is refused at once
+     * with {@link dev.reliability.core.error.CapacityExceededException}; put a {@link
+     * BulkheadConfig bulkhead} in front to wait for a permit instead.
+     *
+     * @param max from 1 to 1,000,000
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder maxConcurrentAttempts(int max) {
+      Checks.check(
+          MAX_CONCURRENT_ATTEMPTS.accepts(max),
+          "maxConcurrentAttempts",
+          MAX_CONCURRENT_ATTEMPTS.rule(),
+          Integer.toString(max));
+      this.maxConcurrentAttempts = max;
       return this;
     }
 

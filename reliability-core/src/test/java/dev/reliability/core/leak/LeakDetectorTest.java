@@ -21,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.KeyValuePair;
 
 class LeakDetectorTest {
 
@@ -43,7 +42,16 @@ class LeakDetectorTest {
           events.add(event);
         }
       };
-  private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+  // Copies the MDC when the event arrives, as any appender that keeps events must: the detector's
+  // fields travel in the MDC for the duration of the logging call.
+  private final ListAppender<ILoggingEvent> log =
+      new ListAppender<>() {
+        @Override
+        protected void append(ILoggingEvent e) {
+          e.prepareForDeferredProcessing();
+          super.append(e);
+        }
+      };
   private final Logger logger = (Logger) LoggerFactory.getLogger(LeakDetector.class);
   private final List<LeakDetector> detectors = new ArrayList<>();
 
@@ -96,7 +104,7 @@ class LeakDetectorTest {
         .containsEntry("leak_kind", "custom")
         .containsEntry("leak_state", "suspected")
         .containsEntry("previous_state", "none")
-        .containsEntry("growth_per_minute", 120L)
+        .containsEntry("growth_per_minute", "120")
         .containsKeys("value", "baseline", "evidence_span_seconds", "samples");
   }
 
@@ -545,14 +553,8 @@ class LeakDetectorTest {
     return lines;
   }
 
-  private static Map<String, Object> keyValues(ILoggingEvent e) {
-    Map<String, Object> map = new HashMap<>();
-    if (e.getKeyValuePairs() != null) {
-      for (KeyValuePair kv : e.getKeyValuePairs()) {
-        map.put(kv.key, kv.value);
-      }
-    }
-    return map;
+  private static Map<String, String> keyValues(ILoggingEvent e) {
+    return new HashMap<>(e.getMDCPropertyMap());
   }
 
   private static List<Thread> threadsNamed(String name) {

@@ -10,10 +10,8 @@ import dev.reliability.core.error.ServiceUnavailableException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.KeyValuePair;
 
 class PolicyListenerTest {
 
@@ -102,9 +100,16 @@ class PolicyListenerTest {
   }
 
   @Test
-  void stateChangesAreLoggedAsStructuredKeyValues() {
+  void stateChangesAreLoggedWithStructuredFields() {
     Logger logger = (Logger) LoggerFactory.getLogger(Policy.class);
-    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    ListAppender<ILoggingEvent> appender =
+        new ListAppender<>() {
+          @Override
+          protected void append(ILoggingEvent e) {
+            e.prepareForDeferredProcessing(); // the fields travel in the MDC during the call
+            super.append(e);
+          }
+        };
     appender.start();
     logger.addAppender(appender);
     try {
@@ -124,9 +129,7 @@ class PolicyListenerTest {
       assertThat(event.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
       assertThat(event.getFormattedMessage())
           .isEqualTo("Circuit breaker of policy 'ai-providers' changed from CLOSED to OPEN");
-      Map<String, Object> kv =
-          event.getKeyValuePairs().stream()
-              .collect(Collectors.toMap(p -> p.key, (KeyValuePair p) -> p.value));
+      Map<String, String> kv = event.getMDCPropertyMap();
       assertThat(kv)
           .containsEntry("event", "circuit_breaker_state_changed")
           .containsEntry("policy", "ai-providers")

@@ -303,6 +303,7 @@ class TimeLimiterTest {
     assertThatThrownBy(() -> TimeLimiterConfig.of(Duration.ZERO))
         .hasMessage("timeout must be at least 1ms, was 0s");
     assertThat(TimeLimiterConfig.ofDefaults())
-        .hasToString("TimeLimiterConfig[timeout=30s, cancelRunning=true]");
+        .hasToString(
+            "TimeLimiterConfig[timeout=30s, cancelRunning=true, maxConcurrentAttempts=256]");
   }
 }

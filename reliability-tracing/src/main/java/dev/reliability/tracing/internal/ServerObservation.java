@@ -15,8 +15,7 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
-import org.slf4j.spi.LoggingEventBuilder;
+import org.slf4j.MDC;
 
 /**
  * One server request from the filters' point of view: accept or mint the request ID, bind the
@@ -36,6 +35,11 @@ public final class ServerObservation {
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
   private static final Logger ACCESS = LoggerFactory.getLogger(RequestTracing.ACCESS_LOGGER);
+
+  /** The access line's fields, in the order {@code logAccess} fills them. */
+  private static final String[] ACCESS_FIELDS = {
+    "method", "path", "status", "duration_ms", "error_code"
+  };
 
   private final RequestTracing config;
   private final String method;
@@ -181,20 +185,45 @@ public final class ServerObservation {
   }
 
   private void logAccess(int status, String errorCode, long durationNanos) {
-    Level level = status >= 500 ? Level.WARN : Level.INFO;
-    if (!ACCESS.isEnabledForLevel(level)) {
+    boolean warn = status >= 500;
+    if (warn ? !ACCESS.isWarnEnabled() : !ACCESS.isInfoEnabled()) {
       return;
     }
     long micros = durationNanos / 1_000;
     double millis = micros / 1000.0;
-    LoggingEventBuilder event = ACCESS.atLevel(level);
-    if (!config.bindRequestLine()) {
-      event = event.addKeyValue("method", method).addKeyValue("path", path);
+    // The fields travel in the MDC for this one call (SLF4J 1.7's API, so that a service that
+    // resolves slf4j-api 1.7 keeps working); what the request had in the MDC is restored after.
+    boolean requestLine = !config.bindRequestLine();
+    String[] values = {
+      requestLine ? method : null,
+      requestLine ? path : null,
+      Integer.toString(status),
+      Double.toString(millis),
+      errorCode
+    };
+    String[] previous = new String[ACCESS_FIELDS.length];
+    try {
+      for (int i = 0; i < ACCESS_FIELDS.length; i++) {
+        if (values[i] != null) {
+          previous[i] = MDC.get(ACCESS_FIELDS[i]);
+          MDC.put(ACCESS_FIELDS[i], values[i]);
+        }
+      }
+      if (warn) {
+        ACCESS.warn("{} {} {} {}ms", method, path, status, millis);
+      } else {
+        ACCESS.info("{} {} {} {}ms", method, path, status, millis);
+      }
+    } finally {
+      for (int i = 0; i < ACCESS_FIELDS.length; i++) {
+        if (values[i] != null) {
+          if (previous[i] == null) {
+            MDC.remove(ACCESS_FIELDS[i]);
+          } else {
+            MDC.put(ACCESS_FIELDS[i], previous[i]);
+          }
+        }
+      }
     }
-    event = event.addKeyValue("status", status).addKeyValue("duration_ms", millis);
-    if (errorCode != null) {
-      event = event.addKeyValue("error_code", errorCode);
-    }
-    event.log("{} {} {} {}ms", method, path, status, millis);
   }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
+import org.slf4j.MDC;
 
 class JsonLoggingTest {
 
@@ -60,6 +61,32 @@ class JsonLoggingTest {
     assertThat(first.has("level_value")).isFalse();
     assertThat(lines.get(1).get("channels").asInt()).isEqualTo(3);
     assertThat(lines.get(1).get("message").asText()).isEqualTo("campaign_created");
+  }
+
+  @Test
+  void theLibrarysNumericMdcFieldsAreJsonNumbers() throws Exception {
+    List<JsonNode> lines;
+    try (JsonLogs logs = new JsonLogs(Map.of())) {
+      Logger log = logs.logger("dev.reliability.tracing.access");
+      MDC.put("status", "503");
+      MDC.put("duration_ms", "12.5");
+      MDC.put("error_code", "CIRCUIT_OPEN");
+      MDC.put("request_id", "123");
+      try {
+        log.warn("GET /quotes 503 12.5ms");
+      } finally {
+        MDC.clear();
+      }
+      lines = logs.lines();
+    }
+
+    JsonNode line = lines.get(0);
+    assertThat(line.get("status").isIntegralNumber()).isTrue();
+    assertThat(line.get("status").asInt()).isEqualTo(503);
+    assertThat(line.get("duration_ms").isDouble()).isTrue();
+    assertThat(line.get("duration_ms").asDouble()).isEqualTo(12.5);
+    assertThat(line.get("error_code").isTextual()).isTrue();
+    assertThat(line.get("request_id").isTextual()).isTrue();
   }
 
   @Test

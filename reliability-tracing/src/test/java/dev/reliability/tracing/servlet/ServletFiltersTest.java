@@ -26,7 +26,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.jetty.ee11.servlet.FilterHolder;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
@@ -141,8 +140,10 @@ class ServletFiltersTest {
     assertThat(response.body()).isEqualTo("req-jetty req-jetty|GET|/api/hello");
     await().atMost(Duration.ofSeconds(10)).until(() -> access.events().size() == 1);
     assertThat(access.events().get(0).getFormattedMessage()).isEqualTo("GET /api/hello 200 3.0ms");
-    assertThat(CapturedLogs.keyValues(access.events().get(0)))
-        .isEqualTo(Map.of("status", 200, "duration_ms", 3.0));
+    assertThat(access.events().get(0).getMDCPropertyMap())
+        .containsEntry("status", "200")
+        .containsEntry("duration_ms", "3.0")
+        .doesNotContainKey("error_code");
   }
 
   @Test
@@ -186,8 +187,8 @@ class ServletFiltersTest {
     assertThat(errors.events().get(0).getThrowableProxy().getClassName())
         .isEqualTo(IllegalStateException.class.getName());
     await().atMost(Duration.ofSeconds(10)).until(() -> access.events().size() == 1);
-    assertThat(CapturedLogs.keyValues(access.events().get(0)))
-        .containsEntry("status", 500)
+    assertThat(access.events().get(0).getMDCPropertyMap())
+        .containsEntry("status", "500")
         .containsEntry("error_code", "INTERNAL_ERROR");
   }
 }

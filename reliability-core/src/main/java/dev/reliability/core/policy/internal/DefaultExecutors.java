@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The executor a policy runs time-limited attempts and asynchronous retries on when the user gives
  * none: a new virtual thread per task on Java 21 and later (reached reflectively, the code targets
- * Java 17), otherwise a cached pool of daemon threads that the policy shuts down on close.
+ * Java 17), otherwise a cached pool of daemon threads that the policy shuts down on close. Neither
+ * bounds its threads itself: the time limit bounds the synchronous attempts it hands over ({@code
+ * max-concurrent-attempts}, counting attempts that run on after their time), so calls that ignore
+ * the interrupt cannot take a thread each.
  *
  * <p>Internal: may change at any time.
  */

@@ -312,6 +312,17 @@ public final class PolicyEngine implements AutoCloseable {
         rejection = RejectionReason.BULKHEAD_FULL;
         break;
       }
+      if (timeLimit != null && !timeLimit.tryAcquire()) {
+        // The time limit's own bound on attempts in flight acts as a bulkhead in front of the
+        // executor: refused like one, never retried, and not a failure for the breaker.
+        if (bulkhead != null) {
+          bulkhead.release();
+        }
+        releaseBreaker();
+        failure = timeLimit.rejection();
+        rejection = RejectionReason.BULKHEAD_FULL;
+        break;
+      }
       if (l != null) {
         l.onAttemptStart(name, handle, attempt, breaker == null ? null : breaker.state());
       }

@@ -1,5 +1,6 @@
 package dev.reliability.core.policy.internal;
 
+import dev.reliability.core.error.CapacityExceededException;
 import dev.reliability.core.policy.PolicyListener;
 import dev.reliability.core.policy.PolicyScheduler;
 import dev.reliability.core.policy.TimeLimiter;
@@ -23,6 +24,11 @@ import java.util.concurrent.atomic.LongAdder;
  * A policy's time limit. A synchronous attempt runs on the executor while the caller waits on a
  * future that either the attempt or the timer completes first; on expiry the attempt's thread is
  * interrupted (never a thread that has moved on to other work) and a late end is counted.
+ *
+ * <p>A call that ignores the interrupt keeps its thread after the caller has gone, so the attempts
+ * in flight are bounded ({@link TimeLimiterConfig#maxConcurrentAttempts()}): the engine takes a
+ * slot with {@link #tryAcquire()} before {@link #invoke} and the attempt gives it back when its
+ * code has returned (or when the executor refuses it), never when the caller is released.
  *
  * <p>Internal: may change at any time.
  */
@@ -53,6 +59,17 @@ final class TimeLimit implements TimeLimiter {
   private final LongAdder timedOut = new LongAdder();
   private final LongAdder ignoredInterrupts = new LongAdder();
   private final AtomicInteger runningAfterTimeout = new AtomicInteger();
+  private final LongAdder rejected = new LongAdder();
+
+  /**
+   * Attempts in flight: slots taken by {@link #tryAcquire()} and not yet given back. Invariant: 0
+   * <= inFlight <= maxConcurrent; a slot is taken only by a CAS from a value below the bound, and
+   * each taken slot is given back exactly once (by the attempt's run, or by invoke when the
+   * executor refuses the attempt).
+   */
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  private final int maxConcurrent;
 
   TimeLimit(
       String name,
@@ -68,6 +85,50 @@ final class TimeLimit implements TimeLimiter {
     this.time = scheduler.timeSource();
     this.timeoutNanos = config.timeout().toNanos();
     this.cancelRunning = config.cancelRunning();
+    this.maxConcurrent = config.maxConcurrentAttempts();
+  }
+
+  /**
+   * Takes a slot for one attempt, or counts a rejection if all are taken.
+   *
+   * @return whether the attempt may start; if true, {@link #invoke} gives the slot back
+   */
+  boolean tryAcquire() {
+    while (true) {
+      int n = inFlight.get();
+      if (n >= maxConcurrent) {
+        rejected.increment();
+        return false;
+      }
+      if (inFlight.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Returns the rejection for a call that found every slot taken.
+   *
+   * @return a retryable capacity rejection that names the policy and the bound
+   */
+  CapacityExceededException rejection() {
+    return new CapacityExceededException(
+        name,
+        maxConcurrent,
+        "Policy '"
+            + name
+            + "' has "
+            + maxConcurrent
+            + " time-limited attempts in flight, the most its time limit allows ("
+            + TimeLimiterConfig.CONFIG_PREFIX
+            + "."
+            + TimeLimiterConfig.MAX_CONCURRENT_ATTEMPTS.name()
+            + "); attempts that ignore the interrupt hold their thread until they end",
+        null);
+  }
+
+  private void releaseSlot() {
+    inFlight.decrementAndGet();
   }
 
   /**
@@ -94,6 +155,7 @@ final class TimeLimit implements TimeLimiter {
       executor.execute(a);
     } catch (RejectedExecutionException e) {
       timer.cancel(false);
+      releaseSlot();
       if (bulkhead != null) {
         bulkhead.release();
       }
@@ -181,6 +243,16 @@ final class TimeLimit implements TimeLimiter {
   }
 
   @Override
+  public int attemptsInFlight() {
+    return inFlight.get();
+  }
+
+  @Override
+  public long rejectedCalls() {
+    return rejected.sum();
+  }
+
+  @Override
   public String toString() {
     return "TimeLimiter[" + config + "]";
   }
@@ -229,6 +301,7 @@ final class TimeLimit implements TimeLimiter {
       if (!state.compareAndSet(NEW, RUNNING)) {
         worker = null;
         releaseBulkhead();
+        releaseSlot();
         return;
       }
       Object value = null;
@@ -246,6 +319,7 @@ final class TimeLimit implements TimeLimiter {
       }
       worker = null;
       releaseBulkhead();
+      releaseSlot();
       if (end.compareAndSet(NONE, FINISHED)) {
         if (failure == null) {
           result.complete(value);
