@@ -128,6 +128,9 @@ final class WebSocketAdmission {
       throw new IllegalArgumentException("not an origin: " + entry);
     }
     int port = uri.getPort();
+    if (port == 0 || port > 65535) {
+      throw new IllegalArgumentException("not an origin: " + entry);
+    }
     boolean defaultPort = port == -1 || (http ? port == 80 : port == 443);
     return scheme
         + "://"
