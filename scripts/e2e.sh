@@ -4,6 +4,11 @@
 #   - curl against every HTTP endpoint of the example's contract (quote, chaos, health probes,
 #     metrics, request IDs, problem+json bodies), and the request ID in both services' JSON logs;
 #   - the npm `ws` client opening WS_MAX_CONNECTIONS + 20 WebSocket connections at once;
+#   - hostile clients: a handshake-then-reset storm against /ws (more resets than both caps, the
+#     reservation timeout raised so that only the adapter can free the slots) followed by a normal
+#     connection; browser origins outside the allow-list refused with 403; long hostile paths
+#     (/tokentoken…, up to 8 KB) answered fast; hostile request IDs (too long, control characters,
+#     CR and LF, non-ASCII) refused or replaced; /health/ready answering fast throughout;
 #   - a real Prometheus (Debian's `prometheus` package) scraping the example on loopback;
 #   - `promtool check rules` and `promtool test rules` on the shipped alert rules;
 #   - a bounded soak of mixed load (E2E_SOAK_SECONDS, default 120);
@@ -13,7 +18,8 @@
 #
 # Settings (environment): E2E_SOAK_SECONDS (120), E2E_SOAK_MAX_REQUESTS (60000), E2E_WS_MAX (50),
 # E2E_DRAIN_SECONDS (3), E2E_SLOW_MS (latency the example's time limit must cut; 3000),
-# E2E_JAVA_OPTS (-Xmx512m), E2E_KEEP_LOGS=1 keeps the work folder.
+# E2E_JAVA_OPTS (-Xmx512m), E2E_HOSTILE_PATH_BYTES (lengths of the hostile paths; "2000 8192"),
+# E2E_HOSTILE_MAX_SECONDS (2), E2E_READY_MAX_SECONDS (1), E2E_KEEP_LOGS=1 keeps the work folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -22,6 +28,13 @@ SOAK_SECONDS="${E2E_SOAK_SECONDS:-120}"
 SOAK_MAX_REQUESTS="${E2E_SOAK_MAX_REQUESTS:-60000}"
 WS_MAX="${E2E_WS_MAX:-50}"
 WS_EXTRA=20
+# Every e2e client comes from 127.0.0.1, so the per-address cap is set above the global one for
+# the capacity check; the reset storm exceeds both.
+WS_PER_CLIENT=$((WS_MAX * 2))
+WS_ORIGIN_ALLOWED="https://app.e2e.test"
+HOSTILE_PATH_BYTES="${E2E_HOSTILE_PATH_BYTES:-2000 8192}"
+HOSTILE_MAX_SECONDS="${E2E_HOSTILE_MAX_SECONDS:-2}"
+READY_MAX_SECONDS="${E2E_READY_MAX_SECONDS:-1}"
 DRAIN_SECONDS="${E2E_DRAIN_SECONDS:-3}"
 SLOW_MS="${E2E_SLOW_MS:-3000}"
 JAVA_OPTS_E2E="${E2E_JAVA_OPTS:--Xmx512m}"
@@ -203,7 +216,10 @@ PORT="$(free_port)"
 BASE="http://127.0.0.1:$PORT"
 WS_URL="ws://127.0.0.1:$PORT/ws"
 # shellcheck disable=SC2086 # E2E_JAVA_OPTS is a list of JVM options
-env PORT="$PORT" WS_MAX_CONNECTIONS="$WS_MAX" \
+# The reservation timeout is raised far above every wait below, so a storm of reset handshakes
+# passes only if the adapter itself gives their slots back.
+env PORT="$PORT" WS_MAX_CONNECTIONS="$WS_MAX" WS_MAX_CONNECTIONS_PER_CLIENT="$WS_PER_CLIENT" \
+  WS_ALLOWED_ORIGINS="$WS_ORIGIN_ALLOWED" RELIABILITY_WEBSOCKET_RESERVATION_TIMEOUT=10m \
   RELIABILITY_HEALTH_SHUTDOWN_DRAIN_TIME="${DRAIN_SECONDS}s" \
   RELIABILITY_HEALTH_SHOW_DETAILS=always \
   java $JAVA_OPTS_E2E -Dsun.net.httpserver.nodelay=true -jar "$JAR" >"$LOG" 2>"$WORK/example.err" &
@@ -357,6 +373,84 @@ check "registry held $WS_MAX connections" "" \
 at_baseline() { [ "$(metric reliability_connections_active)" = "${ws_base:-0}" ] \
   && [ "$(metric reliability_connections_reserved)" = 0 ]; }
 check "registry back to baseline (${ws_base:-0}) after close" "" wait_until 20 at_baseline
+
+# ---------------------------------------------------------------------------------------------
+# Hostile clients, with /health/ready polled throughout.
+: >"$WORK/ready-hostile.txt"
+( while :; do
+    curl -sS -o /dev/null --max-time 5 -w '%{http_code} %{time_total}\n' "$BASE/health/ready" \
+      >>"$WORK/ready-hostile.txt" 2>/dev/null || echo "000 5" >>"$WORK/ready-hostile.txt"
+    sleep 0.2
+  done ) &
+BG_PIDS+=($!)
+ready_hostile_poller=$!
+
+# Handshake-then-reset storm: more resets than the global and the per-address caps together.
+RESETS=$((WS_MAX + WS_PER_CLIENT + 20))
+node "$HELPERS/ws-reset-storm.js" "$WS_URL" "$RESETS" 10 >"$WORK/ws-reset-storm.json" \
+  2>"$WORK/ws-reset-storm.err" || true
+storm="$(cat "$WORK/ws-reset-storm.json")"
+echo "      reset storm: $storm"
+check "$RESETS WebSocket handshakes reset by their clients (RST)" "" \
+  jqe --argjson n "$RESETS" '.resets == $n and (.fatal | not)' <<<"$storm"
+check "after the reset storm: no slot held (timeout 10m, so the adapter freed them)" "" \
+  wait_until 10 at_baseline
+ws_after="$(node "$HELPERS/ws-echo.js" "$WS_URL" e2e-after-storm 2>"$WORK/ws-echo.err" || true)"
+check "after the reset storm: a normal WebSocket client connects and echoes" "$ws_after" \
+  jqe '.opened and .echoed' <<<"${ws_after:-null}"
+
+# Browser origins: outside the allow-list 403 before any slot is taken; an allowed one admitted.
+s="$(status_of GET "$BASE/ws" ws-origin-foreign -H 'Connection: Upgrade' -H 'Upgrade: websocket' \
+  -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' \
+  -H 'Origin: https://attacker.e2e.test' --http1.1)"
+check "WebSocket handshake from a foreign Origin answers 403" "status $s" test "$s" = 403
+ws_origin="$(node "$HELPERS/ws-echo.js" "$WS_URL" e2e-origin "$WS_ORIGIN_ALLOWED" 2>>"$WORK/ws-echo.err" || true)"
+check "WebSocket handshake from an allowed Origin connects and echoes" "$ws_origin" \
+  jqe '.opened and .echoed' <<<"${ws_origin:-null}"
+check "registry back to baseline after the origin checks" "" wait_until 10 at_baseline
+
+# Long hostile paths: the 404 (or 414) must come fast, whatever the redactor and the logs make of it.
+for n in $HOSTILE_PATH_BYTES; do
+  for unit in token 'password=' 'secret:'; do
+    reps=$(( (n + ${#unit} - 1) / ${#unit} ))
+    path="/$(printf "%${reps}s" '' | sed "s/ /$unit/g" | cut -c1-$((n - 1))):"
+    name="hostile-path-$n-${unit//[^a-z]/}"
+    read -r s t < <(http GET "$BASE$path" "$name" --max-time 10)
+    check "GET /${unit}${unit}… (${#path} bytes) answered within ${HOSTILE_MAX_SECONDS}s" \
+      "status $s in ${t}s" sh -c "[ '$s' != 000 ] && [ '$s' -lt 500 ] && awk -v t='$t' -v m='$HOSTILE_MAX_SECONDS' 'BEGIN { exit !(t < m) }'"
+  done
+done
+check "after the hostile paths: GET /health/ready answers 200" "" \
+  sh -c "[ \"\$(curl -sS -o /dev/null --max-time 5 -w '%{http_code}' '$BASE/health/ready')\" = 200 ]"
+
+# Hostile request IDs over a raw connection: refused (400, 431) or replaced by a clean ID, and
+# never able to add a header to the answer.
+clean_id='^[A-Za-z0-9._:+/=-]{1,128}$'
+long_id="$(printf 'x%.0s' $(seq 1 4000))"
+for case in \
+  "too long (4000 bytes):\"$long_id\"" \
+  'CR then a header:"e2e\rX-Injected: 1"' \
+  'LF then a header:"e2e\nX-Injected: 1"' \
+  'CRLF then a header:"e2e\r\nX-Injected: 1"' \
+  'control characters:"e2e\u0001\u001b[31m\u007f"' \
+  'NUL:"e2e\u0000id"' \
+  'non-ASCII:"e2e-idé-日本-\ud83d\ude00"' \
+  'obsolete line folding:"e2e\r\n folded"'; do
+  label="${case%%:\"*}"
+  value="${case#*:}"
+  r="$(node "$HELPERS/raw-request.js" "$BASE/health/live" "$value" 2>"$WORK/raw-request.err" || true)"
+  check "hostile X-Request-ID ($label) refused or replaced" "${r:0:160}" \
+    jqe --arg re "$clean_id" '(.injected | not) and (.status == 400 or .status == 431
+      or (.status == 200 and (.requestId // "" | test($re))))' <<<"${r:-null}"
+done
+
+kill "$ready_hostile_poller" 2>/dev/null || true
+wait "$ready_hostile_poller" 2>/dev/null || true
+ready_summary="$(awk '{ n++; if ($1 != 200) bad++; if ($2 > max) max = $2 }
+  END { printf "%d polls, %d not 200, slowest %.3fs", n, bad, max }' "$WORK/ready-hostile.txt")"
+check "/health/ready answered 200 within ${READY_MAX_SECONDS}s throughout the hostile checks" \
+  "$ready_summary" awk -v m="$READY_MAX_SECONDS" '{ n++; if ($1 != 200 || $2 >= m) bad++ }
+  END { exit !(n > 0 && bad == 0) }' "$WORK/ready-hostile.txt"
 
 # ---------------------------------------------------------------------------------------------
 # A real Prometheus scraping the example (scripts/check-prometheus-scrape.sh runs its own server

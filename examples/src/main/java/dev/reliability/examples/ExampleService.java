@@ -90,8 +90,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /admin/chaos}: the backend's injected failure rate and latency.
  *   <li>{@code /health/*}: probes and the detailed view; {@code /metrics}: Prometheus.
  *   <li>{@code /ws}: a WebSocket echo bounded by a connection registry at {@code
- *       WS_MAX_CONNECTIONS}; over capacity the handshake is refused with 503 and {@code
- *       Retry-After}.
+ *       WS_MAX_CONNECTIONS}, and at {@code WS_MAX_CONNECTIONS_PER_CLIENT} per client address; over
+ *       capacity the handshake is refused with 503 and {@code Retry-After}; a browser origin not in
+ *       {@code WS_ALLOWED_ORIGINS} is refused with 403.
  * </ul>
  *
  * <p>{@link #close()} shuts down gracefully: readiness fails at once, requests keep being served
@@ -123,11 +124,24 @@ public final class ExampleService implements AutoCloseable {
           .build();
 
   /** Every setting of the example, for the configuration reference. */
-  public static final List<Setting<?>> SETTINGS = List.of(PORT, WS_MAX_CONNECTIONS);
+  public static final List<Setting<?>> SETTINGS =
+      List.of(
+          PORT,
+          WS_MAX_CONNECTIONS,
+          WebSocketAdmission.MAX_PER_CLIENT,
+          WebSocketAdmission.ALLOWED_ORIGINS);
 
   /** The short environment variable names the example also reads. */
   static final Map<String, String> ALIASES =
-      Map.of("example.port", "PORT", "example.ws-max-connections", "WS_MAX_CONNECTIONS");
+      Map.of(
+          "example.port",
+          "PORT",
+          "example.ws-max-connections",
+          "WS_MAX_CONNECTIONS",
+          "example.ws-max-connections-per-client",
+          "WS_MAX_CONNECTIONS_PER_CLIENT",
+          "example.ws-allowed-origins",
+          "WS_ALLOWED_ORIGINS");
 
   /** The name of the policy that guards the backend calls (and of its configuration keys). */
   static final String POLICY = "quote-backend";
@@ -215,6 +229,9 @@ public final class ExampleService implements AutoCloseable {
     ConfigBinder config = ConfigBinder.of(source, CONFIG_PREFIX);
     int port = config.get(PORT);
     int wsMax = config.get(WS_MAX_CONNECTIONS);
+    int wsMaxPerClient = config.get(WebSocketAdmission.MAX_PER_CLIENT);
+    WebSocketAdmission wsAdmission =
+        new WebSocketAdmission(config.get(WebSocketAdmission.ALLOWED_ORIGINS));
     config.throwIfInvalid();
     // Without it the JDK HttpServer's small writes meet Nagle's algorithm (docs/health.md).
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
@@ -259,6 +276,7 @@ public final class ExampleService implements AutoCloseable {
                       .name("websocket")
                       .configSource(source)
                       .maxConnections(wsMax)
+                      .maxConnectionsPerKey(wsMaxPerClient)
                       .build())
               .build();
 
@@ -340,7 +358,8 @@ public final class ExampleService implements AutoCloseable {
           WebSocketUpgradeHandler.from(
               p.server,
               container ->
-                  container.addMapping("/ws", webSocketCreator(p.connections, requestTracing)));
+                  container.addMapping(
+                      "/ws", webSocketCreator(p.connections, wsAdmission, requestTracing)));
       webSockets.setHandler(context);
       p.server.setHandler(new GracefulHandler(webSockets));
       p.server.start();
@@ -363,6 +382,7 @@ public final class ExampleService implements AutoCloseable {
         kv("port", actual),
         kv("backend_port", backend.uri().getPort()),
         kv("ws_max_connections", connections.config().maxConnections()),
+        kv("ws_max_connections_per_client", connections.config().maxConnectionsPerKey()),
         kv("drain_time_ms", health.lifecycle().drainTime().toMillis()));
   }
 
@@ -400,27 +420,38 @@ public final class ExampleService implements AutoCloseable {
   }
 
   /**
-   * Admits upgrade requests through the registry (503 with {@code Retry-After} when full) and gives
-   * the handshake answer an {@code X-Request-ID}, as the servlet filter does for the rest.
+   * Refuses browser origins that are not allowed (403), admits the rest through the registry under
+   * the client's address (503 with {@code Retry-After} when full, globally or for the address) and
+   * gives the handshake answer an {@code X-Request-ID}, as the servlet filter does for the rest.
    */
   private static WebSocketCreator webSocketCreator(
-      ConnectionRegistry<Session> connections, RequestTracing requestTracing) {
+      ConnectionRegistry<Session> connections,
+      WebSocketAdmission admission,
+      RequestTracing requestTracing) {
     WebSocketCreator admit =
         JettyConnections.admit(
             connections,
-            request -> null, // one global limit; a per-client key would go here
+            WebSocketAdmission::clientKey,
             (request, response, callback) -> new EchoEndpoint(connections));
     return (request, response, callback) -> {
       String id =
           requestTracing.sanitizer().sanitize(request.getHeaders().get(TracingHeaders.REQUEST_ID));
       response.getHeaders().put(TracingHeaders.REQUEST_ID, id);
       try (ContextScope scope = RequestContext.of(id).bind()) {
+        if (!admission.originAllowed(request)) {
+          log.warn("websocket refused: origin not allowed");
+          WebSocketAdmission.forbid(response, callback);
+          return null;
+        }
+        String client = WebSocketAdmission.clientKey(request);
         Object endpoint = admit.createWebSocket(request, response, callback);
         if (endpoint == null) {
           log.warn(
-              "websocket refused: registry full",
+              "websocket refused: at capacity",
               kv("active", connections.activeCount()),
-              kv("max_connections", connections.config().maxConnections()));
+              kv("max_connections", connections.config().maxConnections()),
+              kv("client_connections", client == null ? 0 : connections.count(client)),
+              kv("max_connections_per_client", connections.config().maxConnectionsPerKey()));
         } else {
           log.debug("websocket accepted", kv("active", connections.activeCount()));
         }

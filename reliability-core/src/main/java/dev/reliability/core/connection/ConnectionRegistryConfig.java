@@ -30,8 +30,9 @@ import java.util.List;
  *       the upgrade: 1013 (try again later) or 1008 (policy violation)</td></tr>
  *   <tr><td>retry-after</td><td>5s</td><td>hint for refused clients (HTTP {@code
  *       Retry-After})</td></tr>
- *   <tr><td>reservation-timeout</td><td>30s</td><td>reservations not committed in time are
- *       released</td></tr>
+ *   <tr><td>reservation-timeout</td><td>5s</td><td>reservations neither committed nor released
+ *       in time are released (the last resort: the adapters release them when the handshake fails
+ *       or its connection closes before open)</td></tr>
  *   <tr><td>idle-timeout</td><td>5m</td><td>close after no activity; 0 disables</td></tr>
  *   <tr><td>max-age</td><td>1h</td><td>close connections older than this (seed 000); 0
  *       disables</td></tr>
@@ -107,7 +108,7 @@ public final class ConnectionRegistryConfig {
   /** Reservation timeout. */
   public static final Setting<Duration> RESERVATION_TIMEOUT =
       Setting.durationSetting("reservation-timeout")
-          .defaultValue(Duration.ofSeconds(30))
+          .defaultValue(Duration.ofSeconds(5))
           .between(Duration.ofMillis(1), Duration.ofHours(1))
           .description("Reservations neither committed nor released within this are released")
           .build();
@@ -621,7 +622,9 @@ public final class ConnectionRegistryConfig {
     }
 
     /**
-     * Sets how long a reservation may wait for commit or release. Default 30s.
+     * Sets how long a reservation may wait for commit or release. Default 5s: a handshake on
+     * loopback or a LAN takes milliseconds, and the adapters release the reservations of failed
+     * handshakes themselves, so the timeout only bounds what a lost handshake can hold.
      *
      * @param timeout longer than zero
      * @return this builder

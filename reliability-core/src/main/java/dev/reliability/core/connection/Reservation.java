@@ -10,7 +10,7 @@ import java.time.Duration;
  * answers HTTP 503 with {@code Retry-After} if the reservation was refused, upgrades otherwise, and
  * then either {@linkplain #commit commits} the connection from its open callback or {@linkplain
  * #release releases} the slot if the upgrade failed. A reservation neither committed nor released
- * within the registry's reservation timeout (default 30s) is released by the sweeper, so a lost
+ * within the registry's reservation timeout (default 5s) is released by the sweeper, so a lost
  * upgrade never leaks a slot.
  *
  * <pre>{@code

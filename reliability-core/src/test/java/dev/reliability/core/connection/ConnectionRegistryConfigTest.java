@@ -23,7 +23,7 @@ class ConnectionRegistryConfigTest {
     assertThat(c.maxAge()).isEqualTo(Duration.ofHours(1));
     assertThat(c.overCapacityStatus()).isEqualTo(CloseStatus.of(1013, "Max connections reached"));
     assertThat(c.retryAfter()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(c.reservationTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.reservationTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.heartbeatMissedPongs()).isEqualTo(2);

@@ -356,8 +356,15 @@ public final class DefaultConnectionRegistry<C> implements ConnectionRegistry<C>
     listener.onRegistered(e);
   }
 
-  /** Releases a reservation; {@code expired} when the sweeper does it. */
+  /**
+   * Releases a reservation; {@code expired} when the sweeper does it. Callers: the application or
+   * an adapter when the handshake failed (its exchange failed, or its connection closed before
+   * open), and the sweeper at the reservation timeout, whichever comes first.
+   */
   boolean release(Entry<C> e, boolean expired) {
+    // Invariant: an entry leaves RESERVED exactly once, by this CAS (to RELEASED) or by commit's
+    // (to COMMITTING), so `reserved` and the slot are given back once however release, expiry
+    // and commit race; the losers see the CAS fail and change nothing.
     if (!e.casState(Entry.RESERVED, Entry.RELEASED)) {
       return false;
     }

@@ -45,9 +45,11 @@ import java.util.Optional;
  *
  * <p><b>Handshake.</b> The Jakarta API gives a {@code ServerEndpointConfig.Configurator} no way to
  * answer the upgrade request with 503, so refusal happens at open: the session is closed with the
- * over-capacity status (1013 by default). Servers that must refuse before upgrading reserve in a
- * servlet filter ({@link ConnectionRegistry#tryReserve}) or use the Jetty adapter's {@code
- * JettyConnections.admit}.
+ * over-capacity status (1013 by default). The slot is taken only at open, so a handshake that
+ * fails, or a client that resets the connection during it, holds none. Servers that must refuse
+ * before upgrading use the Jetty adapter's {@code JettyConnections.admit}: the Jakarta API tells a
+ * configurator or a filter nothing when an upgrade fails, so a reservation taken there would be
+ * held until the registry's reservation timeout.
  *
  * <p>Stateless and thread-safe.
  */

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
@@ -122,9 +123,11 @@ public final class JettyConnections {
    * Returns a creator that reserves a slot for each upgrade request before upgrading. When the
    * registry refuses, it answers {@code 503 Service Unavailable} with {@code Retry-After} (whole
    * seconds of the registry's retry hint) and does not upgrade. Otherwise it asks {@code creator}
-   * for the endpoint and wraps it as {@link #track} does, committing the reservation at open; the
-   * reservation is released if the creator throws or returns null, if the upgrade fails before
-   * open, and in any case by the registry's reservation timeout.
+   * for the endpoint and wraps it as {@link #track} does, committing the reservation at open. The
+   * reservation is released if the creator throws or returns null, if the HTTP exchange fails
+   * before the upgrade (a client that resets the connection during the handshake), if the
+   * connection closes or fails before open, and, as a last resort, by the registry's reservation
+   * timeout (default 5s).
    *
    * @param registry the registry
    * @param keyOf the key of a request (user, tenant, remote address), or a function returning null
@@ -170,6 +173,16 @@ public final class JettyConnections {
             "endpoint must be a Session.Listener.AutoDemanding, was "
                 + endpoint.getClass().getName());
       }
+      // A client that resets the connection during the handshake fails the 101 response: Jetty
+      // then never upgrades and calls none of the endpoint's callbacks, so the exchange's failure
+      // is the only sign. Releasing after a commit does nothing, so the order does not matter.
+      Request.addCompletionListener(
+          request,
+          failure -> {
+            if (failure != null) {
+              reservation.release();
+            }
+          });
       return new JettyTrackingListener(registry, reservation.key(), reservation, listener);
     };
   }

@@ -1,7 +1,9 @@
 package dev.reliability.core.connection.jakarta;
 
 import dev.reliability.core.connection.ConnectionRegistry;
+import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.Session;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.net.URI;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
@@ -17,6 +19,11 @@ final class JakartaServer implements AutoCloseable {
   private final ServerConnector connector;
 
   JakartaServer(ConnectionRegistry<Session> registry) throws Exception {
+    this(registry, () -> {});
+  }
+
+  /** Runs {@code onHandshake} in every handshake, before the upgrade response is sent. */
+  JakartaServer(ConnectionRegistry<Session> registry, Runnable onHandshake) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("jakarta-test");
     threads.setStopTimeout(200);
@@ -34,6 +41,14 @@ final class JakartaServer implements AutoCloseable {
                 ServerEndpointConfig.Builder.create(RegisteredEchoEndpoint.class, "/ws")
                     .configurator(
                         new ServerEndpointConfig.Configurator() {
+                          @Override
+                          public void modifyHandshake(
+                              ServerEndpointConfig config,
+                              HandshakeRequest request,
+                              HandshakeResponse response) {
+                            onHandshake.run();
+                          }
+
                           @Override
                           public <T> T getEndpointInstance(Class<T> type) {
                             return type.cast(new RegisteredEchoEndpoint(registry));
