@@ -643,7 +643,10 @@ public final class Redactor {
     Matcher m = CARD.matcher(text);
     StringBuilder sb = null;
     int last = 0;
-    while (m.find()) {
+    int from = 0;
+    // A run that fails the Luhn check is tried again from its next digit, so leading digits that
+    // are not part of a card cannot hide one; each try reads at most 37 characters.
+    while (from < text.length() && m.find(from)) {
       String digits = m.group().replace(" ", "").replace("-", "");
       if (digits.length() >= 13 && digits.length() <= 19 && luhn(digits)) {
         if (sb == null) {
@@ -651,6 +654,9 @@ public final class Redactor {
         }
         sb.append(text, last, m.start()).append(MASK);
         last = m.end();
+        from = m.end();
+      } else {
+        from = m.start() + 1;
       }
     }
     return sb == null ? text : sb.append(text, last, text.length()).toString();
