@@ -59,6 +59,7 @@ class RedactorTest {
         "jdbc:mysql://db/app?user=app&password=pw1;x|jdbc:mysql://db/app?user=app&password=****;x",
         "card 4111 1111 1111 1111 declined|card **** declined",
         "order 1234567890123 shipped|order 1234567890123 shipped",
+        "ref 12 4111 1111 1111 1111 paid|ref 12 **** paid",
         "basic setup complete|basic setup complete",
         "tokens=1500 used|tokens=1500 used",
         "nothing to see|nothing to see",
