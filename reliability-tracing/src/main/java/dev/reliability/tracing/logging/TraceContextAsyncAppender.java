@@ -57,6 +57,7 @@ public class TraceContextAsyncAppender extends AsyncAppender {
   protected void append(ILoggingEvent event) {
     if (isNeverBlock() && getRemainingCapacity() == 0) {
       discarded.increment();
+      // The flag only ever goes from false to true, so exactly one drop (the first) warns.
       if (warned.compareAndSet(false, true)) {
         addWarn(
             "The queue of "
