@@ -136,7 +136,7 @@ final class Endpoints {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) {
-      throw HttpErrors.notFound(request.getMethod(), request.getRequestURI());
+      throw HttpErrors.notFound(request.getMethod());
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.reliability.core.error.ErrorCode;
 import dev.reliability.core.error.ReliabilityException;
 import dev.reliability.core.error.StandardErrorCode;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * The example's own error codes for unknown paths and methods, so that every error answer is a
@@ -47,19 +48,34 @@ final class HttpErrors {
     }
   }
 
-  static ReliabilityException notFound(String method, String path) {
-    return new ReliabilityException(NOT_FOUND, "No resource at " + method + " " + path);
+  private static final Set<String> STANDARD_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+
+  /**
+   * The 404 for a path nothing serves. The detail names the method only if it is a standard one and
+   * never echoes the path: both are the client's text, of any length and content. (The problem's
+   * {@code instance} carries the path redacted and cut to a bounded length.)
+   */
+  static ReliabilityException notFound(String method) {
+    return new ReliabilityException(
+        NOT_FOUND,
+        STANDARD_METHODS.contains(method)
+            ? "No resource for " + method + " at this path"
+            : "No resource at this path");
   }
 
   static ReliabilityException methodNotAllowed(String method, String... allowed) {
+    String use = "use " + String.join(", ", Arrays.asList(allowed));
     return new ReliabilityException(
         METHOD_NOT_ALLOWED,
-        "Method " + method + " is not allowed; use " + String.join(", ", Arrays.asList(allowed)));
+        STANDARD_METHODS.contains(method)
+            ? "Method " + method + " is not allowed; " + use
+            : "The method is not allowed; " + use);
   }
 
   /** A JDK {@code HttpServer} handler for every unknown path. */
   static void handle(HttpExchange exchange) {
-    throw notFound(exchange.getRequestMethod(), exchange.getRequestURI().getPath());
+    throw notFound(exchange.getRequestMethod());
   }
 
   static void requireExactPath(HttpExchange exchange, String path) {

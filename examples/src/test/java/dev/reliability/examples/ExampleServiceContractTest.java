@@ -184,6 +184,16 @@ class ExampleServiceContractTest {
         .doesNotContain("ab\u0001cd");
   }
 
+  @Test
+  void aNotFoundProblemDoesNotEchoTheRequestPath() throws Exception {
+    HttpResponse<String> notFound = get("/" + "tokentoken".repeat(200) + ":");
+
+    assertThat(notFound.statusCode()).isEqualTo(404);
+    assertThat(problem(notFound).path("detail").asText())
+        .isEqualTo("No resource for GET at this path");
+    assertThat(problem(notFound).path("instance").asText().length()).isLessThanOrEqualTo(256 + 3);
+  }
+
   private void minted(String id) {
     assertThat(id).matches("[A-Za-z0-9]{16}");
   }

@@ -27,7 +27,10 @@ import java.util.Map;
  * </ul>
  *
  * <p>Every text that reaches the body passes through the {@link Redactor} first, so a password in a
- * message or a connection string in a cause never leaves the process.
+ * message or a connection string in a cause never leaves the process. After redaction, {@code
+ * detail} is cut to {@value #MAX_DETAIL_LENGTH} characters and {@code instance} to {@value
+ * #MAX_INSTANCE_LENGTH}, each ending in {@code ...} when cut, so a hostile request path or message
+ * cannot make the body large. Creating a problem takes time linear in the length of its texts.
  *
  * <p>Defaults: {@link ErrorClassifier#defaults()}, {@link Redactor#defaults()}, development mode
  * off, type {@code about:blank}. Development mode can also be switched by the setting {@code
@@ -51,6 +54,12 @@ public final class ProblemDetailFactory {
 
   /** Every setting of this component, for the configuration reference. */
   public static final List<Setting<?>> SETTINGS = List.of(DEVELOPMENT_MODE);
+
+  /** The most characters of {@code detail} a problem carries; longer text is cut. */
+  public static final int MAX_DETAIL_LENGTH = 1_024;
+
+  /** The most characters of {@code instance} (the request path) a problem carries. */
+  public static final int MAX_INSTANCE_LENGTH = 256;
 
   private static final int MAX_STACK_FRAMES = 50;
 
@@ -146,8 +155,8 @@ public final class ProblemDetailFactory {
             : typeBase + code.code().toLowerCase(Locale.ROOT).replace('_', '-'),
         code.title(),
         c.httpStatus(),
-        detail,
-        instance == null ? null : redactor.redact(instance),
+        bounded(detail, MAX_DETAIL_LENGTH),
+        instance(instance),
         code.code(),
         requestId,
         c.retryable(),
@@ -175,14 +184,27 @@ public final class ProblemDetailFactory {
             : typeBase + code.code().toLowerCase(Locale.ROOT).replace('_', '-'),
         code.title(),
         code.httpStatus(),
-        detail == null ? code.title() : redactor.redact(detail),
-        instance == null ? null : redactor.redact(instance),
+        detail == null ? code.title() : bounded(redactor.redact(detail), MAX_DETAIL_LENGTH),
+        instance(instance),
         code.code(),
         requestId,
         code.retryable(),
         null,
         redactor.redactMap(details),
         Map.of());
+  }
+
+  private String instance(String path) {
+    return path == null ? null : bounded(redactor.redact(path), MAX_INSTANCE_LENGTH);
+  }
+
+  /** Cuts text to {@code max} characters plus "...", never between the two halves of a pair. */
+  static String bounded(String text, int max) {
+    if (text == null || text.length() <= max) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+    return text.substring(0, end) + "...";
   }
 
   private Map<String, Object> debug(Throwable t) {

@@ -206,4 +206,18 @@ class ProblemDetailFactoryTest {
     assertThat(body.get("detail").asText()).isEqualTo(hostile);
     assertThat(body.get("request_id").asText()).isEqualTo(hostile);
   }
+
+  @Test
+  void aHostilePathOrMessageIsCutToABoundedLength() {
+    String path = "/" + "tokentoken".repeat(6_400) + ":";
+    ErrorCode notFound = ErrorCode.of("NOT_FOUND", 404, false, "No resource");
+
+    ProblemDetail p =
+        ProblemDetailFactory.ofDefaults().create(notFound, "x".repeat(5_000), "r", path, Map.of());
+
+    assertThat(p.instance())
+        .hasValueSatisfying(i -> assertThat(i).hasSize(256 + 3).endsWith("..."));
+    assertThat(p.detail()).hasSize(ProblemDetailFactory.MAX_DETAIL_LENGTH + 3);
+    assertThat(ProblemDetailFactory.MAX_INSTANCE_LENGTH).isEqualTo(256);
+  }
 }

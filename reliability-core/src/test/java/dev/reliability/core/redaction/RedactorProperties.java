@@ -95,6 +95,91 @@ class RedactorProperties {
         .as((a, n, b) -> a + " " + n + " " + b);
   }
 
+  @Property(tries = 500)
+  void tokensInUrlsQueriesAndKeyFormatsNeverSurvive(
+      @ForAll("noise") String before,
+      @ForAll("tokenShapes") String shape,
+      @ForAll("tokens") String token,
+      @ForAll("noise") String after) {
+    String text = before + " " + shape.replace("TOKEN", token) + " " + after;
+    assertThat(redactor.redact(text)).doesNotContain(token);
+  }
+
+  @Provide
+  Arbitrary<String> tokenShapes() {
+    return Arbitraries.of(
+        "https://TOKEN@github.com/org/repo",
+        "git+ssh://deploy:TOKEN@git.internal/x",
+        "GET /cb?code=TOKEN&state=1",
+        "GET /maps?alt=json&key=TOKEN",
+        "GET /blob?sv=1&sig=TOKEN",
+        "GET /x?access_token=TOKEN",
+        "GET /x?token=TOKEN#frag",
+        "https://hooks.slack.com/services/T01/B02/TOKEN",
+        "-----BEGIN EC PRIVATE KEY-----\nTOKEN\n-----END EC PRIVATE KEY-----",
+        "-----BEGIN PRIVATE KEY-----\nTOKEN");
+  }
+
+  @Provide
+  Arbitrary<String> tokens() {
+    return Arbitraries.strings()
+        .alpha()
+        .numeric()
+        .ofMinLength(8)
+        .ofMaxLength(40)
+        .map(s -> "Q9" + s);
+  }
+
+  @Property(tries = 300)
+  void awsAccessKeyIdsNeverSurvive(
+      @ForAll("noise") String before,
+      @ForAll("awsKeyIds") String keyId,
+      @ForAll("noise") String after) {
+    assertThat(redactor.redact(before + " " + keyId + " " + after)).doesNotContain(keyId);
+  }
+
+  @Provide
+  Arbitrary<String> awsKeyIds() {
+    return Combinators.combine(
+            Arbitraries.of("AKIA", "ASIA"),
+            Arbitraries.strings().withCharRange('A', 'Z').numeric().ofLength(16))
+        .as((prefix, rest) -> prefix + rest);
+  }
+
+  @Property(tries = 200)
+  void outputIsBoundedAndLongTextIsMarkedAsCut(@ForAll("longText") String text) {
+    Redactor capped = Redactor.builder().maxTextLength(1024).build();
+
+    String out = capped.redact(text);
+
+    assertThat(out.length())
+        .isLessThanOrEqualTo(4 * Math.min(text.length(), 1024) + Redactor.TRUNCATED.length());
+    assertThat(out.endsWith(Redactor.TRUNCATED)).isEqualTo(text.length() > 1024);
+  }
+
+  @Provide
+  Arbitrary<String> longText() {
+    Arbitrary<String> pieces =
+        Arbitraries.of(
+            "password=",
+            "x",
+            " ",
+            "\"",
+            ":",
+            "://",
+            "@",
+            "?key=",
+            "eyJ",
+            ".",
+            "4111 ",
+            "-----BEGIN PRIVATE KEY-----",
+            "-----END ",
+            "Bearer ",
+            "AKIA",
+            "hooks.slack.com/services/");
+    return pieces.list().ofMinSize(0).ofMaxSize(400).map(l -> String.join("", l));
+  }
+
   @Property(tries = 300)
   void validCardNumbersAreMasked(@ForAll("cards") String card) {
     assertThat(redactor.redact("paid with " + card + " today")).isEqualTo("paid with **** today");

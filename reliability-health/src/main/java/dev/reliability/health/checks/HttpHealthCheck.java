@@ -31,7 +31,10 @@ import java.util.Map;
  * <p>A {@link HealthCheckKind#DEPENDENCY} check: it stays off liveness unless the registration opts
  * in. Point it at the dependency's readiness endpoint, not at its full diagnostics. Redirects are
  * not followed. Details: {@code url}, {@code status_code}, {@code response_time_ms}; measurement
- * {@code responseTime} in ms. Immutable and thread-safe.
+ * {@code responseTime} in ms. The URL in messages and details is scheme, host, port and path only:
+ * user-info, query and fragment are left out, because they often carry credentials ({@code
+ * https://token@host}, {@code ?key=...}) and results reach {@code /health}, logs and alert
+ * webhooks. Immutable and thread-safe.
  */
 public final class HttpHealthCheck implements HealthCheck {
 
@@ -41,6 +44,7 @@ public final class HttpHealthCheck implements HealthCheck {
   }
 
   private final URI uri;
+  private final String shownUri;
   private final String method;
   private final Duration requestTimeout;
   private final Duration slowThreshold;
@@ -52,6 +56,7 @@ public final class HttpHealthCheck implements HealthCheck {
 
   private HttpHealthCheck(Builder b) {
     this.uri = b.uri;
+    this.shownUri = withoutSecrets(b.uri);
     this.method = b.method;
     this.requestTimeout = b.requestTimeout;
     this.slowThreshold = b.slowThreshold;
@@ -104,11 +109,11 @@ public final class HttpHealthCheck implements HealthCheck {
     } catch (HttpTimeoutException e) {
       return result(
               HealthStatus.UNHEALTHY,
-              "no answer from " + uri + " within " + DurationText.format(requestTimeout),
+              "no answer from " + shownUri + " within " + DurationText.format(requestTimeout),
               start)
           .build();
     } catch (IOException e) {
-      return result(HealthStatus.UNHEALTHY, "cannot reach " + uri + ": " + describe(e), start)
+      return result(HealthStatus.UNHEALTHY, "cannot reach " + shownUri + ": " + describe(e), start)
           .detail("error", e.getClass().getName())
           .build();
     }
@@ -118,7 +123,7 @@ public final class HttpHealthCheck implements HealthCheck {
     String message;
     if (code < minStatus || code > maxStatus) {
       status = HealthStatus.UNHEALTHY;
-      message = "HTTP " + code + " from " + uri;
+      message = "HTTP " + code + " from " + shownUri;
     } else if (slowThreshold != null && took.compareTo(slowThreshold) > 0) {
       status = HealthStatus.DEGRADED;
       message =
@@ -135,6 +140,24 @@ public final class HttpHealthCheck implements HealthCheck {
     return result(status, message, start).detail("status_code", code).build();
   }
 
+  /** Scheme, host, port and path: no user-info, query or fragment. */
+  static String withoutSecrets(URI uri) {
+    StringBuilder sb = new StringBuilder().append(uri.getScheme()).append("://");
+    if (uri.getHost() != null) {
+      sb.append(uri.getHost());
+      if (uri.getPort() >= 0) {
+        sb.append(':').append(uri.getPort());
+      }
+    } else if (uri.getRawAuthority() != null) {
+      String authority = uri.getRawAuthority();
+      sb.append(authority.substring(authority.lastIndexOf('@') + 1));
+    }
+    if (uri.getRawPath() != null) {
+      sb.append(uri.getRawPath());
+    }
+    return sb.toString();
+  }
+
   private static String describe(IOException e) {
     Throwable t = e;
     while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank())) {
@@ -147,7 +170,7 @@ public final class HttpHealthCheck implements HealthCheck {
     double ms = Math.round((time.nanoTime() - start) / 10_000.0) / 100.0;
     return HealthCheckResult.builder(status)
         .message(message)
-        .detail("url", uri.toString())
+        .detail("url", shownUri)
         .detail("response_time_ms", ms)
         .measurement("responseTime", ms, "ms");
   }

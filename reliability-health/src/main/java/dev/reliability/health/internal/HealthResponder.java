@@ -31,6 +31,7 @@ public final class HealthResponder {
   private static final ErrorCode METHOD_NOT_ALLOWED =
       ErrorCode.of("METHOD_NOT_ALLOWED", 405, false, "Method not allowed");
   private static final Map<String, String> NO_HEADERS = Map.of();
+  private static final String NO_SUCH_ENDPOINT = "No health endpoint at this path";
 
   private final HealthCheckRegistry registry;
   private final HealthEndpointConfig config;
@@ -80,15 +81,15 @@ public final class HealthResponder {
       route = route.substring(0, route.length() - 1);
     }
     if (!method.equals("GET") && !method.equals("HEAD")) {
+      // Neither the method nor the path is echoed: both are the client's text, of any length.
       return problem(
           METHOD_NOT_ALLOWED,
-          "Health endpoints answer GET and HEAD, not " + method,
-          route,
+          "Health endpoints answer GET and HEAD only",
           Map.of("Allow", "GET, HEAD"));
     }
     if (!route.isEmpty() && route.charAt(0) != '/') {
       // A sibling path such as /healthz that only shares the mount point's prefix.
-      return problem(NOT_FOUND, "No health endpoint at " + route, route, NO_HEADERS);
+      return problem(NOT_FOUND, NO_SUCH_ENDPOINT, NO_HEADERS);
     }
     HealthFormat format = AcceptHeader.choose(accept, query, config.defaultFormat());
     switch (route) {
@@ -110,7 +111,7 @@ public final class HealthResponder {
             && registry.groups().contains(group)) {
           return probe(registry.report(group), format, false);
         }
-        return problem(NOT_FOUND, "No health endpoint at " + route, route, NO_HEADERS);
+        return problem(NOT_FOUND, NO_SUCH_ENDPOINT, NO_HEADERS);
     }
   }
 
@@ -146,8 +147,7 @@ public final class HealthResponder {
     }
   }
 
-  private Response problem(
-      ErrorCode code, String detail, String route, Map<String, String> headers) {
+  private Response problem(ErrorCode code, String detail, Map<String, String> headers) {
     ProblemDetail p = problems.create(code, detail, null, null, Map.of());
     return new Response(
         code.httpStatus(),

@@ -90,6 +90,40 @@ class NetworkChecksTest {
   }
 
   @Test
+  void theUrlInResultsCarriesNoUserInfoQueryOrFragment() throws Exception {
+    status.set(503);
+    URI withSecrets =
+        URI.create(
+            base.replace("http://", "http://ghp_t0ken:s3cret@")
+                + "/ready?key=k-123&access_token=a-456#frag-789");
+
+    HealthCheckResult r = HttpHealthCheck.builder(withSecrets).timeSource(time).build().check();
+
+    assertThat(r.message()).isEqualTo("HTTP 503 from " + base + "/ready");
+    assertThat(r.details()).containsEntry("url", base + "/ready");
+    assertThat(r.toString())
+        .doesNotContain("ghp_t0ken")
+        .doesNotContain("s3cret")
+        .doesNotContain("k-123")
+        .doesNotContain("a-456")
+        .doesNotContain("frag-789");
+  }
+
+  @Test
+  void anUnreachableUrlIsShownWithoutItsUserInfoOrQuery() throws Exception {
+    int closed = closedPort();
+
+    HealthCheckResult r =
+        HttpHealthCheck.of(URI.create("https://ghp_t0ken@127.0.0.1:" + closed + "/x?sig=s-1"))
+            .check();
+
+    assertThat(r.message())
+        .startsWith("cannot reach https://127.0.0.1:" + closed + "/x: ")
+        .doesNotContain("ghp_t0ken")
+        .doesNotContain("s-1");
+  }
+
+  @Test
   void errorStatusIsUnhealthy() throws Exception {
     status.set(503);
 

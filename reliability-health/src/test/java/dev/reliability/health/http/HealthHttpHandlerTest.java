@@ -321,7 +321,20 @@ class HealthHttpHandlerTest {
     assertThat(post.statusCode()).isEqualTo(405);
     assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
     assertThat(JSON.readTree(post.body()).get("detail").asText())
-        .isEqualTo("Health endpoints answer GET and HEAD, not POST");
+        .isEqualTo("Health endpoints answer GET and HEAD only");
+  }
+
+  @Test
+  void aNotFoundProblemDoesNotEchoTheRequestPath() throws Exception {
+    String base = serve(config().build());
+    String hostile = "tokentoken".repeat(200) + ":";
+
+    HttpResponse<String> missing = get(base + "/health/" + hostile);
+
+    assertThat(missing.statusCode()).isEqualTo(404);
+    JsonNode body = JSON.readTree(missing.body());
+    assertThat(body.get("detail").asText()).isEqualTo("No health endpoint at this path");
+    assertThat(missing.body()).doesNotContain("tokentoken");
   }
 
   @Test

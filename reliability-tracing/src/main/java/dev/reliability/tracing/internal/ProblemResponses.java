@@ -53,11 +53,16 @@ public final class ProblemResponses {
       boolean canRespond) {
     ProblemDetail problem = factory.create(failure, RequestContext.currentRequestId(), path);
     String suffix = canRespond ? "" : " after the response was committed";
+    // The problem's instance is the path redacted and cut to a bounded length; the raw path may be
+    // megabytes of hostile text.
+    String shownPath = problem.instance().orElse("");
+    String shownMethod =
+        method == null || method.length() <= 16 ? method : method.substring(0, 16) + "...";
     if (problem.status() >= 500) {
       LOG.error(
           "{} {} failed with {} {}{}",
-          method,
-          path,
+          shownMethod,
+          shownPath,
           problem.status(),
           problem.errorCode(),
           suffix,
@@ -65,8 +70,8 @@ public final class ProblemResponses {
     } else {
       LOG.warn(
           "{} {} failed with {} {}{}",
-          method,
-          path,
+          shownMethod,
+          shownPath,
           problem.status(),
           problem.errorCode(),
           suffix,

@@ -138,20 +138,25 @@ public final class RedactingValueMasker implements ValueMasker {
   }
 
   /**
-   * Returns false only for text in which {@link Redactor#redact(String)} cannot find anything: no
-   * {@code @} (e-mail, credentials in URLs), no JWT start, no run of 13 digits, no {@code bearer}
-   * or {@code basic}, and no {@code key=value} or {@code key: value} unless the text holds a
-   * sensitive word. Keeps the regular expressions off the many plain values of a log line, such as
-   * the timestamp.
+   * Returns false only for text in which {@link Redactor#redact(String)} cannot find anything: not
+   * longer than the redactor's cap, no {@code @} (e-mail, credentials in URLs), no JWT start, no
+   * run of 13 digits, no {@code bearer} or {@code basic}, no {@code AKIA}/{@code ASIA}, no {@code
+   * -----BEGIN}, no {@code hooks.slack.com/}, and no {@code key=value} or {@code key: value} unless
+   * the text holds a sensitive word or a query separator ({@code ?}, {@code &}, {@code ;}). Keeps
+   * the scanners off the many plain values of a log line, such as the timestamp. One pass, linear.
    */
   boolean mayHoldSecret(String text) {
     return mayHoldSecret(redactor, text);
   }
 
   private static boolean mayHoldSecret(Redactor r, String text) {
-    int digits = 0;
     int n = text.length();
+    if (n > r.maxTextLength()) {
+      return true; // cut and marked
+    }
+    int digits = 0;
     boolean pair = false;
+    boolean query = false;
     for (int i = 0; i < n; i++) {
       char c = text.charAt(i);
       if (c == '@') {
@@ -159,6 +164,8 @@ public final class RedactingValueMasker implements ValueMasker {
       }
       if (c == '=' || c == ':') {
         pair = true;
+      } else if (c == '?' || c == '&' || c == ';') {
+        query = true;
       }
       if (c >= '0' && c <= '9') {
         if (++digits >= 13) {
@@ -169,13 +176,18 @@ public final class RedactingValueMasker implements ValueMasker {
       }
       if ((c == 'y' && i > 0 && text.charAt(i - 1) == 'e' && i + 1 < n && text.charAt(i + 1) == 'J')
           || ((c == 'r' || c == 'R') && regionIs(text, i - 5, "bearer"))
-          || ((c == 'c' || c == 'C') && regionIs(text, i - 4, "basic"))) {
+          || ((c == 'c' || c == 'C') && regionIs(text, i - 4, "basic"))
+          || (c == 'A'
+              && i >= 3
+              && (text.startsWith("AKIA", i - 3) || text.startsWith("ASIA", i - 3)))
+          || (c == 'N' && i >= 9 && text.startsWith("-----BEGIN", i - 9))
+          || (c == '/' && regionIs(text, i - 15, "hooks.slack.com"))) {
         return true;
       }
     }
-    // A key=value secret needs a sensitive word in the key; the word check ignores case and
-    // separators the same way the Redactor's pattern does.
-    return pair && r.isSensitiveKey(text);
+    // A key=value secret needs a sensitive word in the key, or a query parameter name after ?, &
+    // or ;; the word check ignores case and separators the same way the Redactor does.
+    return pair && (query || r.isSensitiveKey(text));
   }
 
   private static boolean regionIs(String text, int from, String word) {

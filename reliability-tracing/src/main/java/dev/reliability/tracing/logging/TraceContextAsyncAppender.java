@@ -8,6 +8,8 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.MDC;
 
 /**
@@ -23,12 +25,50 @@ import org.slf4j.MDC;
  * already copied the event's MDC, the event is left as it is; make this appender the root logger's
  * only one, as the shipped {@code reliability/logback-json.xml} does.
  *
- * <p>Everything else (queue, worker, discarding) is Logback's {@link AsyncAppender}.
+ * <p>When {@linkplain #setNeverBlock(boolean) never-block} is on (as in the shipped configuration),
+ * an event that finds the queue full is dropped on the logging thread instead of waiting for the
+ * writer, and counted: {@link #getDiscardedCount()}; the first drop also leaves a warning in
+ * Logback's status messages. A request thread therefore never waits for a slow stdout or a slow
+ * masker, at the price of lost lines under overload. The count is exact with one logging thread;
+ * with several, an event that loses the race for the last free slot is dropped by Logback without
+ * being counted, so the count is a lower bound.
+ *
+ * <p>Everything else (queue, worker, level-based discarding) is Logback's {@link AsyncAppender}.
+ * Thread-safe.
  */
 public class TraceContextAsyncAppender extends AsyncAppender {
 
+  private final LongAdder discarded = new LongAdder();
+  private final AtomicBoolean warned = new AtomicBoolean();
+
   /** Creates the appender. */
   public TraceContextAsyncAppender() {}
+
+  /**
+   * Returns how many events were dropped because the queue was full in never-block mode.
+   *
+   * @return the number of dropped events since start; a lower bound under concurrent logging
+   */
+  public long getDiscardedCount() {
+    return discarded.sum();
+  }
+
+  @Override
+  protected void append(ILoggingEvent event) {
+    if (isNeverBlock() && getRemainingCapacity() == 0) {
+      discarded.increment();
+      // The flag only ever goes from false to true, so exactly one drop (the first) warns.
+      if (warned.compareAndSet(false, true)) {
+        addWarn(
+            "The queue of "
+                + getQueueSize()
+                + " events is full; dropping events instead of blocking the logging thread"
+                + " (see getDiscardedCount())");
+      }
+      return;
+    }
+    super.append(event);
+  }
 
   @Override
   protected void preprocess(ILoggingEvent event) {

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
@@ -304,5 +306,19 @@ class JdkServerFiltersTest {
         .isEqualTo("GET /late failed with 500 INTERNAL_ERROR after the response was committed");
     await().atMost(Duration.ofSeconds(10)).until(() -> access.events().size() == 1);
     assertThat(access.events().get(0).getFormattedMessage()).startsWith("GET /late 200 ");
+  }
+
+  @Test
+  void aLongRequestPathIsCutInTheProblemAndInTheErrorLog() throws Exception {
+    String path = "/limited/" + "x".repeat(3_000) + "?password=hunter2";
+
+    HttpResponse<String> response = get(path, null);
+
+    assertThat(response.statusCode()).isEqualTo(429);
+    JsonNode body = new ObjectMapper().readTree(response.body());
+    assertThat(body.get("instance").asText()).hasSize(256 + 3).endsWith("...");
+    await().atMost(Duration.ofSeconds(10)).until(() -> errors.events().size() == 1);
+    String logged = errors.events().get(0).getFormattedMessage();
+    assertThat(logged).hasSizeLessThan(400).doesNotContain("hunter2");
   }
 }

@@ -94,7 +94,14 @@ class RedactingValueMaskerProperties {
             "abc",
             "1234567",
             "-",
-            "apikey ");
+            "apikey ",
+            "AKIAIOSFODNN7EXAMPLE",
+            "-----BEGIN PRIVATE KEY-----",
+            "hooks.slack.com/services/T0/B0/x",
+            "?code",
+            "&key",
+            ";jwt",
+            "x".repeat(70_000));
     return pieces.list().ofMaxSize(8).map(l -> String.join("", l));
   }
 
