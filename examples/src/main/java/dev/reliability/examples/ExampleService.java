@@ -122,12 +122,32 @@ public final class ExampleService implements AutoCloseable {
                   + " WS_MAX_CONNECTIONS)")
           .build();
 
+  /**
+   * The bearer token that {@code /admin/*} requires; unset, {@code /admin/*} answers loopback
+   * clients only. Environment variable {@code ADMIN_TOKEN}.
+   */
+  public static final Setting<String> ADMIN_TOKEN =
+      Setting.stringSetting("admin-token")
+          .rule(
+              v -> !v.isBlank() && v.length() <= 1024 && v.strip().equals(v),
+              "a non-blank text of at most 1024 characters without surrounding spaces")
+          .description(
+              "Bearer token required by /admin/*; unset: /admin/* answers loopback clients only"
+                  + " (environment variable ADMIN_TOKEN)")
+          .build();
+
   /** Every setting of the example, for the configuration reference. */
-  public static final List<Setting<?>> SETTINGS = List.of(PORT, WS_MAX_CONNECTIONS);
+  public static final List<Setting<?>> SETTINGS = List.of(PORT, WS_MAX_CONNECTIONS, ADMIN_TOKEN);
 
   /** The short environment variable names the example also reads. */
   static final Map<String, String> ALIASES =
-      Map.of("example.port", "PORT", "example.ws-max-connections", "WS_MAX_CONNECTIONS");
+      Map.of(
+          "example.port",
+          "PORT",
+          "example.ws-max-connections",
+          "WS_MAX_CONNECTIONS",
+          "example.admin-token",
+          "ADMIN_TOKEN");
 
   /** The name of the policy that guards the backend calls (and of its configuration keys). */
   static final String POLICY = "quote-backend";
@@ -215,6 +235,7 @@ public final class ExampleService implements AutoCloseable {
     ConfigBinder config = ConfigBinder.of(source, CONFIG_PREFIX);
     int port = config.get(PORT);
     int wsMax = config.get(WS_MAX_CONNECTIONS);
+    String adminToken = config.find(ADMIN_TOKEN).orElse(null);
     config.throwIfInvalid();
     // Without it the JDK HttpServer's small writes meet Nagle's algorithm (docs/health.md).
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
@@ -307,6 +328,7 @@ public final class ExampleService implements AutoCloseable {
       context.addFilter(
           new FilterHolder(HttpServerMetricsServletFilter.create(http)), "/*", requests);
       context.addFilter(new FilterHolder(new ProblemJsonServletFilter(problems)), "/*", requests);
+      context.addFilter(new FilterHolder(new AdminAccess(adminToken)), "/admin/*", requests);
       context.addServlet(new ServletHolder(new Endpoints.QuoteServlet(quotes, json)), "/api/quote");
       context.addServlet(new ServletHolder(new Endpoints.ChaosServlet(quotes)), "/admin/chaos");
       context.addServlet(
