@@ -46,23 +46,17 @@ record Chaos(double failureRate, long latencyMs) {
     double rate = current.failureRate();
     long latency = current.latencyMs();
     if (failureRate != null) {
-      try {
-        rate = Double.parseDouble(failureRate.strip());
-      } catch (NumberFormatException e) {
-        rate = Double.NaN;
-      }
+      rate = isPlainDecimal(failureRate, true) ? Double.parseDouble(failureRate) : Double.NaN;
       if (!(rate >= 0 && rate <= 1)) {
         errors.put(
             "failureRate",
-            "must be a number between 0.0 and 1.0, was \"" + shorten(failureRate) + "\"");
+            "must be a plain decimal number between 0.0 and 1.0, was \""
+                + shorten(failureRate)
+                + "\"");
       }
     }
     if (latencyMs != null) {
-      try {
-        latency = Long.parseLong(latencyMs.strip());
-      } catch (NumberFormatException e) {
-        latency = -1;
-      }
+      latency = isPlainDecimal(latencyMs, false) ? Long.parseLong(latencyMs) : -1;
       if (latency < 0 || latency > MAX_LATENCY_MS) {
         errors.put(
             "latencyMs",
@@ -85,6 +79,33 @@ record Chaos(double failureRate, long latencyMs) {
       throw new DataValidationException(message.toString(), errors);
     }
     return new Chaos(rate, latency);
+  }
+
+  /**
+   * Returns whether text is a plain decimal number: ASCII digits, and with {@code fraction} at most
+   * one point followed by digits. No sign, exponent, type suffix, hexadecimal form, spaces or
+   * non-ASCII digits, all of which {@link Double#parseDouble} or {@link Long#parseLong} would take
+   * ({@code -0.0}, {@code 1e-1}, {@code 0.5d}, {@code 0x1p-1}, Arabic-Indic digits). At most 20
+   * characters (18 for whole numbers, which then always fit a long), so the parse stays cheap.
+   */
+  static boolean isPlainDecimal(String text, boolean fraction) {
+    int n = text.length();
+    if (n == 0 || n > (fraction ? 20 : 18)) {
+      return false;
+    }
+    int digits = 0;
+    int point = -1;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digits++;
+      } else if (c == '.' && fraction && point < 0 && digits > 0) {
+        point = i;
+      } else {
+        return false;
+      }
+    }
+    return point < 0 || point < n - 1;
   }
 
   private static String shorten(String raw) {

@@ -123,13 +123,28 @@ public final class ExampleService implements AutoCloseable {
                   + " WS_MAX_CONNECTIONS)")
           .build();
 
+  /**
+   * The bearer token that {@code /admin/*} requires; unset, {@code /admin/*} answers loopback
+   * clients only. Environment variable {@code ADMIN_TOKEN}.
+   */
+  public static final Setting<String> ADMIN_TOKEN =
+      Setting.stringSetting("admin-token")
+          .rule(
+              v -> !v.isBlank() && v.length() <= 1024 && v.strip().equals(v),
+              "a non-blank text of at most 1024 characters without surrounding spaces")
+          .description(
+              "Bearer token required by /admin/*; unset: /admin/* answers loopback clients only"
+                  + " (environment variable ADMIN_TOKEN)")
+          .build();
+
   /** Every setting of the example, for the configuration reference. */
   public static final List<Setting<?>> SETTINGS =
       List.of(
           PORT,
           WS_MAX_CONNECTIONS,
           WebSocketAdmission.MAX_PER_CLIENT,
-          WebSocketAdmission.ALLOWED_ORIGINS);
+          WebSocketAdmission.ALLOWED_ORIGINS,
+          ADMIN_TOKEN);
 
   /** The short environment variable names the example also reads. */
   static final Map<String, String> ALIASES =
@@ -141,7 +156,9 @@ public final class ExampleService implements AutoCloseable {
           "example.ws-max-connections-per-client",
           "WS_MAX_CONNECTIONS_PER_CLIENT",
           "example.ws-allowed-origins",
-          "WS_ALLOWED_ORIGINS");
+          "WS_ALLOWED_ORIGINS",
+          "example.admin-token",
+          "ADMIN_TOKEN");
 
   /** The name of the policy that guards the backend calls (and of its configuration keys). */
   static final String POLICY = "quote-backend";
@@ -232,6 +249,7 @@ public final class ExampleService implements AutoCloseable {
     int wsMaxPerClient = config.get(WebSocketAdmission.MAX_PER_CLIENT);
     WebSocketAdmission wsAdmission =
         new WebSocketAdmission(config.get(WebSocketAdmission.ALLOWED_ORIGINS));
+    String adminToken = config.find(ADMIN_TOKEN).orElse(null);
     config.throwIfInvalid();
     // Without it the JDK HttpServer's small writes meet Nagle's algorithm (docs/health.md).
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
@@ -325,6 +343,7 @@ public final class ExampleService implements AutoCloseable {
       context.addFilter(
           new FilterHolder(HttpServerMetricsServletFilter.create(http)), "/*", requests);
       context.addFilter(new FilterHolder(new ProblemJsonServletFilter(problems)), "/*", requests);
+      context.addFilter(new FilterHolder(new AdminAccess(adminToken)), "/admin/*", requests);
       context.addServlet(new ServletHolder(new Endpoints.QuoteServlet(quotes, json)), "/api/quote");
       context.addServlet(new ServletHolder(new Endpoints.ChaosServlet(quotes)), "/admin/chaos");
       context.addServlet(

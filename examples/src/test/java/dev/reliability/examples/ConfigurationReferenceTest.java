@@ -110,8 +110,7 @@ class ConfigurationReferenceTest {
     return text.replace("|", "\\|").replace("\n", " ");
   }
 
-  private record Component(
-      String prefix, Class<?> type, List<Setting<?>> settings, boolean perInstance) {}
+  record Component(String prefix, Class<?> type, List<Setting<?>> settings, boolean perInstance) {}
 
   static List<Component> components() {
     List<Component> found = new ArrayList<>();

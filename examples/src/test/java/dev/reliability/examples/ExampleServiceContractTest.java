@@ -265,7 +265,7 @@ class ExampleServiceContractTest {
 
     assertThat(rate.statusCode()).isEqualTo(400);
     assertThat(problem(rate).path("detail").asText())
-        .isEqualTo("failureRate must be a number between 0.0 and 1.0, was \"1.5\"");
+        .isEqualTo("failureRate must be a plain decimal number between 0.0 and 1.0, was \"1.5\"");
     assertThat(problem(rate).path("details").path("fields").has("failureRate")).isTrue();
     assertThat(problem(notANumber).path("detail").asText()).startsWith("failureRate ");
     assertThat(latency.statusCode()).isEqualTo(400);
@@ -276,6 +276,71 @@ class ExampleServiceContractTest {
     assertThat(problem(wrongMethod).path("error_code").asText()).isEqualTo("METHOD_NOT_ALLOWED");
     assertThat(service.backend().chaos()).isEqualTo(Chaos.HEALTHY);
     assertThat(get("/api/quote").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void chaosAcceptsOnlyPlainDecimalNumbers() throws Exception {
+    for (String rate : List.of("0x1p-1", "0.5d", "-0.0", "1e-1", "%200.5", ".5", "1.", "%D9%A0")) {
+      HttpResponse<String> response = post("/admin/chaos?failureRate=" + rate);
+      assertThat(response.statusCode()).as(rate).isEqualTo(400);
+      assertThat(problem(response).path("details").path("fields").has("failureRate"))
+          .as(rate)
+          .isTrue();
+    }
+    for (String latency : List.of("%D9%A3", "+5", "-0", "5L", "0x10", "99999999999999999999")) {
+      HttpResponse<String> response = post("/admin/chaos?latencyMs=" + latency);
+      assertThat(response.statusCode()).as(latency).isEqualTo(400);
+      assertThat(problem(response).path("detail").asText()).as(latency).startsWith("latencyMs ");
+    }
+    assertThat(service.backend().chaos()).isEqualTo(Chaos.HEALTHY);
+
+    assertThat(post("/admin/chaos?failureRate=0.25&latencyMs=007").body())
+        .isEqualTo("{\"failure_rate\":0.25,\"latency_ms\":7}");
+  }
+
+  @Test
+  void adminTokenIsRequiredAsABearerTokenWhenSet() throws Exception {
+    try (ExampleService guarded =
+        ExampleService.start(config(Map.of("example.admin-token", "s3cret-admin-token")))) {
+      String chaos = "/admin/chaos?failureRate=0";
+      HttpResponse<String> none = send(guarded, chaos);
+      HttpResponse<String> wrong = send(guarded, chaos, "Authorization", "Bearer s3cret-admin");
+      HttpResponse<String> basic = send(guarded, chaos, "Authorization", "Basic czNjcmV0");
+      HttpResponse<String> unknown = send(guarded, "/admin/other");
+      HttpResponse<String> right =
+          send(guarded, chaos, "Authorization", "Bearer s3cret-admin-token");
+      HttpResponse<String> anyCase =
+          send(guarded, chaos, "Authorization", "bearer s3cret-admin-token");
+
+      for (HttpResponse<String> refused : List.of(none, wrong, basic, unknown)) {
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("WWW-Authenticate"))
+            .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(problem(refused).path("error_code").asText()).isEqualTo("AUTHENTICATION_FAILED");
+        assertThat(refused.body()).doesNotContain("s3cret");
+      }
+      assertThat(right.statusCode()).isEqualTo(200);
+      assertThat(anyCase.statusCode()).isEqualTo(200);
+      assertThat(get(guarded, "/api/quote").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void withoutATokenAdminAnswersLoopbackEvenWithForwardingHeaders() throws Exception {
+    HttpResponse<String> response =
+        send(service, "/admin/chaos?failureRate=0", "X-Forwarded-For", "203.0.113.9");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+  }
+
+  private static HttpResponse<String> send(ExampleService s, String path, String... headers)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(s, path)).POST(HttpRequest.BodyPublishers.noBody());
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -215,6 +215,31 @@ public final class Checks {
   }
 
   /**
+   * Returns {@code value} if it is not longer than {@code max}, so that later arithmetic on it (in
+   * nanoseconds or milliseconds) cannot overflow.
+   *
+   * @param name the setting name used in the message
+   * @param value the value to check
+   * @param max the longest allowed value
+   * @return {@code value}
+   * @throws NullPointerException if {@code value} is null
+   * @throws IllegalArgumentException with message {@code "<name> must be at most <max>, was
+   *     <value>"} if {@code value} is longer than {@code max}
+   */
+  public static Duration atMost(String name, Duration value, Duration max) {
+    notNull(name, value);
+    if (value.compareTo(max) > 0) {
+      throw new IllegalArgumentException(
+          name
+              + " must be at most "
+              + DurationText.format(max)
+              + ", was "
+              + DurationText.format(value));
+    }
+    return value;
+  }
+
+  /**
    * Throws {@link IllegalArgumentException} with the standard message unless {@code condition}
    * holds.
    *

@@ -1,6 +1,7 @@
 package dev.reliability.core.config;
 
 import dev.reliability.core.Checks;
+import dev.reliability.core.DurationText;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -42,6 +43,13 @@ public final class ValueParsers {
   /** The rule shown when a percentage cannot be parsed. */
   public static final String PERCENTAGE_RULE = "a percentage such as 80% or a fraction such as 0.8";
 
+  /**
+   * The longest duration any parser accepts: {@code Long.MAX_VALUE} nanoseconds, about 292 years,
+   * so that every parsed duration converts to nanoseconds without overflow. Settings declare much
+   * lower bounds of their own.
+   */
+  public static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
+
   /** The rule shown when a boolean cannot be parsed. */
   public static final String BOOLEAN_RULE = "true or false (also yes/no, on/off, 1/0)";
 
@@ -79,12 +87,8 @@ public final class ValueParsers {
             && s.length() > 1
             && Character.toUpperCase(s.charAt(1)) == 'P')) {
       try {
-        Duration d = Duration.parse(s);
-        if (d.isNegative()) {
-          throw new IllegalArgumentException(DURATION_RULE + ", not negative");
-        }
-        return d;
-      } catch (DateTimeParseException e) {
+        return withinLimits(Duration.parse(s));
+      } catch (DateTimeParseException | ArithmeticException e) {
         throw new IllegalArgumentException(DURATION_RULE);
       }
     }
@@ -129,15 +133,23 @@ public final class ValueParsers {
     if (nanos.signum() < 0) {
       throw new IllegalArgumentException(DURATION_RULE + ", not negative");
     }
-    try {
-      BigInteger whole = nanos.toBigInteger();
-      long seconds = whole.divide(BigInteger.valueOf(1_000_000_000L)).longValueExact();
-      long rest = whole.mod(BigInteger.valueOf(1_000_000_000L)).longValue();
-      return Duration.ofSeconds(seconds, rest);
-    } catch (ArithmeticException e) {
-      throw new IllegalArgumentException(
-          DURATION_RULE + ", not larger than " + Long.MAX_VALUE + "s");
+    BigInteger whole = nanos.toBigInteger();
+    if (whole.bitLength() >= Long.SIZE) {
+      throw new IllegalArgumentException(DURATION_RULE + ", " + TOO_LONG);
     }
+    return withinLimits(Duration.ofNanos(whole.longValueExact()));
+  }
+
+  private static final String TOO_LONG = "not longer than " + DurationText.format(MAX_DURATION);
+
+  private static Duration withinLimits(Duration d) {
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(DURATION_RULE + ", not negative");
+    }
+    if (d.compareTo(MAX_DURATION) > 0) {
+      throw new IllegalArgumentException(DURATION_RULE + ", " + TOO_LONG);
+    }
+    return d;
   }
 
   /**

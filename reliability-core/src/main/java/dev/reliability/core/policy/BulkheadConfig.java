@@ -43,6 +43,12 @@ public final class BulkheadConfig {
   /** Settings may be set per policy name as well as for every policy. */
   public static final boolean CONFIG_PER_INSTANCE = true;
 
+  /** The longest wait for a permit; longer waits would hold callers past any deadline. */
+  private static final Duration MAX_WAIT_LIMIT = Duration.ofHours(1);
+
+  /** The longest retry-after hint. */
+  private static final Duration RETRY_AFTER_LIMIT = Duration.ofDays(1);
+
   /** Whether the policy has a bulkhead; on when one is configured in code or a template. */
   public static final Setting<Boolean> ENABLED =
       Setting.booleanSetting("enabled")
@@ -62,6 +68,7 @@ public final class BulkheadConfig {
   public static final Setting<Duration> MAX_WAIT =
       Setting.durationSetting("max-wait")
           .defaultValue(Duration.ZERO)
+          .between(Duration.ZERO, MAX_WAIT_LIMIT)
           .description("How long a synchronous call waits for a free permit; 0 refuses at once")
           .build();
 
@@ -69,6 +76,7 @@ public final class BulkheadConfig {
   public static final Setting<Duration> RETRY_AFTER =
       Setting.durationSetting("retry-after")
           .defaultValue(Duration.ofSeconds(1))
+          .between(Duration.ZERO, RETRY_AFTER_LIMIT)
           .description(
               "Retry-after hint of a rejection, an estimate of when a permit is free; 0 gives no"
                   + " hint")
@@ -217,12 +225,13 @@ public final class BulkheadConfig {
     /**
      * Sets how long a synchronous call waits for a permit. Default zero: refuse at once.
      *
-     * @param maxWait zero or longer
+     * @param maxWait zero or longer, at most one hour
      * @return this builder
-     * @throws IllegalArgumentException if negative
+     * @throws IllegalArgumentException if negative or longer than one hour
      */
     public Builder maxWait(Duration maxWait) {
-      this.maxWait = Checks.notNegative("maxWait", maxWait);
+      Checks.notNegative("maxWait", maxWait);
+      this.maxWait = Checks.atMost("maxWait", maxWait, MAX_WAIT_LIMIT);
       return this;
     }
 
@@ -230,12 +239,13 @@ public final class BulkheadConfig {
      * Sets the retry-after hint of a rejection: an estimate of when a permit is free, such as the
      * typical duration of the guarded call. Default 1 s.
      *
-     * @param retryAfter zero (no hint) or longer
+     * @param retryAfter zero (no hint) or longer, at most one day
      * @return this builder
-     * @throws IllegalArgumentException if negative
+     * @throws IllegalArgumentException if negative or longer than one day
      */
     public Builder retryAfter(Duration retryAfter) {
-      this.retryAfter = Checks.notNegative("retryAfter", retryAfter);
+      Checks.notNegative("retryAfter", retryAfter);
+      this.retryAfter = Checks.atMost("retryAfter", retryAfter, RETRY_AFTER_LIMIT);
       return this;
     }
 

@@ -74,6 +74,12 @@ public final class CircuitBreakerConfig {
   /** Settings may be set per policy name as well as for every policy. */
   public static final boolean CONFIG_PER_INSTANCE = true;
 
+  /**
+   * The longest wait in open or half-open and the longest slow-call threshold; the breaker keeps
+   * them in nanoseconds, which overflow after 292 years.
+   */
+  private static final Duration DURATION_LIMIT = Duration.ofDays(1);
+
   /** How the sliding window measures recent calls. */
   public enum WindowType {
     /** The last {@code sliding-window-size} calls. */
@@ -157,7 +163,7 @@ public final class CircuitBreakerConfig {
   public static final Setting<Duration> SLOW_CALL_THRESHOLD =
       Setting.durationSetting("slow-call-threshold")
           .defaultValue(Duration.ofSeconds(60))
-          .atLeast(Duration.ofMillis(1))
+          .between(Duration.ofMillis(1), DURATION_LIMIT)
           .description("Calls slower than this count as slow")
           .build();
 
@@ -173,7 +179,7 @@ public final class CircuitBreakerConfig {
   public static final Setting<Duration> WAIT_IN_OPEN =
       Setting.durationSetting("wait-in-open", ChronoUnit.SECONDS)
           .defaultValue(Duration.ofSeconds(60))
-          .atLeast(Duration.ofMillis(1))
+          .between(Duration.ofMillis(1), DURATION_LIMIT)
           .description(
               "How long the breaker stays open before trial calls; a bare number is seconds")
           .build();
@@ -190,6 +196,7 @@ public final class CircuitBreakerConfig {
   public static final Setting<Duration> MAX_WAIT_IN_HALF_OPEN =
       Setting.durationSetting("max-wait-in-half-open")
           .defaultValue(Duration.ZERO)
+          .between(Duration.ZERO, DURATION_LIMIT)
           .description(
               "Longest time in the half-open state before the next call reopens the breaker;"
                   + " 0 means no limit")
@@ -597,12 +604,13 @@ public final class CircuitBreakerConfig {
     /**
      * Sets the duration above which a call counts as slow. Default 60 s.
      *
-     * @param threshold longer than zero
+     * @param threshold longer than zero, at most one day
      * @return this builder
-     * @throws IllegalArgumentException if zero or negative
+     * @throws IllegalArgumentException if zero, negative or longer than one day
      */
     public Builder slowCallThreshold(Duration threshold) {
-      this.slowCallThreshold = Checks.positive("slowCallThreshold", threshold);
+      Checks.positive("slowCallThreshold", threshold);
+      this.slowCallThreshold = Checks.atMost("slowCallThreshold", threshold, DURATION_LIMIT);
       return this;
     }
 
@@ -626,9 +634,9 @@ public final class CircuitBreakerConfig {
     /**
      * Sets how long the breaker stays open. Default 60 s.
      *
-     * @param wait at least 1 ms
+     * @param wait at least 1 ms, at most one day
      * @return this builder
-     * @throws IllegalArgumentException if shorter than 1 ms
+     * @throws IllegalArgumentException if shorter than 1 ms or longer than one day
      */
     public Builder waitInOpen(Duration wait) {
       Checks.notNull("waitInOpen", wait);
@@ -637,7 +645,7 @@ public final class CircuitBreakerConfig {
           "waitInOpen",
           "at least 1ms",
           DurationText.format(wait));
-      this.waitInOpen = wait;
+      this.waitInOpen = Checks.atMost("waitInOpen", wait, DURATION_LIMIT);
       return this;
     }
 
@@ -657,12 +665,13 @@ public final class CircuitBreakerConfig {
      * Sets the longest time in the half-open state: once over, the next call reopens the breaker.
      * Default zero, no limit.
      *
-     * @param maxWait zero or longer
+     * @param maxWait zero or longer, at most one day
      * @return this builder
-     * @throws IllegalArgumentException if negative
+     * @throws IllegalArgumentException if negative or longer than one day
      */
     public Builder maxWaitInHalfOpen(Duration maxWait) {
-      this.maxWaitInHalfOpen = Checks.notNegative("maxWaitInHalfOpen", maxWait);
+      Checks.notNegative("maxWaitInHalfOpen", maxWait);
+      this.maxWaitInHalfOpen = Checks.atMost("maxWaitInHalfOpen", maxWait, DURATION_LIMIT);
       return this;
     }
 

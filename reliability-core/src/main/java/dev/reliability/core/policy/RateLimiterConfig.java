@@ -41,6 +41,12 @@ public final class RateLimiterConfig {
   /** Settings may be set per policy name as well as for every policy. */
   public static final boolean CONFIG_PER_INSTANCE = true;
 
+  /** The longest period; longer ones overflow the permit arithmetic in nanoseconds. */
+  private static final Duration PERIOD_LIMIT = Duration.ofDays(1);
+
+  /** The longest wait for a permit. */
+  private static final Duration MAX_WAIT_LIMIT = Duration.ofHours(1);
+
   /** Whether the policy has a rate limiter; on when one is configured in code or a template. */
   public static final Setting<Boolean> ENABLED =
       Setting.booleanSetting("enabled")
@@ -61,7 +67,7 @@ public final class RateLimiterConfig {
   public static final Setting<Duration> PERIOD =
       Setting.durationSetting("period")
           .defaultValue(Duration.ofMinutes(1))
-          .atLeast(Duration.ofMillis(1))
+          .between(Duration.ofMillis(1), PERIOD_LIMIT)
           .description("The period of the limit")
           .build();
 
@@ -69,6 +75,7 @@ public final class RateLimiterConfig {
   public static final Setting<Duration> MAX_WAIT =
       Setting.durationSetting("max-wait")
           .defaultValue(Duration.ZERO)
+          .between(Duration.ZERO, MAX_WAIT_LIMIT)
           .description("How long a call waits for a permit; 0 refuses at once")
           .build();
 
@@ -225,9 +232,9 @@ public final class RateLimiterConfig {
     /**
      * Sets the period of the limit. Default one minute.
      *
-     * @param period at least 1 ms
+     * @param period at least 1 ms, at most one day
      * @return this builder
-     * @throws IllegalArgumentException if shorter than 1 ms
+     * @throws IllegalArgumentException if shorter than 1 ms or longer than one day
      */
     public Builder period(Duration period) {
       Checks.notNull("period", period);
@@ -236,19 +243,20 @@ public final class RateLimiterConfig {
           "period",
           "at least 1ms",
           DurationText.format(period));
-      this.period = period;
+      this.period = Checks.atMost("period", period, PERIOD_LIMIT);
       return this;
     }
 
     /**
      * Sets how long a call waits for a permit. Default zero: refuse at once.
      *
-     * @param maxWait zero or longer
+     * @param maxWait zero or longer, at most one hour
      * @return this builder
-     * @throws IllegalArgumentException if negative
+     * @throws IllegalArgumentException if negative or longer than one hour
      */
     public Builder maxWait(Duration maxWait) {
-      this.maxWait = Checks.notNegative("maxWait", maxWait);
+      Checks.notNegative("maxWait", maxWait);
+      this.maxWait = Checks.atMost("maxWait", maxWait, MAX_WAIT_LIMIT);
       return this;
     }
 

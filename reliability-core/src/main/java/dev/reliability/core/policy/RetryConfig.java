@@ -77,6 +77,9 @@ public final class RetryConfig {
   /** Settings may be set per policy name as well as for every policy. */
   public static final boolean CONFIG_PER_INSTANCE = true;
 
+  /** The longest time for a whole call, retries included. */
+  private static final Duration MAX_DURATION_LIMIT = Duration.ofDays(7);
+
   /** Whether the policy retries; on when retry is configured in code or a template. */
   public static final Setting<Boolean> ENABLED =
       Setting.booleanSetting("enabled")
@@ -103,6 +106,7 @@ public final class RetryConfig {
   public static final Setting<Duration> INITIAL_DELAY =
       Setting.durationSetting("initial-delay")
           .defaultValue(Duration.ofSeconds(1))
+          .between(Duration.ZERO, Duration.ofDays(1))
           .description("Delay before the first retry; also the increment of a linear backoff")
           .build();
 
@@ -110,6 +114,7 @@ public final class RetryConfig {
   public static final Setting<Duration> MAX_DELAY =
       Setting.durationSetting("max-delay")
           .defaultValue(Duration.ofSeconds(30))
+          .between(Duration.ZERO, Duration.ofDays(1))
           .description("Cap on every delay, at least the initial delay")
           .build();
 
@@ -132,6 +137,7 @@ public final class RetryConfig {
   public static final Setting<Duration> MAX_DURATION =
       Setting.durationSetting("max-duration")
           .defaultValue(Duration.ZERO)
+          .between(Duration.ZERO, MAX_DURATION_LIMIT)
           .description(
               "Longest time for the whole call, retries included; no retry starts after it;"
                   + " 0 means no limit")
@@ -484,12 +490,13 @@ public final class RetryConfig {
      * wait would end after it. It does not interrupt a running attempt: combine it with a time
      * limit for that. Default zero, no limit.
      *
-     * @param maxDuration zero or longer
+     * @param maxDuration zero or longer, at most seven days
      * @return this builder
-     * @throws IllegalArgumentException if negative
+     * @throws IllegalArgumentException if negative or longer than seven days
      */
     public Builder maxDuration(Duration maxDuration) {
-      this.maxDuration = Checks.notNegative("maxDuration", maxDuration);
+      Checks.notNegative("maxDuration", maxDuration);
+      this.maxDuration = Checks.atMost("maxDuration", maxDuration, MAX_DURATION_LIMIT);
       return this;
     }
 

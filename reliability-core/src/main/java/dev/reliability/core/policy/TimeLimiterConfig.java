@@ -47,6 +47,9 @@ public final class TimeLimiterConfig {
   /** Settings may be set per policy name as well as for every policy. */
   public static final boolean CONFIG_PER_INSTANCE = true;
 
+  /** The longest time limit; the limit is kept in nanoseconds, which overflow after 292 years. */
+  private static final Duration TIMEOUT_LIMIT = Duration.ofDays(1);
+
   /** Whether the policy has a time limit; on when one is configured in code or a template. */
   public static final Setting<Boolean> ENABLED =
       Setting.booleanSetting("enabled")
@@ -59,7 +62,7 @@ public final class TimeLimiterConfig {
   public static final Setting<Duration> TIMEOUT =
       Setting.durationSetting("timeout")
           .defaultValue(Duration.ofSeconds(30))
-          .atLeast(Duration.ofMillis(1))
+          .between(Duration.ofMillis(1), TIMEOUT_LIMIT)
           .description("The time each attempt gets")
           .build();
 
@@ -218,9 +221,9 @@ public final class TimeLimiterConfig {
     /**
      * Sets the time each attempt gets. Default 30 s.
      *
-     * @param timeout at least 1 ms
+     * @param timeout at least 1 ms, at most one day
      * @return this builder
-     * @throws IllegalArgumentException if shorter than 1 ms
+     * @throws IllegalArgumentException if shorter than 1 ms or longer than one day
      */
     public Builder timeout(Duration timeout) {
       Checks.notNull("timeout", timeout);
@@ -229,7 +232,7 @@ public final class TimeLimiterConfig {
           "timeout",
           "at least 1ms",
           DurationText.format(timeout));
-      this.timeout = timeout;
+      this.timeout = Checks.atMost("timeout", timeout, TIMEOUT_LIMIT);
       return this;
     }
 

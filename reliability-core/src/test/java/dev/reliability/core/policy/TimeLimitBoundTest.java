@@ -43,6 +43,11 @@ class TimeLimitBoundTest {
     if (policy != null) {
       policy.close();
     }
+    // The released calls end on their own threads; the next test counts threads by this policy's
+    // name, so it starts only once they are gone.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> platformThreadsOf("stuck-backend") == 0);
   }
 
   private Policy build(TimeLimiterConfig config) {

@@ -30,25 +30,28 @@ import java.util.function.DoubleSupplier;
 public final class ProcessMemoryHealthCheck implements HealthCheck {
 
   private static final long MIB = 1024L * 1024L;
+  private static final long MAX_THRESHOLD = 1L << 50;
 
   /** The prefix of the check's setting. */
   public static final String CONFIG_PREFIX = HealthSettings.PREFIX;
 
   /** The resident memory above which the check is degraded; bare numbers are megabytes. */
   public static final Setting<Long> MEMORY_THRESHOLD =
-      Setting.of(
-              "memory-threshold",
-              "size",
-              text ->
-                  text.chars().allMatch(Character::isDigit) && !text.isEmpty()
-                      ? Long.parseLong(text) * MIB
-                      : ValueParsers.parseSize(text))
+      Setting.of("memory-threshold", "size", ProcessMemoryHealthCheck::parseThreshold)
           .defaultValue(500 * MIB)
           .rule(
-              v -> v >= MIB,
-              "a size of at least 1MB such as 500MB or 2GB (a bare number is megabytes)")
+              v -> v >= MIB && v <= MAX_THRESHOLD,
+              "a size between 1MB and 1024TB such as 500MB or 2GB (a bare number is megabytes)")
           .description("Resident memory above which the process-memory check is degraded")
           .build();
+
+  /** Bare numbers are megabytes; anything else is a size with its unit. */
+  private static long parseThreshold(String text) {
+    if (!text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return ValueParsers.parseSize(text + "MB");
+    }
+    return ValueParsers.parseSize(text);
+  }
 
   /** Every setting declared here. */
   public static final List<Setting<?>> SETTINGS = List.of(MEMORY_THRESHOLD);

@@ -216,8 +216,8 @@ class ResourceChecksTest {
     assertThatThrownBy(() -> ProcessMemoryHealthCheck.builder().configSource(bad).build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining(
-            "reliability.health.memory-threshold must be a size of at least 1MB such as 500MB or"
-                + " 2GB (a bare number is megabytes), was \"lots\"");
+            "reliability.health.memory-threshold must be a size between 1MB and 1024TB such as"
+                + " 500MB or 2GB (a bare number is megabytes), was \"lots\"");
   }
 
   @Test

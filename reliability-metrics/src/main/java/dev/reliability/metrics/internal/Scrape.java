@@ -73,7 +73,8 @@ public final class Scrape {
     int textAt = Integer.MAX_VALUE;
     String[] ranges = accept.split(",");
     for (int i = 0; i < ranges.length; i++) {
-      String[] parts = ranges[i].split(";");
+      // Limit -1 keeps empty parts, so a range of only ";" still has a (blank) type at [0].
+      String[] parts = ranges[i].split(";", -1);
       String type = parts[0].strip().toLowerCase(Locale.ROOT);
       double q = 1.0;
       for (int p = 1; p < parts.length; p++) {
@@ -117,7 +118,7 @@ public final class Scrape {
       return false;
     }
     for (String coding : acceptEncoding.split(",")) {
-      String[] parts = coding.split(";");
+      String[] parts = coding.split(";", -1);
       if (parts[0].strip().equalsIgnoreCase("gzip")) {
         for (int p = 1; p < parts.length; p++) {
           String param = parts[p].strip().toLowerCase(Locale.ROOT);
