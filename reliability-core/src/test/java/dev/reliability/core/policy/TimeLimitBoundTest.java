@@ -45,9 +45,7 @@ class TimeLimitBoundTest {
     }
     // The released calls end on their own threads; the next test counts threads by this policy's
     // name, so it starts only once they are gone.
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> platformThreadsOf("stuck-backend") == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> platformThreadsOf("stuck-backend") == 0);
   }
 
   private Policy build(TimeLimiterConfig config) {
