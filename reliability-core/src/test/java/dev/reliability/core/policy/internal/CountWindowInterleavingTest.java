@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
  */
 class CountWindowInterleavingTest {
 
-  private static final int INVOCATIONS =
-      Integer.getInteger("reliability.lincheck.invocations", 2_000);
+  private static final int INVOCATIONS = 500 * Integer.getInteger("reliability.proofs.scale", 1);
 
   @Test
   void callsSharingASlotNeverShowCountsNoRealWindowHolds() {
