@@ -1,0 +1,125 @@
+package dev.reliability.core.connection;
+
+import dev.reliability.core.config.ConfigSource;
+import dev.reliability.core.time.ManualTimeSource;
+import java.time.Duration;
+import org.jetbrains.lincheck.Lincheck;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Lincheck's model checker on the registry's slot and per-key counters: reservations committed,
+ * released and timed out by the sweeper, in every interleaving it reaches. The capacity and the
+ * per-key limit are never exceeded, no count is ever negative, and once everything has ended every
+ * count is back to zero and the capacity can be taken again in full. {@code
+ * -Dreliability.proofs.scale=N} explores N times as many interleavings.
+ */
+class ConnectionRegistryInterleavingTest {
+
+  private static final int SCALE = Integer.getInteger("reliability.proofs.scale", 1);
+  private static final int CAPACITY = 2;
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  @Test
+  void reserveCommitReleaseAndTimeoutKeepTheCountsWithinTheirLimits() {
+    // Built once, outside the model checker, which need not explore the config's binding.
+    ConnectionRegistryConfig config =
+        ConnectionRegistryConfig.builder()
+            .name("proof")
+            .configSource(ConfigSource.empty())
+            .sweepInterval(Duration.ZERO)
+            .maxConnections(CAPACITY)
+            .maxConnectionsPerKey(1)
+            .reservationTimeout(TIMEOUT)
+            .build();
+    Lincheck.runConcurrentTest(
+        200 * SCALE,
+        () -> {
+          ManualTimeSource time = ManualTimeSource.create();
+          ConnectionRegistry<FakeConnection> registry =
+              ConnectionRegistry.builder(new FakeTransport())
+                  .config(config)
+                  .timeSource(time)
+                  .build();
+          SweepProbe sweeper = new SweepProbe(registry);
+          FakeConnection a = new FakeConnection("a");
+          Thread committer =
+              new Thread(
+                  () -> {
+                    Reservation<FakeConnection> r = registry.tryReserve("k");
+                    if (r.isGranted()) {
+                      try {
+                        r.commit(a);
+                        registry.unregister(a);
+                      } catch (IllegalStateException expired) {
+                        // the sweeper timed the reservation out first
+                      }
+                    }
+                    check(registry);
+                  });
+          Thread releaser =
+              new Thread(
+                  () -> {
+                    Reservation<FakeConnection> r = registry.tryReserve("k");
+                    check(registry);
+                    if (r.isGranted()) {
+                      r.release();
+                    }
+                  });
+          Thread expirer =
+              new Thread(
+                  () -> {
+                    registry.tryReserve(null);
+                    check(registry);
+                    time.advance(TIMEOUT.plusSeconds(1));
+                    sweeper.sweep();
+                    check(registry);
+                  });
+          committer.start();
+          releaser.start();
+          expirer.start();
+          join(committer, releaser, expirer);
+          sweeper.sweep();
+          if (registry.activeCount() != 0
+              || registry.reservedCount() != 0
+              || registry.count("k") != 0) {
+            throw new AssertionError("counts at rest: " + counts(registry));
+          }
+          for (int i = 0; i < CAPACITY; i++) {
+            if (!registry.tryReserve("key-" + i).isGranted()) {
+              throw new AssertionError("a slot leaked: " + counts(registry));
+            }
+          }
+          registry.close();
+        });
+  }
+
+  // AssertJ's assertions are objects whose equals throws, which the model checker calls.
+  private static void check(ConnectionRegistry<?> registry) {
+    int active = registry.activeCount();
+    int reserved = registry.reservedCount();
+    int key = registry.count("k");
+    if (active < 0 || reserved < 0 || key < 0 || key > 1 || active + reserved > CAPACITY) {
+      throw new AssertionError("counts out of bounds: " + counts(registry));
+    }
+  }
+
+  private static String counts(ConnectionRegistry<?> registry) {
+    return "active="
+        + registry.activeCount()
+        + " reserved="
+        + registry.reservedCount()
+        + " k="
+        + registry.count("k");
+  }
+
+  private static void join(Thread... threads) {
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+}
