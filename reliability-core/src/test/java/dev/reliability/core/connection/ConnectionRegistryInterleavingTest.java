@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionRegistryInterleavingTest {
 
   private static final int SCALE = Integer.getInteger("reliability.proofs.scale", 1);
-  private static final int CAPACITY = 2;
+  private static final int CAPACITY = 1;
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   @Test
@@ -46,9 +46,11 @@ class ConnectionRegistryInterleavingTest {
               new Thread(
                   () -> {
                     Reservation<FakeConnection> r = registry.tryReserve("k");
+                    check(registry);
                     if (r.isGranted()) {
                       try {
                         r.commit(a);
+                        check(registry);
                         registry.unregister(a);
                       } catch (IllegalStateException expired) {
                         // the sweeper timed the reservation out first
@@ -64,12 +66,11 @@ class ConnectionRegistryInterleavingTest {
                     if (r.isGranted()) {
                       r.release();
                     }
+                    check(registry);
                   });
           Thread expirer =
               new Thread(
                   () -> {
-                    registry.tryReserve(null);
-                    check(registry);
                     time.advance(TIMEOUT.plusSeconds(1));
                     sweeper.sweep();
                     check(registry);
