@@ -134,6 +134,9 @@ final class CountWindow {
       next = at + 1 == s.length ? 0 : at + 1;
     } while (!CURSOR.weakCompareAndSet(this, at, next));
     final int slot = (int) at;
+    // CAS invariant: an idle slot (no BUSY) contributes delta(held) to the counts; a busy slot
+    // contributes what its owner last added for it. Only the compare-and-set that sets BUSY on an
+    // idle slot makes an owner, and only that owner clears BUSY, when the slot holds what it added.
     while (true) {
       int held = (int) SLOTS.getVolatile(s, slot);
       if ((held & OUTCOME) == outcome) {
