@@ -13,14 +13,34 @@ import java.lang.invoke.VarHandle;
  * <p>A call takes the next slot with one compare-and-set on a cursor and writes its outcome there
  * only when it differs from the outcome the slot already holds, so that a success replacing a
  * success, the usual case, writes nothing else. The counts of the window live in one word (calls,
- * failures and slow calls, 21 bits each) that changes only when a slot does, by the difference
- * between what the slot held and what it holds now; so the counts always match the slots, and a
- * reader sees calls, failures and slow calls of one moment. The counts can lag the calls in flight:
- * a call that has taken a slot but not yet written it is not counted, and the calls after it that
- * find their slot already holding their outcome change nothing, so a trip can wait until that call
- * writes (it then sees the counts with its own outcome and trips). When more than {@code size}
- * calls are in flight at once, two of them may take the same slot and one outcome replaces the
- * other; the counts stay those of the slots.
+ * failures and slow calls, 21 bits each) that changes by one slot's difference at a time.
+ *
+ * <p>Invariant: the counts word is always the sum, over the slots, of one outcome per slot (an
+ * empty slot counting nothing), each the outcome of a call that was recorded; so at every moment
+ * {@code 0 <= failures, slowCalls <= calls <= size}, and every count a reader sees, and every trip,
+ * is that of a window some order of the recorded calls fills. It holds because a slot's share of
+ * the counts changes only at the hands of the slot's one owner: a call that finds the slot idle
+ * takes it with a compare-and-set that marks it busy, changes the counts by the difference between
+ * the slot's old and new outcome in one atomic add, and releases the slot with a compare-and-set
+ * that expects the outcome it counted. A call that finds its slot busy (more than {@code size}
+ * calls in flight, so the cursor lapped a call that is still writing) does not wait: it leaves its
+ * outcome in the busy slot with a compare-and-set, and the owner, whose release then fails, counts
+ * that outcome too before it releases. The owner is the only thread that clears the busy mark, and
+ * only when the slot holds what the counts hold for it. An earlier version swapped the slot and
+ * then added the difference as two steps, so two calls on one slot could add their differences in
+ * the opposite order, take a count below zero for a moment and trip on it.
+ *
+ * <p>What can lag: the counts can lag the calls in flight. A call that has taken a slot but not yet
+ * written it is not counted, and the calls after it that find their slot already holding their
+ * outcome change nothing, so a trip can wait until that call writes (it then sees the counts with
+ * its own outcome and trips). A call that leaves its outcome in a busy slot is counted when the
+ * owner releases, and the owner then sees the counts with that outcome and trips. When more than
+ * {@code size} calls are in flight at once, two of them may take the same slot and one outcome
+ * replaces the other; the counts stay those of the slots.
+ *
+ * <p>Cost: on the usual path (the outcome the slot holds) one compare-and-set on the cursor and two
+ * volatile reads; when the outcome changes, two compare-and-sets on the slot and one atomic add. No
+ * lock, no allocation, no waiting for another thread.
  *
  * <p>Thread-safe. Internal: may change at any time.
  */
@@ -34,6 +54,12 @@ final class CountWindow {
 
   static final int FAILURE = 0b011;
   static final int SLOW = 0b100;
+
+  /** A slot's outcome bits. */
+  private static final int OUTCOME = 0b111;
+
+  /** Marks a slot whose owner is changing the counts; only that owner clears it. */
+  private static final int BUSY = 0b1000;
 
   private static final int BITS = 21;
   private static final long MASK = (1L << BITS) - 1;
@@ -108,13 +134,45 @@ final class CountWindow {
       next = at + 1 == s.length ? 0 : at + 1;
     } while (!CURSOR.weakCompareAndSet(this, at, next));
     final int slot = (int) at;
-    if ((int) SLOTS.getVolatile(s, slot) != outcome) {
-      int was = (int) SLOTS.getAndSet(s, slot, outcome);
-      if (was != outcome) {
-        COUNTS.getAndAdd(this, delta(outcome) - delta(was));
+    // CAS invariant: an idle slot (no BUSY) contributes delta(held) to the counts; a busy slot
+    // contributes what its owner last added for it. Only the compare-and-set that sets BUSY on an
+    // idle slot makes an owner, and only that owner clears BUSY, when the slot holds what it added.
+    while (true) {
+      int held = (int) SLOTS.getVolatile(s, slot);
+      if ((held & OUTCOME) == outcome) {
+        break; // idle and holding it already, or busy and its owner will count it
+      }
+      if ((held & BUSY) != 0) {
+        // Another call owns the slot: leave this outcome for it to count, keeping the mark.
+        if (SLOTS.compareAndSet(s, slot, held, outcome | BUSY)) {
+          break;
+        }
+      } else if (SLOTS.compareAndSet(s, slot, held, outcome | BUSY)) {
+        count(s, slot, held, outcome);
+        break;
       }
     }
     return exceeded((long) COUNTS.getVolatile(this));
+  }
+
+  /**
+   * Changes the counts for a slot this call has marked busy, from the outcome they hold for it to
+   * the one it holds now, until the slot holds what the counts hold, and releases it. Each failed
+   * release means another call left its outcome in the slot, so the loop ends when they stop.
+   */
+  private void count(int[] s, int slot, int counted, int outcome) {
+    int now = outcome;
+    while (true) {
+      if (now != counted) {
+        COUNTS.getAndAdd(this, delta(now) - delta(counted));
+        counted = now;
+      }
+      // Release only if the slot still holds what was counted; otherwise count the newer outcome.
+      if (SLOTS.compareAndSet(s, slot, counted | BUSY, counted)) {
+        return;
+      }
+      now = (int) SLOTS.getVolatile(s, slot) & OUTCOME;
+    }
   }
 
   private static long delta(int outcome) {
