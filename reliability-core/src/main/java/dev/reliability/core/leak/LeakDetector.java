@@ -98,6 +98,7 @@ public final class LeakDetector implements AutoCloseable {
   private final ReentrantLock diagnosticsLock = new ReentrantLock();
   private final Map<String, LeakState> states = new HashMap<>();
   private final Set<String> failedGauges = new HashSet<>();
+  private final Map<String, Object> episodes = new HashMap<>();
 
   private volatile LeakReport report;
   private volatile boolean started;
@@ -280,8 +281,18 @@ public final class LeakDetector implements AutoCloseable {
       report = next;
       for (GaugeTrend t : evaluated) {
         LeakState was = states.put(t.name(), t.state());
-        if (was != t.state()) {
+        // A new suspicion that replaces a standing one keeps the state but starts a new episode.
+        Object episode = t.since().orElse(null);
+        boolean renewed =
+            !java.util.Objects.equals(episodes.put(t.name(), episode), episode)
+                && was == t.state()
+                && t.state() == LeakState.SUSPECTED;
+        if (was != t.state() || renewed) {
           stateChanged(was, t);
+        }
+        if (t.exhaustionImminent()
+            && !java.util.Objects.equals(episodes.put(t.name() + "#imminent", episode), episode)) {
+          notify(LeakEvent.Type.EXHAUSTION_IMMINENT, t.state(), t);
         }
       }
       return next;
@@ -319,9 +330,17 @@ public final class LeakDetector implements AutoCloseable {
   }
 
   private void stateChanged(LeakState was, GaugeTrend t) {
+    notify(LeakEvent.Type.STATE_CHANGED, was, t);
+  }
+
+  private void notify(LeakEvent.Type type, LeakState was, GaugeTrend t) {
     String verb;
-    if (t.state() == LeakState.SUSPECTED && was == LeakState.NONE) {
+    if (type == LeakEvent.Type.EXHAUSTION_IMMINENT) {
+      verb = "Exhaustion imminent in ";
+    } else if (t.state() == LeakState.SUSPECTED && was == LeakState.NONE) {
       verb = "Leak suspected in ";
+    } else if (t.state() == LeakState.SUSPECTED && was == LeakState.SUSPECTED) {
+      verb = "New leak suspected in ";
     } else if (t.state() == LeakState.CONFIRMED) {
       verb = "Leak confirmed in ";
     } else {
@@ -335,11 +354,17 @@ public final class LeakDetector implements AutoCloseable {
                 message
                     .append("; exhausted in about ")
                     .append(DurationText.format(Duration.ofSeconds(Math.max(1, d.toSeconds())))));
-    LeakEvent event =
-        new LeakEvent(LeakEvent.Type.STATE_CHANGED, t.time(), t, was, -1, -1, message.toString());
-    LoggingEventBuilder log = t.state().isLeak() ? LOG.atWarn() : LOG.atInfo();
+    LeakEvent event = new LeakEvent(type, t.time(), t, was, -1, -1, message.toString());
+    LoggingEventBuilder log =
+        type == LeakEvent.Type.EXHAUSTION_IMMINENT
+            ? LOG.atError()
+            : t.state().isLeak() ? LOG.atWarn() : LOG.atInfo();
     log.setMessage(event.message())
-        .addKeyValue("event", "leak_state_change")
+        .addKeyValue(
+            "event",
+            type == LeakEvent.Type.EXHAUSTION_IMMINENT
+                ? "leak_exhaustion_imminent"
+                : "leak_state_change")
         .addKeyValue("leak_detector", name)
         .addKeyValue("leak_gauge", t.name())
         .addKeyValue("leak_kind", t.kind().jsonName())
