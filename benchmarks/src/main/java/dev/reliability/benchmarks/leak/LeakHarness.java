@@ -91,7 +91,10 @@ public final class LeakHarness {
     try {
       for (String w : workloads) {
         Workload.Kind kind = Workload.Kind.of(w);
-        int seconds = kind.leaks ? leakDuration : duration;
+        int seconds =
+            kind == Workload.Kind.LEAK_ON_SUSPICION
+                ? leakDuration + 90
+                : kind.leaks ? leakDuration : duration;
         int start = leakStart;
         int rate = leakRate;
         String collector = gc;
