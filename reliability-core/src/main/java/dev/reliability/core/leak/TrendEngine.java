@@ -127,6 +127,10 @@ final class TrendEngine {
   // Where the evidence of a suspicion that replaced a standing one starts (elapsed nanos), or -1:
   // spans reaching further back mix the two rises and understate the new one.
   private long episodeStartNanos = -1;
+  // The pace (per second) at which the heap's floor still rose when a suspected heap rise was last
+  // withdrawn as stopped or garbage: promotion of garbage, which an unverified rise must clearly
+  // exceed to be suspected again.
+  private double garbagePace;
 
   TrendEngine(
       String name,
@@ -360,6 +364,9 @@ final class TrendEngine {
                   && riseOver(nowK, m, Math.min(quietNanos, availableNanos), minIncrease)
                       >= minIncrease);
       String garbage = collectionBased ? survival(nanos, m, minIncrease) : null;
+      if (garbage == null && collectionBased) {
+        garbage = slowed(nanos, nowK, m, availableNanos, minIncrease);
+      }
       if (returned || !growing || garbage != null) {
         LeakState was = state;
         state = LeakState.NONE;
@@ -549,6 +556,10 @@ final class TrendEngine {
       return null; // too soon after the suspicion for the rise to show
     }
     verified = false;
+    garbagePace =
+        Math.max(
+            garbagePace,
+            Math.max(0, after - suspectedLevel) / Math.max(1, seconds - referenceSeconds));
     return String.format(
         Locale.ROOT,
         "a collection that reclaimed old-generation memory left %s, %s more than the reference"
@@ -559,6 +570,32 @@ final class TrendEngine {
         unit.format(suspectedLevel),
         unit.format(suspectedSlope * 60),
         unit.format(expected));
+  }
+
+  /**
+   * Judges a suspected heap rise by its pace since the suspicion: once half the withdrawal time has
+   * passed, the floor must still grow at least the surviving share of the suspected rate. A
+   * legitimate rise that stopped (a cache that filled, a step in load) leaves the floor rising only
+   * by promoted garbage, far slower; a leak keeps its pace. Returns why the suspicion is withdrawn,
+   * or null.
+   */
+  private String slowed(long nanos, long nowK, int m, long availableNanos, double minIncrease) {
+    long suspectedFor = nanos - sinceNanos;
+    if (state != LeakState.SUSPECTED || suspectedFor < Math.max(minSpanNanos, withdrawNanos / 2)) {
+      return null;
+    }
+    Span recent = span(nowK, m, Math.min(suspectedFor, availableNanos), minIncrease, false);
+    if (recent.points < MIN_POINTS || recent.slope >= SURVIVING_SHARE * suspectedSlope) {
+      return null;
+    }
+    garbagePace = Math.max(0, recent.slope);
+    return String.format(
+        Locale.ROOT,
+        "the rise slowed to %s/min over the %s since it was suspected at %s/min: it has stopped,"
+            + " and what still adds is garbage waiting for an old-generation collection",
+        unit.format(Math.max(0, recent.slope) * 60),
+        DurationText.format(Duration.ofNanos(recent.spanNanos).withNanos(0)),
+        unit.format(suspectedSlope * 60));
   }
 
   /**
@@ -816,6 +853,17 @@ final class TrendEngine {
                         + DurationText.format(Duration.ofSeconds((long) seconds))
                         + ", beyond the early-warning horizon"
                     : "no limit to project against");
+        return span;
+      }
+      if (span.slope < NEW_GROWTH_FACTOR * garbagePace) {
+        span.blockedBy =
+            String.format(
+                Locale.ROOT,
+                "unverified rise of %s/min: no old-generation collection in its later half, and not"
+                    + " clearly faster than the %s/min of garbage promotion seen when the last"
+                    + " suspicion was withdrawn",
+                unit.format(span.slope * 60),
+                unit.format(garbagePace * 60));
         return span;
       }
     }
