@@ -48,7 +48,7 @@ class RecordedHeapTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"leak", "leak-jdk25"})
+  @ValueSource(strings = {"leak", "leak-jdk25", "leak-zgc-jdk17"})
   void aLeakOfOneMegabytePerSecondIsSuspectedWithinAMinuteOfItsStart(String recording)
       throws IOException {
     Replay replay = replay(recording);
@@ -76,7 +76,7 @@ class RecordedHeapTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"leak", "leak-jdk25", "leak-on-suspicion"})
+  @ValueSource(strings = {"leak", "leak-jdk25", "leak-on-suspicion", "leak-zgc-jdk17"})
   void aLeakThatWouldExhaustTheHeapBeforeConfirmationEscalatesWithinNinetySeconds(String recording)
       throws IOException {
     Replay replay = replay(recording);
