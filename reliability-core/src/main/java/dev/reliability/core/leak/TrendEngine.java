@@ -131,6 +131,10 @@ final class TrendEngine {
   // withdrawn as stopped or garbage: promotion of garbage, which an unverified rise must clearly
   // exceed to be suspected again.
   private double garbagePace;
+  // The heap after the reclaiming collection that last showed a suspected rise to be garbage: a
+  // new suspicion must rise the minimum increase above it, so the same level, measured after a
+  // collection, does not raise the alarm again.
+  private double clearedLevel = Double.NEGATIVE_INFINITY;
 
   TrendEngine(
       String name,
@@ -326,7 +330,13 @@ final class TrendEngine {
     }
     String verdict = null;
     if (state == LeakState.NONE) {
-      if (best != null) {
+      if (best != null && collectionBased && current < clearedLevel + minIncrease) {
+        blocked =
+            "rise stays within the minimum increase of "
+                + unit.format(clearedLevel)
+                + ", the heap after the collection that last showed a rise to be garbage";
+        best = null;
+      } else if (best != null) {
         suspect(nanos, now, best, current, m);
       }
     } else {
@@ -556,6 +566,7 @@ final class TrendEngine {
       return null; // too soon after the suspicion for the rise to show
     }
     verified = false;
+    clearedLevel = after;
     garbagePace =
         Math.max(
             garbagePace,
