@@ -92,7 +92,8 @@ class RecordedHeapTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"leak", "leak-jdk25", "leak-on-suspicion", "leak-zgc-jdk17"})
+  @ValueSource(
+      strings = {"leak", "leak-jdk25", "leak-on-suspicion", "leak-zgc-jdk17", "leak-zgc-jdk25"})
   void aLeakThatWouldExhaustTheHeapBeforeConfirmationEscalatesWithinNinetySeconds(String recording)
       throws IOException {
     Replay replay = replay(recording);
