@@ -61,7 +61,13 @@ class RecordedHeapTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"cache-replace", "step-replace", "cache-replace-zgc-jdk17"})
+  @ValueSource(
+      strings = {
+        "cache-replace",
+        "step-replace",
+        "cache-replace-zgc-jdk17",
+        "cache-replace-zgc-jdk25"
+      })
   void legitimateRisesThatThenOnlyReplaceEntriesAreNeverConfirmedAndClear(String workload)
       throws IOException {
     Replay replay = replay(workload);
