@@ -24,8 +24,9 @@ import java.util.concurrent.Future;
  * collection-usage threshold (updated only by collections that collect the old generation).
  *
  * <p>Per workload it reports the detection latency from the leak's start and the number of false
- * alarms (suspicions of any gauge on a workload that does not leak, or before the leak starts). Not
- * a JMH benchmark and not a test: run it from the repository root after {@code mvn -B package -pl
+ * alarms (suspicions of any gauge on a workload that does not leak, or before the leak starts), how
+ * many of those were confirmed, and when exhaustion was first reported imminent. Not a JMH
+ * benchmark and not a test: run it from the repository root after {@code mvn -B package -pl
  * benchmarks -am -DskipTests}:
  *
  * <pre>
@@ -91,7 +92,10 @@ public final class LeakHarness {
     try {
       for (String w : workloads) {
         Workload.Kind kind = Workload.Kind.of(w);
-        int seconds = kind.leaks ? leakDuration : duration;
+        int seconds =
+            kind == Workload.Kind.LEAK_ON_SUSPICION
+                ? leakDuration + 90
+                : kind.leaks ? leakDuration : duration;
         int start = leakStart;
         int rate = leakRate;
         String collector = gc;
@@ -151,10 +155,11 @@ public final class LeakHarness {
         parallel,
         parallel == 1 ? "" : "s");
     out.println(
-        "| workload | ran | LeakDetector: first suspicion | false alarms | 80% of heap after any GC"
+        "| workload | ran | LeakDetector: first suspicion | false alarms | false confirmations"
+            + " | exhaustion imminent | 80% of heap after any GC"
             + " | 80% threshold (JVM collection usage) | seed 000: RSS > first + 500 MB"
             + " | seed 003: RSS > 500 MB | heap exhausted |");
-    out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for (Result r : results) {
       out.println(r.row());
     }
@@ -206,6 +211,9 @@ public final class LeakHarness {
     String detectorFirstText = "";
     int detectorFalse;
     List<String> falseGauges = new ArrayList<>();
+    int confirmedFalse;
+    long imminentFirst = -1;
+    int imminentFalse;
     long thresholdFirst = -1;
     int thresholdFalse;
     long alarmFirst = -1;
@@ -291,6 +299,16 @@ public final class LeakHarness {
                 r.alarmFirst = t;
               }
             }
+            if (type.equals("state_changed") && state.equals("confirmed") && r.isFalse(t)) {
+              r.confirmedFalse++;
+            }
+            if (type.equals("exhaustion_imminent")) {
+              if (r.isFalse(t)) {
+                r.imminentFalse++;
+              } else if (r.imminentFirst < 0) {
+                r.imminentFirst = t;
+              }
+            }
             if (type.equals("state_changed") && state.equals("suspected")) {
               if (r.isFalse(t) || !gauge.equals("heap")) {
                 r.detectorFalse++;
@@ -330,12 +348,15 @@ public final class LeakHarness {
     String summary() {
       return String.format(
           Locale.ROOT,
-          "%s: ran %.0fs, detector %s, false alarms %d %s, peak old gen %s, peak RSS %s",
+          "%s: ran %.0fs, detector %s, false alarms %d %s, false confirmations %d, exhaustion"
+              + " imminent %s, peak old gen %s, peak RSS %s",
           workload,
           ranMillis / 1000.0,
           latency(detectorFirst),
           detectorFalse,
           falseGauges,
+          confirmedFalse,
+          cell(imminentFirst, imminentFalse),
           mb(peakOld),
           mb(peakRss));
     }
@@ -343,12 +364,14 @@ public final class LeakHarness {
     String row() {
       return String.format(
           Locale.ROOT,
-          "| %s | %.0f s | %s | %d%s | %s | %s | %s | %s | %s |",
+          "| %s | %.0f s | %s | %d%s | %d | %s | %s | %s | %s | %s | %s |",
           workload,
           ranMillis / 1000.0,
           leaks ? latency(detectorFirst) : "none",
           detectorFalse,
           falseGauges.isEmpty() ? "" : " (" + String.join(", ", falseGauges) + ")",
+          confirmedFalse,
+          cell(imminentFirst, imminentFalse),
           cell(thresholdFirst, thresholdFalse),
           cell(alarmFirst, alarmFalse),
           cell(seed000First, seed000False),

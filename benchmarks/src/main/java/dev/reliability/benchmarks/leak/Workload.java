@@ -21,6 +21,11 @@ final class Workload {
 
   private static final int REQUEST_BYTES = 24 * 1024;
   private static final int CACHE_ENTRIES = 40_000;
+  private static final int REPLACE_ENTRIES = 50_000;
+  private static final long REPLACE_WARM_MILLIS = 180_000;
+  private static final int SESSIONS = 48 * 1024;
+  private static final long SESSION_GROWTH_MILLIS = 120_000;
+  private static final long LEAK_ON_SUSPICION_DELAY_MILLIS = 90_000;
 
   /** The workloads, by name. */
   enum Kind {
@@ -36,8 +41,25 @@ final class Workload {
     BURSTY("bursty", false),
     /** Every 20 to 40 s, a 40 MB batch held for 1 to 3 s, so young collections promote it. */
     BURSTY_RETAINED("bursty-retained", false),
+    /**
+     * A bounded cache of 50,000 entries (about 72 MB) that fills evenly over three minutes and then
+     * only replaces entries, 100 a second: every replaced value is garbage that young collections
+     * promote, so the old generation keeps rising until G1's first concurrent cycle, while the live
+     * set stays flat.
+     */
+    CACHE_REPLACE("cache-replace", false),
+    /**
+     * At the event time, a session map that grows evenly for two minutes (48,000 sessions of 1 KB)
+     * and then only replaces sessions, 100 a second.
+     */
+    STEP_REPLACE("step-replace", false),
     /** From the event time on, a leak of the given rate into a static list. */
-    LEAK("leak", true);
+    LEAK("leak", true),
+    /**
+     * The cache of {@code cache-replace}, whose warming raises a suspicion that stands, and 90 s
+     * after the event time a leak of the given rate on top of it.
+     */
+    LEAK_ON_SUSPICION("leak-on-suspicion", true);
 
     final String id;
     final boolean leaks;
@@ -74,6 +96,7 @@ final class Workload {
       };
   private final List<Object> stepped = new ArrayList<>();
   private final List<Object> batch = new ArrayList<>();
+  private final Map<Integer, byte[]> bounded = new HashMap<>();
   private long blackhole;
 
   Workload(Kind kind, long durationMillis, long eventMillis, double leakBytesPerSecond) {
@@ -96,7 +119,13 @@ final class Workload {
       if (elapsed >= durationMillis) {
         break;
       }
-      if (!eventSeen && elapsed >= eventMillis && (kind.leaks || kind == Kind.STEP_LOAD)) {
+      long eventAt =
+          kind == Kind.LEAK_ON_SUSPICION
+              ? eventMillis + LEAK_ON_SUSPICION_DELAY_MILLIS
+              : eventMillis;
+      if (!eventSeen
+          && elapsed >= eventAt
+          && (kind.leaks || kind == Kind.STEP_LOAD || kind == Kind.STEP_REPLACE)) {
         eventSeen = true;
         onEvent.run();
       }
@@ -142,6 +171,24 @@ final class Workload {
             nextBurst = elapsed + 20_000 + random.nextInt(20_000);
           }
           break;
+        case CACHE_REPLACE:
+          fillThenReplace(elapsed, 0, REPLACE_WARM_MILLIS, REPLACE_ENTRIES, 1200, 400);
+          break;
+        case STEP_REPLACE:
+          if (eventSeen) {
+            fillThenReplace(elapsed, eventMillis, SESSION_GROWTH_MILLIS, SESSIONS, 1000, 1);
+          }
+          break;
+        case LEAK_ON_SUSPICION:
+          fillThenReplace(elapsed, 0, REPLACE_WARM_MILLIS, REPLACE_ENTRIES, 1200, 400);
+          if (eventSeen) {
+            leakDebt += leakBytesPerSecond * tick / 1000.0;
+            while (leakDebt >= 1024) {
+              LEAKED.add(new Leaked(elapsed, new byte[1024 - 48]));
+              leakDebt -= 1024;
+            }
+          }
+          break;
         case LEAK:
           if (eventSeen) {
             leakDebt += leakBytesPerSecond * tick / 1000.0;
@@ -164,6 +211,22 @@ final class Workload {
     }
     if (blackhole == 42) {
       System.out.println("blackhole");
+    }
+  }
+
+  /**
+   * Fills {@link #bounded} evenly to {@code entries} over {@code fillMillis} from {@code from},
+   * then replaces one random entry per tick (100 a second).
+   */
+  private void fillThenReplace(
+      long elapsed, long from, long fillMillis, int entries, int minBytes, int spread) {
+    long target = Math.min(entries, (elapsed - from) * entries / fillMillis);
+    if (bounded.size() < target) {
+      while (bounded.size() < target) {
+        bounded.put(bounded.size(), new byte[minBytes + random.nextInt(spread)]);
+      }
+    } else if (bounded.size() >= entries) {
+      bounded.put(random.nextInt(entries), new byte[minBytes + random.nextInt(spread)]);
     }
   }
 

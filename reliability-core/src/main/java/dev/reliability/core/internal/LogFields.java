@@ -25,6 +25,7 @@ public final class LogFields {
   private static final int DEBUG = 0;
   private static final int INFO = 1;
   private static final int WARN = 2;
+  private static final int ERROR = 3;
 
   private String[] keys = new String[8];
   private String[] values = new String[8];
@@ -97,6 +98,17 @@ public final class LogFields {
     log(log, WARN, format, args);
   }
 
+  /**
+   * Logs at ERROR with these fields.
+   *
+   * @param log the logger
+   * @param format the SLF4J message format
+   * @param args the format's arguments
+   */
+  public void error(Logger log, String format, Object... args) {
+    log(log, ERROR, format, args);
+  }
+
   private void log(Logger log, int level, String format, Object[] args) {
     String[] previous = new String[size];
     int put = 0;
@@ -120,11 +132,18 @@ public final class LogFields {
             log.info(format, args);
           }
         }
-        default -> {
+        case WARN -> {
           if (args.length == 0) {
             log.warn(format);
           } else {
             log.warn(format, args);
+          }
+        }
+        default -> {
+          if (args.length == 0) {
+            log.error(format);
+          } else {
+            log.error(format, args);
           }
         }
       }

@@ -30,6 +30,7 @@ public final class GaugeTrend {
   private final long limit;
   private final double growthPerMinute;
   private final Duration timeToExhaustion;
+  private final boolean exhaustionImminent;
   private final Duration span;
   private final int points;
   private final int samples;
@@ -56,6 +57,48 @@ public final class GaugeTrend {
       int reclamations,
       double trendStrength,
       String explanation) {
+    this(
+        name,
+        kind,
+        unit,
+        state,
+        time,
+        since,
+        warmingUp,
+        value,
+        baseline,
+        limit,
+        growthPerMinute,
+        timeToExhaustion,
+        false,
+        span,
+        points,
+        samples,
+        reclamations,
+        trendStrength,
+        explanation);
+  }
+
+  GaugeTrend(
+      String name,
+      LeakKind kind,
+      GaugeUnit unit,
+      LeakState state,
+      Instant time,
+      Instant since,
+      boolean warmingUp,
+      long value,
+      long baseline,
+      long limit,
+      double growthPerMinute,
+      Duration timeToExhaustion,
+      boolean exhaustionImminent,
+      Duration span,
+      int points,
+      int samples,
+      int reclamations,
+      double trendStrength,
+      String explanation) {
     this.name = name;
     this.kind = kind;
     this.unit = unit;
@@ -68,6 +111,7 @@ public final class GaugeTrend {
     this.limit = limit;
     this.growthPerMinute = growthPerMinute;
     this.timeToExhaustion = timeToExhaustion;
+    this.exhaustionImminent = exhaustionImminent;
     this.span = span;
     this.points = points;
     this.samples = samples;
@@ -192,6 +236,18 @@ public final class GaugeTrend {
   }
 
   /**
+   * Returns whether the leak would exhaust its limit sooner than a suspicion can be confirmed
+   * ({@code confirm-after}, 5 minutes by default): a leak too fast to wait for the usual evidence.
+   * Once set, it stays set while the leak is reported, until a new suspicion starts; the detector
+   * raises {@link LeakEvent.Type#EXHAUSTION_IMMINENT} when it is first set.
+   *
+   * @return true if exhaustion is imminent; false when no leak is reported
+   */
+  public boolean exhaustionImminent() {
+    return exhaustionImminent;
+  }
+
+  /**
    * Returns the span of samples the verdict rests on: the longest trailing span whose growth passed
    * every test at this evaluation. While a leak is reported but no span passes (the saw-tooth of a
    * leaking heap can hold recent spans back), the span since the state was entered, or else the
@@ -276,6 +332,9 @@ public final class GaugeTrend {
     m.put("growth_per_minute", round(growthPerMinute));
     if (timeToExhaustion != null) {
       m.put("time_to_exhaustion_seconds", timeToExhaustion.toSeconds());
+    }
+    if (exhaustionImminent) {
+      m.put("exhaustion_imminent", true);
     }
     Map<String, Object> evidence = new LinkedHashMap<>();
     evidence.put("span_seconds", round(span.toMillis() / 1000.0));

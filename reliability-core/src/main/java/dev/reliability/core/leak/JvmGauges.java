@@ -127,7 +127,10 @@ public final class JvmGauges {
 
   /**
    * Returns the resident-set-size gauge ({@code process.rss}, bytes), limited by the container's
-   * memory limit or else the machine's memory. Linux only.
+   * memory limit or else the machine's memory. Linux only. Under a collector that maps the heap
+   * three times (non-generational ZGC), {@code VmRSS} counts the heap three times, so the gauge
+   * reads the proportional set size instead, which counts it once (see {@link
+   * ProcFs#multiMappedResidentSetSize()}); otherwise {@code VmRSS}, which is cheaper to read.
    *
    * @return the gauge, or empty where {@code /proc/self/status} cannot be read
    */
@@ -140,7 +143,11 @@ public final class JvmGauges {
       limit = totalMemory();
     }
     LeakGauge.Builder b =
-        LeakGauge.builder("process.rss", ProcFs::residentSetSize)
+        LeakGauge.builder(
+                "process.rss",
+                multiMappedHeap(gcNames())
+                    ? ProcFs::multiMappedResidentSetSize
+                    : ProcFs::residentSetSize)
             .kind(LeakKind.NATIVE_MEMORY)
             .unit(GaugeUnit.BYTES);
     if (limit > 0) {
@@ -149,6 +156,35 @@ public final class JvmGauges {
       b.minIncrease(64 * MB);
     }
     return Optional.of(b.build());
+  }
+
+  /**
+   * Returns whether the collector maps the heap more than once: non-generational ZGC, whose
+   * collector beans are {@code ZGC Cycles} and {@code ZGC Pauses} (JDK 17 to 23; generational ZGC's
+   * are {@code ZGC Minor/Major Cycles/Pauses} and maps it once).
+   *
+   * @param gcNames the names of the JVM's garbage-collector beans
+   * @return true for non-generational ZGC
+   */
+  static boolean multiMappedHeap(List<String> gcNames) {
+    boolean zgc = false;
+    for (String name : gcNames) {
+      if (name.startsWith("ZGC")) {
+        zgc = true;
+        if (name.contains("Minor") || name.contains("Major")) {
+          return false;
+        }
+      }
+    }
+    return zgc;
+  }
+
+  private static List<String> gcNames() {
+    List<String> names = new ArrayList<>();
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      names.add(gc.getName());
+    }
+    return names;
   }
 
   /**

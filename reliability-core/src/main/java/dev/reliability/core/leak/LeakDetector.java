@@ -130,6 +130,7 @@ public final class LeakDetector implements AutoCloseable {
   private final ReentrantLock diagnosticsLock = new ReentrantLock();
   private final Map<String, LeakState> states = new HashMap<>();
   private final Set<String> failedGauges = new HashSet<>();
+  private final Map<String, Object> episodes = new HashMap<>();
 
   private volatile LeakReport report;
   private volatile boolean started;
@@ -399,8 +400,18 @@ public final class LeakDetector implements AutoCloseable {
       }
       for (GaugeTrend t : evaluated) {
         LeakState was = states.put(t.name(), t.state());
-        if (was != t.state()) {
+        // A new suspicion that replaces a standing one keeps the state but starts a new episode.
+        Object episode = t.since().orElse(null);
+        boolean renewed =
+            !java.util.Objects.equals(episodes.put(t.name(), episode), episode)
+                && was == t.state()
+                && t.state() == LeakState.SUSPECTED;
+        if (was != t.state() || renewed) {
           stateChanged(was, t);
+        }
+        if (t.exhaustionImminent()
+            && !java.util.Objects.equals(episodes.put(t.name() + "#imminent", episode), episode)) {
+          notify(LeakEvent.Type.EXHAUSTION_IMMINENT, t.state(), t);
         }
       }
       return next;
@@ -450,9 +461,17 @@ public final class LeakDetector implements AutoCloseable {
   }
 
   private void stateChanged(LeakState was, GaugeTrend t) {
+    notify(LeakEvent.Type.STATE_CHANGED, was, t);
+  }
+
+  private void notify(LeakEvent.Type type, LeakState was, GaugeTrend t) {
     String verb;
-    if (t.state() == LeakState.SUSPECTED && was == LeakState.NONE) {
+    if (type == LeakEvent.Type.EXHAUSTION_IMMINENT) {
+      verb = "Exhaustion imminent in ";
+    } else if (t.state() == LeakState.SUSPECTED && was == LeakState.NONE) {
       verb = "Leak suspected in ";
+    } else if (t.state() == LeakState.SUSPECTED && was == LeakState.SUSPECTED) {
+      verb = "New leak suspected in ";
     } else if (t.state() == LeakState.CONFIRMED) {
       verb = "Leak confirmed in ";
     } else {
@@ -466,10 +485,10 @@ public final class LeakDetector implements AutoCloseable {
                 message
                     .append("; exhausted in about ")
                     .append(DurationText.format(Duration.ofSeconds(Math.max(1, d.toSeconds())))));
-    LeakEvent event =
-        new LeakEvent(LeakEvent.Type.STATE_CHANGED, t.time(), t, was, -1, -1, message.toString());
+    LeakEvent event = new LeakEvent(type, t.time(), t, was, -1, -1, message.toString());
+    boolean imminent = type == LeakEvent.Type.EXHAUSTION_IMMINENT;
     LogFields log =
-        LogFields.of("event", "leak_state_change")
+        LogFields.of("event", imminent ? "leak_exhaustion_imminent" : "leak_state_change")
             .and("leak_detector", name)
             .and("leak_gauge", t.name())
             .and("leak_kind", t.kind().jsonName())
@@ -482,7 +501,9 @@ public final class LeakDetector implements AutoCloseable {
     t.baseline().ifPresent(v -> log.and("baseline", v));
     t.limit().ifPresent(v -> log.and("limit", v));
     t.timeToExhaustion().ifPresent(d -> log.and("time_to_exhaustion_seconds", d.toSeconds()));
-    if (t.state().isLeak()) {
+    if (imminent) {
+      log.error(LOG, event.message());
+    } else if (t.state().isLeak()) {
       log.warn(LOG, event.message());
     } else {
       log.info(LOG, event.message());

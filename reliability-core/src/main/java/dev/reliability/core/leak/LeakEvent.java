@@ -13,8 +13,17 @@ public final class LeakEvent {
 
   /** What happened. */
   public enum Type {
-    /** A gauge's {@link LeakState} changed. */
+    /**
+     * A gauge's {@link LeakState} changed, or a new suspicion replaced a standing one (a rise that
+     * began after it and grows much faster: {@link #previousState()} is then {@link
+     * LeakState#SUSPECTED} too).
+     */
     STATE_CHANGED,
+    /**
+     * A leaking gauge is projected to reach its limit sooner than a suspicion can be confirmed; see
+     * {@link GaugeTrend#exhaustionImminent()}. Delivered to {@link LeakListener#onStateChange}.
+     */
+    EXHAUSTION_IMMINENT,
     /** Post-GC heap usage reached the threshold. */
     THRESHOLD_EXCEEDED,
     /** Post-GC heap usage fell back below the threshold. */

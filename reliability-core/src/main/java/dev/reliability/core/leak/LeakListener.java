@@ -15,7 +15,9 @@ public interface LeakListener {
   LeakListener NONE = new LeakListener() {};
 
   /**
-   * Called when a gauge's leak state changes: suspected, confirmed, or withdrawn back to none.
+   * Called when a gauge's leak state changes: suspected, confirmed, or withdrawn back to none; when
+   * a new suspicion replaces a standing one (from suspected to suspected); and when a leak's
+   * exhaustion becomes imminent ({@link LeakEvent.Type#EXHAUSTION_IMMINENT}).
    *
    * @param event the change, with the gauge's trend and evidence
    */

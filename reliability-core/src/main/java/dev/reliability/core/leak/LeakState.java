@@ -18,7 +18,7 @@ public enum LeakState {
   SUSPECTED,
   /**
    * The suspicion has lasted through the confirmation period and the growth continues; for the heap
-   * the live set also stayed up after an old-generation collection.
+   * a collection that reclaimed old-generation memory also showed most of the growth to survive.
    */
   CONFIRMED;
 

@@ -25,7 +25,13 @@ import org.slf4j.LoggerFactory;
  * in a few steps), and a rise no old-generation collection has verified must threaten the heap
  * within {@code early-warning-horizon}. The longest passing span is the evidence. The state then
  * moves {@link LeakState#NONE} to {@link LeakState#SUSPECTED} to {@link LeakState#CONFIRMED} and
- * back as {@link LeakDetectorConfig} describes.
+ * back as {@link LeakDetectorConfig} describes. A heap suspicion is judged by the heap after the
+ * next collection that reclaims old-generation memory, against a reference measured the same way:
+ * growth at the suspected rate must mostly survive for it to be confirmed, or it is withdrawn; it
+ * is also withdrawn once its floor grows at less than half the suspected rate (a rise that stopped,
+ * followed only by promoted garbage). A rise that begins under a standing suspicion and grows at
+ * least twice as fast starts a new suspicion, and a leak projected to exhaust its limit sooner than
+ * {@code confirm-after} is flagged as {@linkplain GaugeTrend#exhaustionImminent() imminent}.
  *
  * <p>The statistics are written here because no JVM library offers a streaming, bounded leak-trend
  * test; the samples come from the JDK's management beans.

@@ -43,6 +43,19 @@ final class TrendEngine {
   /** An interval rises if it adds at least this share of the span's average increment. */
   static final double MEANINGFUL_INCREMENT = 0.2;
 
+  /**
+   * For a suspected heap rise: the share of the growth the suspected rate predicts since the
+   * suspicion that a collection reclaiming old-generation memory must leave in place. Less, and the
+   * rise was garbage that had not been collected yet, or growth that has stopped.
+   */
+  static final double SURVIVING_SHARE = 0.5;
+
+  /**
+   * How much faster than the standing suspicion's rate a rise that began after it must grow to be a
+   * new leak of its own.
+   */
+  static final double NEW_GROWTH_FACTOR = 2.0;
+
   private static final double NANOS_PER_SECOND = 1e9;
 
   private final String name;
@@ -67,12 +80,14 @@ final class TrendEngine {
   private final long[] bucketMax;
   private final int[] bucketCount;
   private final int[] bucketReclaims;
+  private final long[] bucketReclaimedMin;
 
   private final long[] viewIndex;
   private final long[] viewMin;
   private final long[] viewMax;
   private final int[] viewCount;
   private final int[] viewReclaims;
+  private final long[] viewReclaimedMin;
   private final double[] px;
   private final double[] py;
   private final double[] pmax;
@@ -99,6 +114,27 @@ final class TrendEngine {
   private double peak;
   private long lastPassNanos;
   private Span evidence;
+  // The episode of the standing suspicion: the robust level and the evidence's rate when it was
+  // raised, the heap after the latest collection since then that reclaimed old-generation memory,
+  // whether that collection showed the rise to survive, and whether exhaustion was found imminent.
+  private double suspectedLevel;
+  private long referenceK;
+  private double referenceSeconds;
+  private double suspectedSlope;
+  private double survivingLevel = Double.NaN;
+  private boolean verified;
+  private boolean imminent;
+  // Where the evidence of a suspicion that replaced a standing one starts (elapsed nanos), or -1:
+  // spans reaching further back mix the two rises and understate the new one.
+  private long episodeStartNanos = -1;
+  // The pace (per second) at which the heap's floor still rose when a suspected heap rise was last
+  // withdrawn as stopped or garbage: promotion of garbage, which an unverified rise must clearly
+  // exceed to be suspected again.
+  private double garbagePace;
+  // The heap after the reclaiming collection that last showed a suspected rise to be garbage: a
+  // new suspicion must rise the minimum increase above it, so the same level, measured after a
+  // collection, does not raise the alarm again.
+  private double clearedLevel = Double.NEGATIVE_INFINITY;
 
   TrendEngine(
       String name,
@@ -129,11 +165,13 @@ final class TrendEngine {
     this.bucketMax = new long[capacity];
     this.bucketCount = new int[capacity];
     this.bucketReclaims = new int[capacity];
+    this.bucketReclaimedMin = new long[capacity];
     this.viewIndex = new long[capacity];
     this.viewMin = new long[capacity];
     this.viewMax = new long[capacity];
     this.viewCount = new int[capacity];
     this.viewReclaims = new int[capacity];
+    this.viewReclaimedMin = new long[capacity];
     this.px = new double[capacity];
     this.py = new double[capacity];
     this.pmax = new double[capacity];
@@ -208,12 +246,14 @@ final class TrendEngine {
       bucketMax[slot] = value;
       bucketCount[slot] = 0;
       bucketReclaims[slot] = 0;
+      bucketReclaimedMin[slot] = Long.MAX_VALUE;
     }
     bucketMin[slot] = Math.min(bucketMin[slot], value);
     bucketMax[slot] = Math.max(bucketMax[slot], value);
     bucketCount[slot]++;
     if (reclaimed) {
       bucketReclaims[slot]++;
+      bucketReclaimedMin[slot] = Math.min(bucketReclaimedMin[slot], value);
     }
   }
 
@@ -250,6 +290,9 @@ final class TrendEngine {
 
     Span best = null;
     Span longest = null;
+    // The steepest passing span that began after the standing suspicion: a new rise of its own.
+    Span steepestSince = null;
+    Span bestInEpisode = null;
     String blocked = null;
     if (availableNanos >= minSpanNanos) {
       long s = minSpanNanos;
@@ -259,6 +302,14 @@ final class TrendEngine {
         longest = span;
         if (span.passed) {
           best = span;
+          if (episodeStartNanos >= 0 && spanNanos <= elapsedNanos - episodeStartNanos) {
+            bestInEpisode = span;
+          }
+          if (state.isLeak()
+              && spanNanos <= nanos - sinceNanos
+              && (steepestSince == null || span.slope > steepestSince.slope)) {
+            steepestSince = span;
+          }
         } else if (blocked == null && span.blockedBy != null) {
           blocked = span.blockedBy;
         }
@@ -269,21 +320,40 @@ final class TrendEngine {
       }
     }
 
+    if (state.isLeak() && bestInEpisode != null) {
+      best = bestInEpisode;
+    }
     // The state machine.
     if (best != null) {
       lastPassNanos = nanos;
       evidence = best;
     }
+    String verdict = null;
     if (state == LeakState.NONE) {
-      if (best != null) {
-        state = LeakState.SUSPECTED;
-        sinceNanos = nanos;
-        since = now;
-        baseline = best.baseline;
-        peak = current;
+      if (best != null && collectionBased && current < clearedLevel + minIncrease) {
+        blocked =
+            "rise stays within the minimum increase of "
+                + unit.format(clearedLevel)
+                + ", the heap after the collection that last showed a rise to be garbage";
+        best = null;
+      } else if (best != null) {
+        suspect(nanos, now, best, current, m);
       }
     } else {
       peak = Math.max(peak, current);
+      if (state == LeakState.SUSPECTED
+          && steepestSince != null
+          && steepestSince.slope >= NEW_GROWTH_FACTOR * suspectedSlope) {
+        // A rise that began after the suspicion and grows much faster than it: a new leak (say,
+        // one that started while a warming cache was suspected). It starts an episode of its own,
+        // with its own baseline, so it is reported and projected on its own evidence.
+        suspect(nanos, now, steepestSince, current, m);
+        episodeStartNanos = elapsedNanos - steepestSince.spanNanos;
+        best = steepestSince;
+        evidence = steepestSince;
+        verdict = "new growth, faster than the suspicion that stood";
+      }
+      suspectedSlope = Math.max(suspectedSlope, best == null ? 0 : best.slope);
       // Back in the earlier range: for the heap, within half the minimum increase of where the
       // growth started (peaks before a collection hold garbage, so they say nothing); for polled
       // gauges, also when the gauge gave back the return fraction of its rise.
@@ -294,32 +364,43 @@ final class TrendEngine {
       boolean returned = current <= baseline + band;
       // Without growth for the withdrawal time, or for half the span of the evidence if that is
       // longer: growth seen over an hour, such as a gauge that steps up every half hour, is not
-      // over after a few flat minutes.
+      // over after a few flat minutes. A suspected heap rise counts as growing only while spans
+      // pass: between old-generation collections the heap's floor also rises by promoted garbage,
+      // which is no evidence that the rise goes on.
       long quietNanos = Math.max(withdrawNanos, evidence == null ? 0 : evidence.spanNanos / 2);
       boolean growing =
           nanos - lastPassNanos < quietNanos
-              || riseOver(nowK, m, Math.min(quietNanos, availableNanos), minIncrease)
-                  >= minIncrease;
-      if (returned || !growing) {
+              || ((!collectionBased || state == LeakState.CONFIRMED)
+                  && riseOver(nowK, m, Math.min(quietNanos, availableNanos), minIncrease)
+                      >= minIncrease);
+      String garbage = collectionBased ? survival(nanos, m, minIncrease) : null;
+      if (garbage == null && collectionBased) {
+        garbage = slowed(nanos, nowK, m, availableNanos, minIncrease);
+      }
+      if (returned || !growing || garbage != null) {
         LeakState was = state;
         state = LeakState.NONE;
         since = null;
         evidence = null;
+        imminent = false;
+        episodeStartNanos = -1;
         String why =
-            returned
-                ? "back to "
-                    + unit.format(current)
-                    + ", within the earlier range (baseline "
-                    + unit.format(baseline)
-                    + ")"
-                : "no growth for " + DurationText.format(Duration.ofNanos(quietNanos));
+            garbage != null
+                ? garbage
+                : returned
+                    ? "back to "
+                        + unit.format(current)
+                        + ", within the earlier range (baseline "
+                        + unit.format(baseline)
+                        + ")"
+                    : "no growth for " + DurationText.format(Duration.ofNanos(quietNanos));
         return trend(
             now, false, latestMin, limit, longest, was.jsonName() + " leak withdrawn: " + why);
       }
       if (state == LeakState.SUSPECTED
           && nanos - sinceNanos >= confirmNanos
           && current >= baseline + minIncrease
-          && (!collectionBased || reclaimsSettledSince(m, sinceNanos) > 0)
+          && (!collectionBased || verified)
           && riseOver(nowK, m, Math.min(nanos - sinceNanos, availableNanos), minIncrease)
               >= minIncrease) {
         state = LeakState.CONFIRMED;
@@ -349,17 +430,42 @@ final class TrendEngine {
         double seconds = Math.max(0, limit - current) / perSecond;
         exhaustion = Duration.ofMillis((long) Math.min(seconds * 1000, Long.MAX_VALUE / 2.0));
       }
+      // Exhaustion is imminent when it would come sooner than a suspicion can be confirmed: the
+      // leak would end the process before the usual evidence is in, so it escalates now. Once
+      // raised, it stays for the episode.
+      if (exhaustion != null && exhaustion.toNanos() <= confirmNanos) {
+        imminent = true;
+      }
+      int reclaims = shown.reclaims;
+      String survived = "";
+      if (collectionBased && verified) {
+        // The verdict rests on the collection that reclaimed old-generation memory since the
+        // suspicion, which the shown span may not reach back to.
+        reclaims = Math.max(reclaims, 1);
+        survived =
+            "; "
+                + unit.format(survivingLevel)
+                + " survived a collection that reclaimed old-generation memory, "
+                + unit.format(survivingLevel - suspectedLevel)
+                + " more than the reference ("
+                + unit.format(suspectedLevel)
+                + ")";
+      } else if (collectionBased && reclaims == 0) {
+        survived = "; unverified: no collection has reclaimed old-generation memory since";
+      }
       String text =
           String.format(
               Locale.ROOT,
-              "grows %s/min over %s (tau %.2f, %d samples%s) from %s to %s",
+              "%sgrows %s/min over %s (tau %.2f, %d samples%s) from %s to %s%s",
+              verdict == null ? "" : verdict + ": ",
               unit.format(perSecond * 60),
               DurationText.format(Duration.ofNanos(shown.spanNanos).withNanos(0)),
               shown.tau,
               shown.samples,
-              collectionBased ? ", " + shown.reclaims + " reclaiming" : "",
+              collectionBased ? ", " + reclaims + " reclaiming" : "",
               unit.format(baseline),
-              unit.format(current));
+              unit.format(current),
+              survived);
       return new GaugeTrend(
           name,
           kind,
@@ -373,10 +479,11 @@ final class TrendEngine {
           limit,
           perSecond * 60,
           exhaustion,
+          imminent,
           Duration.ofNanos(shown.spanNanos),
           shown.points,
           shown.samples,
-          shown.reclaims,
+          reclaims,
           shown.tau,
           text);
     }
@@ -398,6 +505,130 @@ final class TrendEngine {
               longest.tau);
     }
     return trend(now, false, latestMin, limit, longest, text);
+  }
+
+  /**
+   * Starts a suspicion episode on the given evidence. The reference a later reclaiming collection
+   * is compared with is measured the same way: the heap after the newest collection in the window
+   * that reclaimed old-generation memory (the lowest value from it on), else, with none, the level
+   * now (which may hold garbage, so the comparison leans towards withdrawing); the growth expected
+   * by then is counted from that collection or the start of the evidence, whichever is later.
+   */
+  private void suspect(long nanos, Instant now, Span span, double current, int m) {
+    state = LeakState.SUSPECTED;
+    episodeStartNanos = -1;
+    sinceNanos = nanos;
+    since = now;
+    baseline = span.baseline;
+    peak = current;
+    suspectedSlope = span.slope;
+    double spanStart = (elapsedNanos - span.spanNanos) / NANOS_PER_SECOND;
+    int newest = newestReclaim(m, m, Long.MIN_VALUE);
+    if (collectionBased && newest >= 0) {
+      referenceK = viewIndex[newest];
+      suspectedLevel = lowestFrom(newest, m);
+      referenceSeconds = Math.max(spanStart, (referenceK + 1) * intervalNanos / NANOS_PER_SECOND);
+    } else {
+      referenceK = Math.floorDiv(elapsedNanos, intervalNanos);
+      suspectedLevel = current;
+      referenceSeconds = elapsedNanos / NANOS_PER_SECOND;
+    }
+    survivingLevel = Double.NaN;
+    verified = false;
+    imminent = false;
+  }
+
+  /**
+   * Judges a suspected heap rise by the collections since the suspicion that reclaimed
+   * old-generation memory: the heap after them (the lowest value from the newest such collection
+   * on, once the few buckets after it are in) against the level when the suspicion was raised.
+   * Growth at the suspected rate must mostly survive; if it does, the rise is verified. Returns why
+   * the suspicion is withdrawn, or null.
+   */
+  private String survival(long nanos, int m, double minIncrease) {
+    if (state != LeakState.SUSPECTED) {
+      return null;
+    }
+    int newest = newestReclaim(m, m - levelCount(m), referenceK);
+    if (newest < 0) {
+      return null;
+    }
+    double after = lowestFrom(newest, m);
+    double seconds = (viewIndex[newest] + 1) * intervalNanos / NANOS_PER_SECOND;
+    double expected = suspectedSlope * Math.max(0, seconds - referenceSeconds);
+    double need = Math.max(minIncrease, SURVIVING_SHARE * expected);
+    survivingLevel = after;
+    if (after - suspectedLevel >= need) {
+      verified = true;
+      return null;
+    }
+    if (expected < minIncrease) {
+      return null; // too soon after the suspicion for the rise to show
+    }
+    verified = false;
+    clearedLevel = after;
+    garbagePace =
+        Math.max(
+            garbagePace,
+            Math.max(0, after - suspectedLevel) / Math.max(1, seconds - referenceSeconds));
+    return String.format(
+        Locale.ROOT,
+        "a collection that reclaimed old-generation memory left %s, %s more than the reference"
+            + " (%s), where growth at the suspected %s/min would have added %s: the rise was"
+            + " garbage not yet collected, or has stopped",
+        unit.format(after),
+        unit.format(Math.max(0, after - suspectedLevel)),
+        unit.format(suspectedLevel),
+        unit.format(suspectedSlope * 60),
+        unit.format(expected));
+  }
+
+  /**
+   * Judges a suspected heap rise by its pace since the suspicion: once half the withdrawal time has
+   * passed, the floor must still grow at least the surviving share of the suspected rate. A
+   * legitimate rise that stopped (a cache that filled, a step in load) leaves the floor rising only
+   * by promoted garbage, far slower; a leak keeps its pace. Returns why the suspicion is withdrawn,
+   * or null.
+   */
+  private String slowed(long nanos, long nowK, int m, long availableNanos, double minIncrease) {
+    long suspectedFor = nanos - sinceNanos;
+    if (state != LeakState.SUSPECTED || suspectedFor < Math.max(minSpanNanos, withdrawNanos / 2)) {
+      return null;
+    }
+    Span recent = span(nowK, m, Math.min(suspectedFor, availableNanos), minIncrease, false);
+    if (recent.points < MIN_POINTS || recent.slope >= SURVIVING_SHARE * suspectedSlope) {
+      return null;
+    }
+    garbagePace = Math.max(0, recent.slope);
+    return String.format(
+        Locale.ROOT,
+        "the rise slowed to %s/min over the %s since it was suspected at %s/min: it has stopped,"
+            + " and what still adds is garbage waiting for an old-generation collection",
+        unit.format(Math.max(0, recent.slope) * 60),
+        DurationText.format(Duration.ofNanos(recent.spanNanos).withNanos(0)),
+        unit.format(suspectedSlope * 60));
+  }
+
+  /**
+   * The newest of the first {@code below} buckets of the view that holds a reclaiming collection
+   * and is newer than bucket {@code afterK}, or -1.
+   */
+  private int newestReclaim(int m, int below, long afterK) {
+    for (int i = Math.min(m, below) - 1; i >= 0 && viewIndex[i] > afterK; i--) {
+      if (viewReclaims[i] > 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The heap after the reclaiming collection in bucket {@code i}: the lowest value from it on. */
+  private double lowestFrom(int i, int m) {
+    double lowest = viewReclaimedMin[i];
+    for (int j = i; j < m; j++) {
+      lowest = Math.min(lowest, viewMin[j]);
+    }
+    return lowest;
   }
 
   private GaugeTrend trend(
@@ -454,26 +685,11 @@ final class TrendEngine {
         viewMax[m] = bucketMax[slot];
         viewCount[m] = bucketCount[slot];
         viewReclaims[m] = bucketReclaims[slot];
+        viewReclaimedMin[m] = bucketReclaimedMin[slot];
         m++;
       }
     }
     return m;
-  }
-
-  /**
-   * Counts reclaiming collections since a time that are older than the newest few buckets, so the
-   * robust level already shows what they left.
-   */
-  private int reclaimsSettledSince(int m, long sinceNanosAbsolute) {
-    long firstK = Math.floorDiv(sinceNanosAbsolute - origin - warmUpNanos, intervalNanos);
-    int settled = m - levelCount(m);
-    int sum = 0;
-    for (int i = 0; i < settled; i++) {
-      if (viewIndex[i] >= firstK) {
-        sum += viewReclaims[i];
-      }
-    }
-    return sum;
   }
 
   private double riseOver(long nowK, int m, long spanNanos, double minIncrease) {
@@ -648,6 +864,17 @@ final class TrendEngine {
                         + DurationText.format(Duration.ofSeconds((long) seconds))
                         + ", beyond the early-warning horizon"
                     : "no limit to project against");
+        return span;
+      }
+      if (span.slope < NEW_GROWTH_FACTOR * garbagePace) {
+        span.blockedBy =
+            String.format(
+                Locale.ROOT,
+                "unverified rise of %s/min: no old-generation collection in its later half, and not"
+                    + " clearly faster than the %s/min of garbage promotion seen when the last"
+                    + " suspicion was withdrawn",
+                unit.format(span.slope * 60),
+                unit.format(garbagePace * 60));
         return span;
       }
     }

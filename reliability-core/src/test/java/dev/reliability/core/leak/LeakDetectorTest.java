@@ -109,6 +109,58 @@ class LeakDetectorTest {
   }
 
   @Test
+  void aNewLeakWhileASuspicionStandsRaisesItsOwnEventAndEscalatesWhenExhaustionIsImminent() {
+    AtomicLong sessions = new AtomicLong(1000);
+    LeakDetector detector =
+        track(
+            LeakDetector.builder()
+                .config(QUIET)
+                .timeSource(time)
+                .gauge(
+                    LeakGauge.builder("sessions", sessions::get)
+                        .minIncrease(20)
+                        .limit(20_000)
+                        .build())
+                .listener(recording)
+                .build());
+
+    grow(detector, sessions, 5); // 60 a minute: suspected, hours from the limit
+    assertThat(events).extracting(LeakEvent::state).containsExactly(LeakState.SUSPECTED);
+    for (int i = 0; i < 60 && events.size() < 3; i++) {
+      sessions.addAndGet(250); // 3000 a minute from here on
+      time.advance(Duration.ofSeconds(5));
+      detector.poll();
+    }
+
+    assertThat(events).hasSize(3);
+    LeakEvent renewed = events.get(1);
+    assertThat(renewed.type()).isEqualTo(LeakEvent.Type.STATE_CHANGED);
+    assertThat(renewed.previousState()).isEqualTo(LeakState.SUSPECTED);
+    assertThat(renewed.state()).isEqualTo(LeakState.SUSPECTED);
+    assertThat(renewed.message())
+        .startsWith("New leak suspected in sessions: new growth, faster than the suspicion");
+    assertThat(renewed.trend().since()).isNotEqualTo(events.get(0).trend().since());
+    LeakEvent imminent = events.get(2);
+    assertThat(imminent.type()).isEqualTo(LeakEvent.Type.EXHAUSTION_IMMINENT);
+    assertThat(imminent.message()).startsWith("Exhaustion imminent in sessions: ");
+    assertThat(imminent.trend().exhaustionImminent()).isTrue();
+    assertThat(imminent.trend().timeToExhaustion())
+        .hasValueSatisfying(d -> assertThat(d).isLessThanOrEqualTo(QUIET.confirmAfter()));
+    assertThat(imminent.trend().toMap()).containsEntry("exhaustion_imminent", true);
+    assertThat(log.list)
+        .filteredOn(e -> "leak_exhaustion_imminent".equals(keyValues(e).get("event")))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getLevel()).isEqualTo(Level.ERROR));
+
+    for (int i = 0; i < 6; i++) {
+      sessions.addAndGet(250);
+      time.advance(Duration.ofSeconds(5));
+      detector.poll();
+    }
+    assertThat(events).as("raised once per suspicion").hasSize(3);
+  }
+
+  @Test
   void withdrawalIsLoggedAtInfo() {
     AtomicLong sessions = new AtomicLong(1000);
     LeakDetector detector =

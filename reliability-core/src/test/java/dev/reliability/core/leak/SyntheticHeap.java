@@ -19,7 +19,7 @@ final class SyntheticHeap {
   static final long MAX = 256 * MB;
 
   private final DoubleUnaryOperator liveMb;
-  private double promotionKbPerSecond = 2;
+  private DoubleUnaryOperator promotionKbPerSecond = t -> 2;
   private double noiseMb = 0.01;
   private double burstMb;
   private double burstEverySeconds;
@@ -37,6 +37,12 @@ final class SyntheticHeap {
   }
 
   SyntheticHeap promotion(double kbPerSecond) {
+    this.promotionKbPerSecond = t -> kbPerSecond;
+    return this;
+  }
+
+  /** Garbage promoted at a rate in KB/s that changes over time, such as replaced cache entries. */
+  SyntheticHeap promotion(DoubleUnaryOperator kbPerSecond) {
     this.promotionKbPerSecond = kbPerSecond;
     return this;
   }
@@ -71,6 +77,46 @@ final class SyntheticHeap {
     double firstLeakAfter(double from) {
       for (int i = 0; i < seconds.size(); i++) {
         if (seconds.get(i) >= from && trends.get(i).state().isLeak()) {
+          return seconds.get(i);
+        }
+      }
+      return -1;
+    }
+
+    /**
+     * The first second at or after {@code from} at which a suspicion episode began: the state went
+     * from none to a leak, or a new suspicion replaced a standing one; -1 if none did.
+     */
+    double firstEpisodeAfter(double from) {
+      for (int i = 0; i < seconds.size(); i++) {
+        GaugeTrend t = trends.get(i);
+        GaugeTrend previous = i == 0 ? null : trends.get(i - 1);
+        boolean began =
+            t.state() == LeakState.SUSPECTED
+                && (previous == null
+                    || !previous.state().isLeak()
+                    || !previous.since().equals(t.since()));
+        if (seconds.get(i) >= from && began) {
+          return seconds.get(i);
+        }
+      }
+      return -1;
+    }
+
+    /** The first second at which exhaustion was found imminent, or -1. */
+    double firstImminent() {
+      for (int i = 0; i < seconds.size(); i++) {
+        if (trends.get(i).exhaustionImminent()) {
+          return seconds.get(i);
+        }
+      }
+      return -1;
+    }
+
+    /** The first second at which the state was confirmed, or -1. */
+    double firstConfirmed() {
+      for (int i = 0; i < seconds.size(); i++) {
+        if (trends.get(i).state() == LeakState.CONFIRMED) {
           return seconds.get(i);
         }
       }
@@ -124,7 +170,7 @@ final class SyntheticHeap {
     double nextEvaluation = 5;
     for (long ms = 0; ms <= seconds * 1000L; ms += stepMillis) {
       double t = ms / 1000.0;
-      garbage += promotionKbPerSecond / 1024.0 * stepMillis / 1000.0;
+      garbage += promotionKbPerSecond.applyAsDouble(t) / 1024.0 * stepMillis / 1000.0;
       if (burstMb > 0 && t >= nextBurst) {
         garbage += burstMb;
         nextBurst += burstEverySeconds;

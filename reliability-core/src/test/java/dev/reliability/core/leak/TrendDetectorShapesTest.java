@@ -185,6 +185,125 @@ class TrendDetectorShapesTest {
     assertThat(t.explanation()).startsWith("grows ").contains("0 reclaiming");
   }
 
+  // --- legitimate rises followed by replacement: the floor keeps rising by promoted garbage ---
+
+  /** A 52 MB cache filling evenly over three minutes, then replacing 140 KB of entries a second. */
+  private static SyntheticHeap warmingCacheThenReplacement() {
+    return SyntheticHeap.live(t -> 20 + 52 * Math.min(1, t / 180))
+        .promotion(t -> t < 180 ? 2 : 140)
+        .noise(0.05);
+  }
+
+  /** At 150 s, a session map growing 48 MB over two minutes, then replacing 100 KB a second. */
+  private static SyntheticHeap stepThenPlateauWithReplacement() {
+    return SyntheticHeap.live(t -> 30 + 48 * Math.min(1, Math.max(0, t - 150) / 120))
+        .promotion(t -> t < 270 ? 2 : 100)
+        .noise(0.05);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void aWarmingCacheThatThenReplacesEntriesIsNeverConfirmed(long seed) {
+    SyntheticHeap.Run run = warmingCacheThenReplacement().seed(seed).run(DEFAULTS, HALF_HOUR);
+
+    assertThat(run.firstConfirmed()).as("confirmed at, s: %s", firstLeak(run)).isNegative();
+    assertThat(run.last().state()).isEqualTo(LeakState.NONE);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void suspicionOfAWarmingCacheClearsWithinAFewMinutesOfItFilling(long seed) {
+    SyntheticHeap.Run run = warmingCacheThenReplacement().seed(seed).run(DEFAULTS, HALF_HOUR);
+
+    // Filled at 180 s; the withdrawal time (5 min) and a minute of slack later nothing stands.
+    for (double t = 180 + 360; t < HALF_HOUR; t += 5) {
+      assertThat(run.stateAt(t)).as("state at %ss", t).isEqualTo(LeakState.NONE);
+    }
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void aStepThenPlateauWithReplacementIsNeverConfirmedAndClearsWithinAFewMinutes(long seed) {
+    SyntheticHeap.Run run = stepThenPlateauWithReplacement().seed(seed).run(DEFAULTS, HALF_HOUR);
+
+    assertThat(run.firstConfirmed()).as("confirmed at, s: %s", firstLeak(run)).isNegative();
+    for (double t = 270 + 360; t < HALF_HOUR; t += 5) {
+      assertThat(run.stateAt(t)).as("state at %ss", t).isEqualTo(LeakState.NONE);
+    }
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void aRiseThatAReclaimingCollectionShowsToBeGarbageIsWithdrawnSayingSo(long seed) {
+    // With a one-hour horizon the garbage ramp after the cache fills keeps the suspicion up until
+    // G1's first concurrent cycle: that cycle, not a timer, must end it.
+    LeakDetectorConfig hour =
+        LeakDetectorConfig.builder().earlyWarningHorizon(HOUR_DURATION).build();
+    SyntheticHeap.Run run = warmingCacheThenReplacement().seed(seed).run(hour, HALF_HOUR);
+
+    assertThat(run.firstConfirmed()).as("confirmed at, s: %s", firstLeak(run)).isNegative();
+    assertThat(run.trends)
+        .anySatisfy(
+            t ->
+                assertThat(t.explanation())
+                    .startsWith("suspected leak withdrawn: a collection that reclaimed")
+                    .contains("garbage not yet collected"));
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void aLeakThatStartsWhileAnotherSuspicionStandsRaisesItsOwnSuspicion(long seed) {
+    double leakStart = 240;
+    SyntheticHeap.Run run =
+        SyntheticHeap.live(t -> 20 + 52 * Math.min(1, t / 180) + Math.max(0, t - leakStart))
+            .promotion(t -> t < 180 ? 2 : 140)
+            .noise(0.05)
+            .seed(seed)
+            .run(DEFAULTS, 420);
+
+    assertThat(run.firstEpisodeAfter(leakStart) - leakStart)
+        .as("new suspicion after the leak started, s")
+        .isBetween(0.0, 90.0);
+  }
+
+  @ParameterizedTest(name = "{0} KB/s, seed {1}")
+  @CsvSource({"1024, 1", "1024, 2", "2048, 1"})
+  void aLeakThatWouldExhaustTheHeapBeforeConfirmationEscalatesInTimeToAct(
+      double kbPerSecond, long seed) {
+    double start = 180;
+    double mbPerSecond = kbPerSecond / 1024;
+    double exhausted = start + (SyntheticHeap.MAX / SyntheticHeap.MB - 40) / mbPerSecond;
+    SyntheticHeap.Run run =
+        SyntheticHeap.live(t -> 40 + Math.max(0, t - start) * mbPerSecond)
+            .noise(0.05)
+            .seed(seed)
+            .run(DEFAULTS, (int) exhausted - 5);
+
+    double imminent = run.firstImminent();
+    assertThat(imminent).as("imminent at, s").isGreaterThanOrEqualTo(start);
+    assertThat(exhausted - imminent).as("left to act, s").isGreaterThanOrEqualTo(60);
+    GaugeTrend t = run.trends.get(run.seconds.indexOf(imminent));
+    assertThat(t.timeToExhaustion())
+        .hasValueSatisfying(d -> assertThat(d).isLessThanOrEqualTo(DEFAULTS.confirmAfter()));
+  }
+
+  @Test
+  void aConfirmedHeapLeakNamesTheReclaimingCollectionsItRestsOn() {
+    SyntheticHeap.Run run =
+        SyntheticHeap.live(t -> 40 + Math.max(0, t - 180) * 0.25).noise(0.05).run(DEFAULTS, 900);
+
+    assertThat(run.trends).anyMatch(t -> t.state() == LeakState.CONFIRMED);
+    assertThat(run.trends)
+        .filteredOn(t -> t.state() == LeakState.CONFIRMED)
+        .allSatisfy(
+            t -> {
+              assertThat(t.reclamations()).isPositive();
+              assertThat(t.explanation())
+                  .doesNotContain(" 0 reclaiming")
+                  .contains("survived a collection that reclaimed old-generation memory");
+            });
+  }
+
   // --- documented limits: what a first ramp of retained or promoted data looks like ---
 
   @ParameterizedTest(name = "seed {0}")
@@ -218,7 +337,7 @@ class TrendDetectorShapesTest {
     assertThat(run.firstLeakAfter(0)).isBetween(120.0, 240.0);
     assertThat(run.last().state()).isEqualTo(LeakState.NONE);
     assertThat(run.trends)
-        .anySatisfy(t -> assertThat(t.explanation()).contains("withdrawn: no growth for 5m"));
+        .anySatisfy(t -> assertThat(t.explanation()).contains("suspected leak withdrawn: "));
   }
 
   private static SyntheticHeap.Run gauge(DoubleUnaryOperator shape, double noise, long seed) {

@@ -15,6 +15,7 @@ import java.util.Locale;
 public final class ProcFs {
 
   private static final Path STATUS = Path.of("/proc/self/status");
+  private static final Path SMAPS_ROLLUP = Path.of("/proc/self/smaps_rollup");
   private static final Path CGROUP_V2_MAX = Path.of("/sys/fs/cgroup/memory.max");
   private static final Path CGROUP_V1_LIMIT =
       Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes");
@@ -41,6 +42,48 @@ public final class ProcFs {
     } catch (IOException | RuntimeException e) {
       return -1;
     }
+  }
+
+  /**
+   * Returns this process's resident memory for a heap that is mapped several times, as
+   * non-generational ZGC (JDK 17, and 21 to 23 without {@code -XX:+ZGenerational}) maps its heap
+   * three times (the marked0, marked1 and remapped views of one shared-memory file). {@code VmRSS}
+   * counts such a page once per mapping, so it reads about three times the heap. The proportional
+   * set size ({@code Pss} in {@code /proc/self/smaps_rollup}, Linux 4.14 and later) splits every
+   * page among its mappings and counts it once in total; pages shared with other processes count
+   * their share. Without {@code smaps_rollup}, {@code VmRSS} less two thirds of {@code RssShmem}
+   * (the shared memory the three views count three times) estimates the same.
+   *
+   * @return bytes, or -1 if unavailable
+   */
+  public static long multiMappedResidentSetSize() {
+    try {
+      if (Files.isReadable(SMAPS_ROLLUP)) {
+        long pss = parseStatusKb(Files.readString(SMAPS_ROLLUP, StandardCharsets.US_ASCII), "Pss");
+        if (pss >= 0) {
+          return pss * 1024;
+        }
+      }
+      return discountMultiMapping(Files.readString(STATUS, StandardCharsets.US_ASCII));
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Estimates resident memory from a {@code /proc/<pid>/status} text when shared memory is mapped
+   * three times: {@code VmRSS - 2/3 RssShmem}.
+   *
+   * @param status the file's text
+   * @return bytes, or -1 if {@code VmRSS} is absent or malformed
+   */
+  public static long discountMultiMapping(String status) {
+    long rss = parseStatusKb(status, "VmRSS");
+    if (rss < 0) {
+      return -1;
+    }
+    long shmem = Math.max(0, parseStatusKb(status, "RssShmem"));
+    return Math.max(0, rss - shmem * 2 / 3) * 1024;
   }
 
   /**
