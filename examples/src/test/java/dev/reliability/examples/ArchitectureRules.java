@@ -1,111 +1,152 @@
 package dev.reliability.examples;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.lang.ArchRule;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The dependency rules of DESIGN.md, as ArchUnit rules.
+ * The layout of {@code docs/architecture.md}, as ArchUnit rules.
  *
  * <pre>
- * reliability-core      depends on no other module
- * reliability-health    depends on core
- * reliability-tracing   depends on core
- * reliability-metrics   depends on core (and may read health types)
+ * reliability-core        depends on no other module
+ * reliability-test        core (fakes for tests; nothing at run time depends on it)
+ * reliability-health      core
+ * reliability-tracing     core
+ * reliability-metrics     core, health
+ * reliability-monitoring  core, health, metrics (build-time tooling; nothing depends on it)
+ * examples                any library module
  * </pre>
  *
- * <p>And no module reaches into another module's {@code internal} packages.
+ * <p>Inside the modules: no module reaches into another's {@code internal} packages, except the
+ * library's own modules into {@code dev.reliability.core.internal} (argument checks, JSON and
+ * log-field writers, exported to them only); the packages of a module form no cycle; and the
+ * optional adapters (Jetty, Jakarta WebSocket, Jakarta Servlet) are leaves that no other package
+ * uses.
  */
 final class ArchitectureRules {
 
   private ArchitectureRules() {}
 
-  static final ArchRule CORE_DEPENDS_ON_NO_OTHER_MODULE =
-      noClasses()
-          .that()
-          .resideInAPackage("dev.reliability.core..")
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage(
-              "dev.reliability.health..",
-              "dev.reliability.tracing..",
-              "dev.reliability.metrics..",
-              "dev.reliability.examples..",
-              "dev.reliability.benchmarks..")
-          .because("reliability-core is the base every other module builds on")
-          .allowEmptyShould(true);
+  /** The library modules whose packages the rules name, with their root package. */
+  static final List<String> MODULES =
+      List.of("core", "test", "health", "tracing", "metrics", "monitoring");
 
-  static final ArchRule HEALTH_DEPENDS_ONLY_ON_CORE =
-      noClasses()
-          .that()
-          .resideInAPackage("dev.reliability.health..")
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage(
-              "dev.reliability.tracing..",
-              "dev.reliability.metrics..",
-              "dev.reliability.examples..",
-              "dev.reliability.benchmarks..")
-          .because("reliability-health depends on core only")
-          .allowEmptyShould(true);
+  /** Which module may use which: the arrows of the module graph. */
+  static final ArchRule MODULE_GRAPH =
+      layeredArchitecture()
+          .consideringOnlyDependenciesInLayers()
+          .withOptionalLayers(true)
+          .layer("core")
+          .definedBy("dev.reliability.core..")
+          .layer("test")
+          .definedBy("dev.reliability.test..")
+          .layer("health")
+          .definedBy("dev.reliability.health..")
+          .layer("tracing")
+          .definedBy("dev.reliability.tracing..")
+          .layer("metrics")
+          .definedBy("dev.reliability.metrics..")
+          .layer("monitoring")
+          .definedBy("dev.reliability.monitoring..")
+          .layer("examples")
+          .definedBy("dev.reliability.examples..")
+          .layer("benchmarks")
+          .definedBy("dev.reliability.benchmarks..")
+          .whereLayer("benchmarks")
+          .mayNotBeAccessedByAnyLayer()
+          .whereLayer("examples")
+          .mayNotBeAccessedByAnyLayer()
+          .whereLayer("monitoring")
+          .mayOnlyBeAccessedByLayers("benchmarks")
+          .whereLayer("test")
+          .mayOnlyBeAccessedByLayers("benchmarks")
+          .whereLayer("tracing")
+          .mayOnlyBeAccessedByLayers("examples", "benchmarks")
+          .whereLayer("metrics")
+          .mayOnlyBeAccessedByLayers("monitoring", "examples", "benchmarks")
+          .whereLayer("health")
+          .mayOnlyBeAccessedByLayers("metrics", "monitoring", "examples", "benchmarks")
+          .because(
+              "runtime modules never depend on build-time tooling or test fakes, and the"
+                  + " module graph has no upward arrows");
 
-  static final ArchRule TRACING_DEPENDS_ONLY_ON_CORE =
-      noClasses()
-          .that()
-          .resideInAPackage("dev.reliability.tracing..")
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage(
-              "dev.reliability.health..",
-              "dev.reliability.metrics..",
-              "dev.reliability.examples..",
-              "dev.reliability.benchmarks..")
-          .because("reliability-tracing depends on core only")
-          .allowEmptyShould(true);
-
-  static final ArchRule METRICS_DEPENDS_ON_CORE_AND_HEALTH =
-      noClasses()
-          .that()
-          .resideInAPackage("dev.reliability.metrics..")
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage(
-              "dev.reliability.tracing..",
-              "dev.reliability.examples..",
-              "dev.reliability.benchmarks..")
-          .because("reliability-metrics depends on core and may read health types")
-          .allowEmptyShould(true);
-
-  static final List<String> MODULES = List.of("core", "health", "tracing", "metrics");
-
-  /** For each module: no class outside it uses its internal packages. */
+  /**
+   * For each module: no class outside it uses its internal packages. The library's modules may use
+   * {@code dev.reliability.core.internal} itself, which core exports to them alone.
+   */
   static List<ArchRule> internalPackagesStayInside() {
-    return MODULES.stream()
-        .map(
-            module ->
-                noClasses()
-                    .that()
-                    .resideOutsideOfPackage("dev.reliability." + module + "..")
-                    .should()
-                    .dependOnClassesThat()
-                    .resideInAPackage("dev.reliability." + module + "..internal..")
-                    .because(
-                        "internal packages of reliability-"
-                            + module
-                            + " are implementation details that may change at any time")
-                    .allowEmptyShould(true))
-        .toList();
+    List<ArchRule> rules = new ArrayList<>();
+    for (String module : MODULES) {
+      String root = "dev.reliability." + module;
+      String[] outside =
+          module.equals("core")
+              ? LIBRARY_PACKAGES // core's shared internal package is exported to the library
+              : new String[] {root + ".."};
+      rules.add(
+          noClasses()
+              .that()
+              .resideOutsideOfPackages(outside)
+              .should()
+              .dependOnClassesThat()
+              .resideInAPackage(root + "..internal..")
+              .because(
+                  "internal packages of reliability-"
+                      + module
+                      + " are implementation details that may change at any time")
+              .allowEmptyShould(true));
+    }
+    rules.add(
+        noClasses()
+            .that()
+            .resideOutsideOfPackage("dev.reliability.core..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                "dev.reliability.core.*.internal..", "dev.reliability.core.*.*.internal..")
+            .because("the library's other modules may use core's shared internal package only")
+            .allowEmptyShould(true));
+    return rules;
   }
+
+  private static final String[] LIBRARY_PACKAGES =
+      MODULES.stream().map(m -> "dev.reliability." + m + "..").toArray(String[]::new);
+
+  /** The packages of each module depend on each other without a cycle. */
+  static final ArchRule NO_PACKAGE_CYCLES =
+      slices()
+          .matching("dev.reliability.(*).(*)..")
+          .namingSlices("$1.$2")
+          .should()
+          .beFreeOfCycles()
+          .because("a cycle between two packages makes both one unit that cannot change apart")
+          .allowEmptyShould(true);
+
+  /** The optional adapters are leaves: the rest of the library never needs their dependencies. */
+  static final ArchRule ADAPTERS_ARE_LEAVES =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages(
+              "dev.reliability.core.connection.jetty..",
+              "dev.reliability.core.connection.jakarta..",
+              "dev.reliability.examples..",
+              "dev.reliability.benchmarks..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.reliability.core.connection.jetty..",
+              "dev.reliability.core.connection.jakarta..")
+          .because(
+              "an adapter's optional dependency (Jetty, Jakarta WebSocket) must stay out of every"
+                  + " other package")
+          .allowEmptyShould(true);
 
   static List<ArchRule> all() {
     List<ArchRule> rules =
-        new java.util.ArrayList<>(
-            List.of(
-                CORE_DEPENDS_ON_NO_OTHER_MODULE,
-                HEALTH_DEPENDS_ONLY_ON_CORE,
-                TRACING_DEPENDS_ONLY_ON_CORE,
-                METRICS_DEPENDS_ON_CORE_AND_HEALTH));
+        new ArrayList<>(List.of(MODULE_GRAPH, NO_PACKAGE_CYCLES, ADAPTERS_ARE_LEAVES));
     rules.addAll(internalPackagesStayInside());
     return rules;
   }

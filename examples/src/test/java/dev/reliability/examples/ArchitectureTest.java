@@ -2,33 +2,61 @@ package dev.reliability.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import dev.reliability.core.archfixture.CoreUsesHealth;
 import dev.reliability.core.archfixture.internal.CoreInternal;
+import dev.reliability.core.archfixture.internal.InternalUsesJettyAdapter;
+import dev.reliability.core.connection.jetty.JettyConnections;
+import dev.reliability.core.cyclefixturea.CycleA;
+import dev.reliability.core.cyclefixtureb.CycleB;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.policy.Policy;
+import dev.reliability.examples.archfixture.ExampleUsesCoreChecks;
+import dev.reliability.health.HealthCheck;
 import dev.reliability.health.archfixture.HealthThing;
+import dev.reliability.health.archfixture.HealthUsesCoreChecks;
+import dev.reliability.metrics.PolicyMetrics;
 import dev.reliability.metrics.archfixture.MetricsUsesCoreInternal;
+import dev.reliability.metrics.archfixture.MetricsUsesTestFakes;
+import dev.reliability.test.ManualTimeSource;
+import dev.reliability.tracing.RequestTracing;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class ArchitectureTest {
 
+  /** One class of each module, showing where that module's classes are. */
+  static final List<Class<?>> MODULE_ANCHORS =
+      List.of(
+          Policy.class,
+          ManualTimeSource.class,
+          HealthCheck.class,
+          RequestTracing.class,
+          PolicyMetrics.class,
+          ExampleService.class);
+
   private static JavaClasses production;
 
   @BeforeAll
   static void importProductionClasses() {
-    production =
-        new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_ARCHIVES)
-            .importPackages("dev.reliability");
+    // Each module's own class directory or jar (in a reactor build the other modules are jars on
+    // the class path, which a package scan that skips archives would miss).
+    List<URL> locations = new ArrayList<>();
+    for (Class<?> anchor : MODULE_ANCHORS) {
+      locations.add(anchor.getProtectionDomain().getCodeSource().getLocation());
+    }
+    production = new ClassFileImporter().importUrls(locations);
   }
 
   @Test
-  void productionCodeFollowsTheDependencyDirection() {
+  void productionCodeFollowsTheModuleLayout() {
     for (ArchRule rule : ArchitectureRules.all()) {
       rule.check(production);
     }
@@ -36,16 +64,24 @@ class ArchitectureTest {
 
   @Test
   void importsEveryModule() {
-    assertThat(production.containPackage("dev.reliability.core.error")).isTrue();
-    assertThat(production.containPackage("dev.reliability.examples")).isTrue();
+    for (Class<?> anchor : MODULE_ANCHORS) {
+      assertThat(production.contain(anchor.getName())).as(anchor.getName()).isTrue();
+    }
+    assertThat(production.stream().map(JavaClass::getPackageName))
+        .contains(
+            "dev.reliability.core.policy.internal",
+            "dev.reliability.health.internal",
+            "dev.reliability.tracing.internal",
+            "dev.reliability.metrics.internal")
+        .doesNotContain("dev.reliability.core.archfixture");
   }
 
   @Test
-  void coreRuleFailsWhenCoreDependsOnHealth() {
+  void moduleGraphFailsWhenCoreDependsOnHealth() {
     JavaClasses fixture =
         new ClassFileImporter().importClasses(CoreUsesHealth.class, HealthThing.class);
 
-    EvaluationResult result = ArchitectureRules.CORE_DEPENDS_ON_NO_OTHER_MODULE.evaluate(fixture);
+    EvaluationResult result = ArchitectureRules.MODULE_GRAPH.evaluate(fixture);
 
     assertThat(result.hasViolation()).isTrue();
     assertThat(result.getFailureReport().getDetails())
@@ -53,26 +89,63 @@ class ArchitectureTest {
   }
 
   @Test
-  void internalRuleFailsWhenAnotherModuleUsesCoreInternals() {
+  void moduleGraphFailsWhenRuntimeCodeUsesTheTestFakes() {
     JavaClasses fixture =
-        new ClassFileImporter().importClasses(MetricsUsesCoreInternal.class, CoreInternal.class);
+        new ClassFileImporter().importClasses(MetricsUsesTestFakes.class, ManualTimeSource.class);
 
-    boolean violated =
-        ArchitectureRules.internalPackagesStayInside().stream()
-            .anyMatch(rule -> rule.evaluate(fixture).hasViolation());
+    EvaluationResult result = ArchitectureRules.MODULE_GRAPH.evaluate(fixture);
 
-    assertThat(violated).isTrue();
+    assertThat(result.hasViolation()).isTrue();
+    assertThat(result.getFailureReport().getDetails())
+        .anySatisfy(line -> assertThat(line).contains("MetricsUsesTestFakes"));
+  }
+
+  @Test
+  void internalRuleFailsWhenAnotherModuleUsesCoreInternals() {
+    assertThat(violated(MetricsUsesCoreInternal.class, CoreInternal.class)).isTrue();
+  }
+
+  @Test
+  void internalRuleFailsWhenCodeOutsideTheLibraryUsesCoresSharedInternals() {
+    assertThat(violated(ExampleUsesCoreChecks.class, Checks.class)).isTrue();
+  }
+
+  @Test
+  void internalRuleAllowsTheLibraryToUseCoresSharedInternals() {
+    assertThat(violated(HealthUsesCoreChecks.class, Checks.class)).isFalse();
   }
 
   @Test
   void internalRuleAllowsAModuleToUseItsOwnInternals() {
+    assertThat(violated(CoreUsesHealth.class, CoreInternal.class)).isFalse();
+  }
+
+  @Test
+  void cycleRuleFailsOnAPackageCycle() {
+    JavaClasses fixture = new ClassFileImporter().importClasses(CycleA.class, CycleB.class);
+
+    EvaluationResult result = ArchitectureRules.NO_PACKAGE_CYCLES.evaluate(fixture);
+
+    assertThat(result.hasViolation()).isTrue();
+    assertThat(result.getFailureReport().toString()).contains("cyclefixturea", "cyclefixtureb");
+  }
+
+  @Test
+  void adapterRuleFailsWhenAnInternalPackageNeedsTheJettyAdapter() {
     JavaClasses fixture =
-        new ClassFileImporter().importClasses(CoreUsesHealth.class, CoreInternal.class);
+        new ClassFileImporter()
+            .importClasses(InternalUsesJettyAdapter.class, JettyConnections.class);
 
-    boolean violated =
-        ArchitectureRules.internalPackagesStayInside().stream()
-            .anyMatch(rule -> rule.evaluate(fixture).hasViolation());
+    EvaluationResult result = ArchitectureRules.ADAPTERS_ARE_LEAVES.evaluate(fixture);
 
-    assertThat(violated).isFalse();
+    assertThat(result.hasViolation()).isTrue();
+    assertThat(result.getFailureReport().getDetails())
+        .anySatisfy(line -> assertThat(line).contains("InternalUsesJettyAdapter"));
+  }
+
+  private static boolean violated(Class<?>... classes) {
+    JavaClasses fixture = new ClassFileImporter().importClasses(classes);
+    return ArchitectureRules.internalPackagesStayInside().stream()
+        .anyMatch(rule -> rule.evaluate(fixture).hasViolation());
   }
 }

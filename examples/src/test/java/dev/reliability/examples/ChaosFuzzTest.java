@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.reliability.core.error.DataValidationException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import dev.reliability.test.CpuTime;
 
 /**
  * Fuzzes the {@code /admin/chaos} parameters. The contract: new faults within range from plain
@@ -16,7 +15,6 @@ import java.lang.management.ThreadMXBean;
 class ChaosFuzzTest {
 
   private static final int MAX_LENGTH = 4096;
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private static boolean warm;
 
@@ -54,18 +52,11 @@ class ChaosFuzzTest {
     String failureRate = data.consumeBoolean() ? null : data.consumeString(MAX_LENGTH);
     String latencyMs = data.consumeBoolean() ? null : data.consumeString(MAX_LENGTH);
 
-    long start = THREADS.getCurrentThreadCpuTime();
-    Chaos chaos = parse(failureRate, latencyMs);
-    long cpu = THREADS.getCurrentThreadCpuTime() - start;
-    if (cpu >= 100_000_000L) {
-      // A one-time cost (class loading, instrumentation) is not the input's fault: a slow input
-      // is slow the second time too.
-      start = THREADS.getCurrentThreadCpuTime();
-      parse(failureRate, latencyMs);
-      cpu = THREADS.getCurrentThreadCpuTime() - start;
-    }
+    CpuTime.Measured<Chaos> parsed =
+        CpuTime.measure(100_000_000L, () -> parse(failureRate, latencyMs));
+    Chaos chaos = parsed.value();
 
-    assertThat(cpu).as("CPU nanoseconds of one parse").isLessThan(100_000_000L);
+    assertThat(parsed.nanos()).as("CPU nanoseconds of one parse").isLessThan(100_000_000L);
     if (chaos != null) {
       assertThat(chaos.failureRate()).isBetween(0.0, 1.0);
       assertThat(chaos.latencyMs()).isBetween(0L, Chaos.MAX_LATENCY_MS);

@@ -98,7 +98,7 @@ class ConfigurationReferenceTest {
 
   private static String format(Object v) {
     if (v instanceof Duration d) {
-      return dev.reliability.core.DurationText.format(d);
+      return dev.reliability.core.internal.DurationText.format(d);
     }
     if (v instanceof Enum<?> e) {
       return e.name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -1,6 +1,6 @@
 package dev.reliability.health;
 
-import dev.reliability.core.DurationText;
+import dev.reliability.core.internal.DurationText;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;

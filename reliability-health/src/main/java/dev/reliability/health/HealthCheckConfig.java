@@ -1,8 +1,8 @@
 package dev.reliability.health;
 
-import dev.reliability.core.Checks;
-import dev.reliability.core.DurationText;
 import dev.reliability.core.config.Setting;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.internal.DurationText;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashSet;

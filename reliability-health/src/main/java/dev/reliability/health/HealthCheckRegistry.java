@@ -1,11 +1,11 @@
 package dev.reliability.health;
 
-import dev.reliability.core.Checks;
-import dev.reliability.core.DurationText;
 import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.ConfigurationException;
 import dev.reliability.core.config.Setting;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.internal.DurationText;
 import dev.reliability.core.policy.PolicyScheduler;
 import dev.reliability.core.redaction.Redactor;
 import dev.reliability.core.time.TimeSource;

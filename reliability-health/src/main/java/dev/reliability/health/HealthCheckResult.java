@@ -1,6 +1,6 @@
 package dev.reliability.health;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package dev.reliability.health;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import java.util.Set;
 import java.util.regex.Pattern;
 

@@ -1,6 +1,6 @@
 package dev.reliability.health;
 
-import dev.reliability.core.DurationText;
+import dev.reliability.core.internal.DurationText;
 import dev.reliability.core.time.TimeSource;
 import dev.reliability.health.internal.Waits;
 import java.time.Duration;

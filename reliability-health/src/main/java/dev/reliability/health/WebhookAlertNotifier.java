@@ -2,12 +2,12 @@ package dev.reliability.health;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.reliability.core.Checks;
-import dev.reliability.core.DurationText;
 import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.ConfigurationException;
 import dev.reliability.core.config.Setting;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.internal.DurationText;
 import dev.reliability.core.time.TimeSource;
 import dev.reliability.health.internal.NamedThreads;
 import java.io.IOException;

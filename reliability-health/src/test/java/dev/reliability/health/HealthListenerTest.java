@@ -3,7 +3,7 @@ package dev.reliability.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reliability.core.config.ConfigSource;
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

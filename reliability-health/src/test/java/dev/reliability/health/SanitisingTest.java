@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.redaction.Redactor;
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.test.ManualTimeSource;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.reliability.core.config.ConfigSource;
-import dev.reliability.core.policy.ManualScheduler;
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.test.ManualScheduler;
+import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;

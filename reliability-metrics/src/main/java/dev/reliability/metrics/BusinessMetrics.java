@@ -1,6 +1,6 @@
 package dev.reliability.metrics;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.regex.Pattern;
 

@@ -1,7 +1,7 @@
 package dev.reliability.metrics;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;

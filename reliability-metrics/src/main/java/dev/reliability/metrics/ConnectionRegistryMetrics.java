@@ -1,11 +1,11 @@
 package dev.reliability.metrics;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.connection.CloseCause;
 import dev.reliability.core.connection.ConnectionListener;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.RegisteredConnection;
 import dev.reliability.core.connection.RejectReason;
+import dev.reliability.core.internal.Checks;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

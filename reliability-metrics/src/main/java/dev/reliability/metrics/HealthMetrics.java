@@ -1,6 +1,6 @@
 package dev.reliability.metrics;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.health.HealthCheckRegistration;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.HealthCheckResult;

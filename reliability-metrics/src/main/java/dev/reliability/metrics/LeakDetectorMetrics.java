@@ -1,6 +1,6 @@
 package dev.reliability.metrics;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.core.leak.GaugeTrend;
 import dev.reliability.core.leak.LeakDetector;
 import io.micrometer.core.instrument.Gauge;

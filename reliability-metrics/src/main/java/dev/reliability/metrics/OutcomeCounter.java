@@ -1,8 +1,8 @@
 package dev.reliability.metrics;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.error.ErrorClassifier;
 import dev.reliability.core.error.ErrorCode;
+import dev.reliability.core.internal.Checks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;

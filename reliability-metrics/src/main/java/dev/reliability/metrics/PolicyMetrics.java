@@ -1,6 +1,6 @@
 package dev.reliability.metrics;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.core.policy.Bulkhead;
 import dev.reliability.core.policy.CallOutcome;
 import dev.reliability.core.policy.CircuitBreaker;

@@ -1,11 +1,11 @@
 package dev.reliability.metrics;
 
 import com.sun.net.httpserver.HttpHandler;
-import dev.reliability.core.Checks;
 import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.ConfigurationException;
 import dev.reliability.core.config.Setting;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.core.time.TimeSource;
 import dev.reliability.metrics.export.Backend;
 import dev.reliability.metrics.export.MetricsExporters;

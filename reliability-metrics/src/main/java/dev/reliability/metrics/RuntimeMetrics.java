@@ -1,6 +1,6 @@
 package dev.reliability.metrics;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;

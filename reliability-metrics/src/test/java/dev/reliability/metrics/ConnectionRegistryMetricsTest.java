@@ -11,7 +11,7 @@ import dev.reliability.core.connection.ConnectionTransport;
 import dev.reliability.core.connection.OverflowPolicy;
 import dev.reliability.core.connection.RegisteredConnection;
 import dev.reliability.core.connection.SendCallback;
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.test.ManualTimeSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,7 +1,7 @@
 package dev.reliability.tracing;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.context.RequestContext;
+import dev.reliability.core.internal.Checks;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;

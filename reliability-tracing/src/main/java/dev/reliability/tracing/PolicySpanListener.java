@@ -1,7 +1,7 @@
 package dev.reliability.tracing;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.context.RequestContext;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.core.policy.CallOutcome;
 import dev.reliability.core.policy.CircuitState;
 import dev.reliability.core.policy.PolicyListener;

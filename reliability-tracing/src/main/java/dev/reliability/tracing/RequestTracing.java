@@ -1,7 +1,7 @@
 package dev.reliability.tracing;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.context.RequestIdSanitizer;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.core.time.TimeSource;
 
 /**

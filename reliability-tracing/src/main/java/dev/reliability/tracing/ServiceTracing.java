@@ -1,9 +1,9 @@
 package dev.reliability.tracing;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.Setting;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.tracing.internal.ErrorTraceProcessor;
 import dev.reliability.tracing.internal.ErrorTraceSampler;
 import io.opentelemetry.api.OpenTelemetry;

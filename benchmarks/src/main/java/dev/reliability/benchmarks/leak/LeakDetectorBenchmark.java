@@ -5,7 +5,7 @@ import dev.reliability.core.leak.GaugeUnit;
 import dev.reliability.core.leak.LeakDetectorConfig;
 import dev.reliability.core.leak.LeakKind;
 import dev.reliability.core.leak.TrendDetector;
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,6 +1,6 @@
 package dev.reliability.core.config;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.core.redaction.Redactor;
 import java.util.ArrayList;
 import java.util.List;

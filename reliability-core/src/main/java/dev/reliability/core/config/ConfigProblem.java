@@ -1,6 +1,6 @@
 package dev.reliability.core.config;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 
 /**
  * One invalid or missing setting found while binding configuration.

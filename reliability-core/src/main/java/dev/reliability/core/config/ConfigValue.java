@@ -1,6 +1,6 @@
 package dev.reliability.core.config;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 
 /**
  * The raw text of a setting as a {@link ConfigSource} found it, with where it came from.

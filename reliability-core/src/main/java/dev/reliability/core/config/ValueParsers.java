@@ -1,7 +1,7 @@
 package dev.reliability.core.config;
 
-import dev.reliability.core.Checks;
-import dev.reliability.core.DurationText;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.internal.DurationText;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;

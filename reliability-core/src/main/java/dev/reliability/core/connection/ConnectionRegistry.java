@@ -1,8 +1,8 @@
 package dev.reliability.core.connection;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.connection.internal.DefaultConnectionRegistry;
 import dev.reliability.core.error.CapacityExceededException;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.core.time.TimeSource;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -246,7 +246,7 @@ public interface ConnectionRegistry<C> extends AutoCloseable {
 
     /**
      * Sets the time source for every timeout and measurement. Default {@link TimeSource#system()};
-     * tests pass a {@link dev.reliability.core.time.ManualTimeSource}.
+     * tests pass a {@code ManualTimeSource}.
      *
      * @param timeSource the time source
      * @return this builder

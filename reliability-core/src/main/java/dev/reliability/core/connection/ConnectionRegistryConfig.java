@@ -1,11 +1,11 @@
 package dev.reliability.core.connection;
 
-import dev.reliability.core.Checks;
-import dev.reliability.core.DurationText;
 import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.ConfigurationException;
 import dev.reliability.core.config.Setting;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.internal.DurationText;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.reliability.core.connection;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.reliability.core.context;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import io.micrometer.context.ContextExecutorService;
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ContextScheduledExecutorService;

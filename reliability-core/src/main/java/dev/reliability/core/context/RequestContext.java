@@ -1,6 +1,6 @@
 package dev.reliability.core.context;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;

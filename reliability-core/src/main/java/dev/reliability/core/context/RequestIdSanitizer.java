@@ -1,9 +1,9 @@
 package dev.reliability.core.context;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.Setting;
+import dev.reliability.core.internal.Checks;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;

@@ -1,6 +1,6 @@
 package dev.reliability.core.error;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import java.io.IOException;

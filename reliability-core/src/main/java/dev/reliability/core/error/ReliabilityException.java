@@ -1,6 +1,7 @@
 package dev.reliability.core.error;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.problem.ProblemDetailFactory;
 import dev.reliability.core.redaction.Redactor;
 import java.time.Duration;
 import java.util.Map;

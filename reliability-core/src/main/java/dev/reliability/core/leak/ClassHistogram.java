@@ -1,6 +1,6 @@
 package dev.reliability.core.leak;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

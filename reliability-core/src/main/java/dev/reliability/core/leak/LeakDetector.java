@@ -1,8 +1,8 @@
 package dev.reliability.core.leak;
 
-import dev.reliability.core.Checks;
-import dev.reliability.core.DurationText;
 import dev.reliability.core.error.RateLimitExceededException;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.internal.DurationText;
 import dev.reliability.core.internal.LogFields;
 import dev.reliability.core.leak.internal.DiagnosticCommands;
 import dev.reliability.core.leak.internal.HeapMonitor;
@@ -64,9 +64,9 @@ import org.slf4j.LoggerFactory;
  * sample-interval}; collection notifications arrive on the JDK's notification thread and only
  * record a number. Nothing runs on application threads. {@link #close()} stops the thread, removes
  * the listeners and restores the pool's threshold. Without {@link #start()}, a caller can drive the
- * detector with {@link #poll()}, as tests do with a {@link dev.reliability.core.time
- * .ManualTimeSource}; or it can hand the detector a {@link PolicyScheduler}, such as a {@link
- * dev.reliability.core.policy.ManualScheduler}, through {@link Builder#scheduler(PolicyScheduler)}.
+ * detector with {@link #poll()}, as tests do with a {@code ManualTimeSource}; or it can hand the
+ * detector a {@link PolicyScheduler}, such as a {@code ManualScheduler}, through {@link
+ * Builder#scheduler(PolicyScheduler)}.
  *
  * <p><b>A sampling loop that survives anything.</b> Whatever a sample throws, including an {@link
  * Error} such as a {@link StackOverflowError} from a user's gauge or an {@link OutOfMemoryError}
@@ -834,10 +834,9 @@ public final class LeakDetector implements AutoCloseable {
     /**
      * Sets the scheduler that runs the sampling loop after {@link LeakDetector#start()}. Default: a
      * daemon thread of the detector's own, {@code reliability-leak-detector-<name>}. Tests pass a
-     * {@link dev.reliability.core.policy.ManualScheduler} to run samples when they advance its
-     * clock; unless {@link #timeSource(TimeSource)} is also set, the detector then reads time from
-     * the scheduler's {@link PolicyScheduler#timeSource()}. The detector does not shut a given
-     * scheduler down.
+     * {@code ManualScheduler} to run samples when they advance its clock; unless {@link
+     * #timeSource(TimeSource)} is also set, the detector then reads time from the scheduler's
+     * {@link PolicyScheduler#timeSource()}. The detector does not shut a given scheduler down.
      *
      * @param scheduler the scheduler
      * @return this builder

@@ -1,12 +1,12 @@
 package dev.reliability.core.leak;
 
-import dev.reliability.core.Checks;
-import dev.reliability.core.DurationText;
 import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.ConfigProblem;
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.ConfigurationException;
 import dev.reliability.core.config.Setting;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.internal.DurationText;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

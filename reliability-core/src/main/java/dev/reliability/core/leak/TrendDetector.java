@@ -1,6 +1,6 @@
 package dev.reliability.core.leak;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.core.time.TimeSource;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -283,8 +283,8 @@ public final class TrendDetector {
     }
 
     /**
-     * Sets the time source. Default {@link TimeSource#system()}; tests pass a {@link
-     * dev.reliability.core.time.ManualTimeSource}.
+     * Sets the time source. Default {@link TimeSource#system()}; tests pass a {@code
+     * ManualTimeSource}.
      *
      * @param time the time source
      * @return this builder

@@ -1,6 +1,6 @@
 package dev.reliability.core.leak;
 
-import dev.reliability.core.DurationText;
+import dev.reliability.core.internal.DurationText;
 import dev.reliability.core.leak.internal.TrendMath;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package dev.reliability.core.policy;
 
-import dev.reliability.core.Checks;
-import dev.reliability.core.DurationText;
 import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.Setting;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.internal.DurationText;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -1,11 +1,11 @@
 package dev.reliability.core.policy;
 
-import dev.reliability.core.Checks;
-import dev.reliability.core.DurationText;
 import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.Setting;
 import dev.reliability.core.error.ErrorClassification;
 import dev.reliability.core.error.ErrorClassifier;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.internal.DurationText;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;

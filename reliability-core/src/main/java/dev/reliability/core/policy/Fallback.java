@@ -1,8 +1,8 @@
 package dev.reliability.core.policy;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.error.ErrorClassifier;
 import dev.reliability.core.error.ResourceExhaustedException;
+import dev.reliability.core.internal.Checks;
 import java.util.function.Function;
 import java.util.function.Predicate;
 

@@ -1,7 +1,7 @@
 package dev.reliability.core.policy;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.config.ConfigSource;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.core.policy.internal.Invoker;
 import dev.reliability.core.policy.internal.PolicyEngine;
 import io.micrometer.context.ContextSnapshotFactory;
@@ -458,7 +458,7 @@ public final class Policy implements AutoCloseable {
     }
 
     /**
-     * Sets the clock and timer. Default {@link PolicyScheduler#system()}; tests pass a {@link
+     * Sets the clock and timer. Default {@link PolicyScheduler#system()}; tests pass a {@code
      * ManualScheduler}.
      *
      * @param scheduler the scheduler

@@ -1,11 +1,11 @@
 package dev.reliability.core.policy;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.ConfigProblem;
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.ConfigurationException;
 import dev.reliability.core.config.Setting;
+import dev.reliability.core.internal.Checks;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.reliability.core.policy;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.core.policy.internal.CompositeListener;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.reliability.core.policy;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.config.ConfigSource;
+import dev.reliability.core.internal.Checks;
 import io.micrometer.context.ContextSnapshotFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

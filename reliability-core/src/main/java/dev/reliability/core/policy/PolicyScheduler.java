@@ -1,6 +1,6 @@
 package dev.reliability.core.policy;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.core.policy.internal.ExecutorScheduler;
 import dev.reliability.core.policy.internal.SystemScheduler;
 import dev.reliability.core.time.TimeSource;
@@ -12,7 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * deadlines, waits between synchronous retries, and fires time limits and delayed asynchronous
  * retries.
  *
- * <p>{@link #system()} is the production scheduler. Tests use a {@link ManualScheduler}, whose time
+ * <p>{@link #system()} is the production scheduler. Tests use a {@code ManualScheduler}, whose time
  * only moves when the test advances it: an open breaker half-opens, a backoff wait ends and a time
  * limit fires exactly when the test says, without sleeping.
  *

@@ -1,6 +1,6 @@
 package dev.reliability.core.policy;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import java.util.Objects;
 
 /**

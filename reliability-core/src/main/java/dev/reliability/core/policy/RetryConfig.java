@@ -1,7 +1,5 @@
 package dev.reliability.core.policy;
 
-import dev.reliability.core.Checks;
-import dev.reliability.core.DurationText;
 import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.Setting;
 import dev.reliability.core.error.AuthenticationException;
@@ -10,6 +8,8 @@ import dev.reliability.core.error.DataValidationException;
 import dev.reliability.core.error.ErrorClassification;
 import dev.reliability.core.error.ErrorClassifier;
 import dev.reliability.core.error.StandardErrorCode;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.internal.DurationText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.reliability.core.redaction;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import java.time.Duration;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;

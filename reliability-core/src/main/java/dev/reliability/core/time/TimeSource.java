@@ -6,9 +6,8 @@ import java.time.Instant;
  * The one source of time for every component of this library that measures or waits.
  *
  * <p>Components take a {@code TimeSource} through their builders and default to {@link #system()}.
- * Tests pass a {@link ManualTimeSource} and {@linkplain ManualTimeSource#advance advance} it
- * instead of sleeping, so a timeout, a half-open transition or a leak trend can be observed
- * exactly.
+ * Tests pass a {@code ManualTimeSource} and advance it instead of sleeping, so a timeout, a
+ * half-open transition or a leak trend can be observed exactly.
  *
  * <p>{@link #nanoTime()} is for measuring elapsed time (monotonic, arbitrary origin); {@link
  * #now()} is wall-clock time for timestamps shown to people. Implementations must be thread-safe

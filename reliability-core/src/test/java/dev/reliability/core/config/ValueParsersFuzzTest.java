@@ -6,8 +6,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.reliability.core.policy.CircuitBreakerConfig;
 import dev.reliability.core.policy.TimeLimiterConfig;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import dev.reliability.test.CpuTime;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.function.Supplier;
@@ -27,8 +26,6 @@ class ValueParsersFuzzTest {
 
   /** CPU time one parse may take: generous, since fuzzing instruments every branch. */
   static final long CPU_BOUND_NANOS = 100_000_000L;
-
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private static boolean warm;
 
@@ -66,7 +63,7 @@ class ValueParsersFuzzTest {
         }
       }
     }
-    assertThat(THREADS.isCurrentThreadCpuTimeSupported()).isTrue();
+    assertThat(CpuTime.isSupported()).isTrue();
   }
 
   @FuzzTest(maxDuration = "60s")
@@ -143,18 +140,9 @@ class ValueParsersFuzzTest {
    * as does a parse that takes more than {@link #CPU_BOUND_NANOS} of this thread's CPU time.
    */
   static <T> T valueOrRule(Supplier<T> parse, String rule) {
-    long start = THREADS.getCurrentThreadCpuTime();
-    T value = parseOnce(parse, rule);
-    long cpu = THREADS.getCurrentThreadCpuTime() - start;
-    if (cpu >= CPU_BOUND_NANOS) {
-      // A one-time cost (class loading, instrumentation, deoptimisation) is not the input's
-      // fault: a slow input is slow the second time too.
-      start = THREADS.getCurrentThreadCpuTime();
-      parseOnce(parse, rule);
-      cpu = THREADS.getCurrentThreadCpuTime() - start;
-    }
-    assertThat(cpu).as("CPU nanoseconds of one parse").isLessThan(CPU_BOUND_NANOS);
-    return value;
+    CpuTime.Measured<T> parsed = CpuTime.measure(CPU_BOUND_NANOS, () -> parseOnce(parse, rule));
+    assertThat(parsed.nanos()).as("CPU nanoseconds of one parse").isLessThan(CPU_BOUND_NANOS);
+    return parsed.value();
   }
 
   private static <T> T parseOnce(Supplier<T> parse, String rule) {

@@ -1,7 +1,7 @@
 package dev.reliability.core.connection;
 
 import dev.reliability.core.config.ConfigSource;
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.Test;

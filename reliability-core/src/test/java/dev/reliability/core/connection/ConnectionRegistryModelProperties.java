@@ -2,7 +2,7 @@ package dev.reliability.core.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.error.CapacityExceededException;
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.test.ManualTimeSource;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;

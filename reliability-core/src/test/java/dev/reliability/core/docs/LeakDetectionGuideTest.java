@@ -16,7 +16,7 @@ import dev.reliability.core.leak.LeakReport;
 import dev.reliability.core.leak.LeakState;
 import dev.reliability.core.leak.LeakSuspects;
 import dev.reliability.core.leak.TrendDetector;
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,9 +3,9 @@ package dev.reliability.core.leak;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import dev.reliability.core.policy.ManualScheduler;
-import dev.reliability.core.time.ManualTimeSource;
 import dev.reliability.core.time.TimeSource;
+import dev.reliability.test.ManualScheduler;
+import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

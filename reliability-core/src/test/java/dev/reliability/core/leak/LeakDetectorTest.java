@@ -9,7 +9,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.reliability.core.error.RateLimitExceededException;
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,7 +2,7 @@ package dev.reliability.core.leak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.test.ManualTimeSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.reliability.core.leak;
 
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,6 +7,7 @@ import dev.reliability.core.error.BulkheadFullException;
 import dev.reliability.core.error.CircuitOpenException;
 import dev.reliability.core.error.RateLimitExceededException;
 import dev.reliability.core.error.ServiceUnavailableException;
+import dev.reliability.test.ManualScheduler;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;

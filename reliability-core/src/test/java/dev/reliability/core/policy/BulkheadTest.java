@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.error.BulkheadFullException;
-import dev.reliability.core.error.ProblemDetailFactory;
+import dev.reliability.core.problem.ProblemDetailFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

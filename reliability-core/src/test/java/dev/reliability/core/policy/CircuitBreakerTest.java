@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.reliability.core.error.CircuitOpenException;
 import dev.reliability.core.error.DataValidationException;
 import dev.reliability.core.error.ServiceUnavailableException;
+import dev.reliability.test.ManualScheduler;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;

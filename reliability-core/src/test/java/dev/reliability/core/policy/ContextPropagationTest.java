@@ -3,6 +3,7 @@ package dev.reliability.core.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reliability.core.error.ServiceUnavailableException;
+import dev.reliability.test.ManualScheduler;
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ContextSnapshotFactory;
 import io.micrometer.context.ThreadLocalAccessor;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reliability.core.error.CircuitOpenException;
 import dev.reliability.core.error.ServiceUnavailableException;
+import dev.reliability.test.ManualScheduler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;

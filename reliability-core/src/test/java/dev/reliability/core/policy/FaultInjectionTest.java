@@ -12,6 +12,7 @@ import dev.reliability.core.context.RequestContext;
 import dev.reliability.core.error.BadResponseException;
 import dev.reliability.core.error.CircuitOpenException;
 import dev.reliability.core.error.ServiceTimeoutException;
+import dev.reliability.test.ManualScheduler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.ConfigurationException;
+import dev.reliability.test.ManualScheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reliability.core.error.RateLimitExceededException;
+import dev.reliability.test.ManualScheduler;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

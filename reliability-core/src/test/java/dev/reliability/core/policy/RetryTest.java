@@ -9,6 +9,7 @@ import dev.reliability.core.error.CircuitOpenException;
 import dev.reliability.core.error.DataValidationException;
 import dev.reliability.core.error.RateLimitExceededException;
 import dev.reliability.core.error.ServiceUnavailableException;
+import dev.reliability.test.ManualScheduler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

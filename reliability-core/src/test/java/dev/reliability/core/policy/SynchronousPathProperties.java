@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reliability.core.error.DataValidationException;
 import dev.reliability.core.error.ServiceUnavailableException;
+import dev.reliability.test.ManualScheduler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -8,6 +8,7 @@ import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.error.CapacityExceededException;
 import dev.reliability.core.error.ServiceTimeoutException;
 import dev.reliability.core.error.StandardErrorCode;
+import dev.reliability.test.ManualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.reliability.health.checks;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionStatistics;
 import dev.reliability.core.connection.RejectReason;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.health.HealthCheck;
 import dev.reliability.health.HealthCheckKind;
 import dev.reliability.health.HealthCheckResult;

@@ -1,6 +1,6 @@
 package dev.reliability.health.checks;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.health.HealthCheck;
 import dev.reliability.health.HealthCheckKind;
 import dev.reliability.health.HealthCheckResult;

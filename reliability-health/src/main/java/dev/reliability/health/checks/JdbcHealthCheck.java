@@ -1,7 +1,7 @@
 package dev.reliability.health.checks;
 
-import dev.reliability.core.Checks;
-import dev.reliability.core.DurationText;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.internal.DurationText;
 import dev.reliability.core.time.TimeSource;
 import dev.reliability.health.HealthCheck;
 import dev.reliability.health.HealthCheckKind;

@@ -1,7 +1,7 @@
 package dev.reliability.health.checks;
 
-import dev.reliability.core.Checks;
-import dev.reliability.core.DurationText;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.internal.DurationText;
 import dev.reliability.core.leak.GaugeTrend;
 import dev.reliability.core.leak.LeakDetector;
 import dev.reliability.core.leak.LeakReport;

@@ -1,11 +1,11 @@
 package dev.reliability.health.checks;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.ConfigurationException;
 import dev.reliability.core.config.Setting;
 import dev.reliability.core.config.ValueParsers;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.health.HealthCheck;
 import dev.reliability.health.HealthCheckKind;
 import dev.reliability.health.HealthCheckResult;

@@ -1,10 +1,10 @@
 package dev.reliability.health.http;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.ConfigurationException;
 import dev.reliability.core.config.Setting;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.health.HealthSettings;
 import java.util.List;
 import java.util.Optional;

@@ -4,7 +4,7 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.internal.HealthResponder;
 import java.io.IOException;

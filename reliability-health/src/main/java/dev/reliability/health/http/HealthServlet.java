@@ -1,6 +1,6 @@
 package dev.reliability.health.http;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.internal.HealthResponder;
 import jakarta.servlet.http.HttpServlet;

@@ -1,8 +1,8 @@
 package dev.reliability.health.internal;
 
 import dev.reliability.core.error.ErrorCode;
-import dev.reliability.core.error.ProblemDetail;
-import dev.reliability.core.error.ProblemDetailFactory;
+import dev.reliability.core.problem.ProblemDetail;
+import dev.reliability.core.problem.ProblemDetailFactory;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.HealthGroups;
 import dev.reliability.health.HealthReport;

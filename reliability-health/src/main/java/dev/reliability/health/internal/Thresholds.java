@@ -1,6 +1,6 @@
 package dev.reliability.health.internal;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.health.HealthStatus;
 import java.util.Locale;
 

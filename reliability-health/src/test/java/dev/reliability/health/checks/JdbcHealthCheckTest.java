@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reliability.core.config.ConfigSource;
-import dev.reliability.core.time.ManualTimeSource;
 import dev.reliability.health.HealthCheckConfig;
 import dev.reliability.health.HealthCheckKind;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.HealthCheckResult;
 import dev.reliability.health.HealthGroups;
 import dev.reliability.health.HealthStatus;
+import dev.reliability.test.ManualTimeSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;

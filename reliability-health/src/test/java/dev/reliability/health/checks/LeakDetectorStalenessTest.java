@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reliability.core.leak.LeakDetector;
 import dev.reliability.core.leak.LeakDetectorConfig;
 import dev.reliability.core.leak.LeakGauge;
-import dev.reliability.core.policy.ManualScheduler;
-import dev.reliability.core.time.ManualTimeSource;
 import dev.reliability.health.HealthCheckResult;
 import dev.reliability.health.HealthStatus;
+import dev.reliability.test.ManualScheduler;
+import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

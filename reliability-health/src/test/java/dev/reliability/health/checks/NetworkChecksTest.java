@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.reliability.core.time.ManualTimeSource;
 import dev.reliability.core.time.TimeSource;
 import dev.reliability.health.HealthCheckKind;
 import dev.reliability.health.HealthCheckResult;
 import dev.reliability.health.HealthStatus;
+import dev.reliability.test.ManualTimeSource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

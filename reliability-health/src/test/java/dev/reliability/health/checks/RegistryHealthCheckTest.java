@@ -3,13 +3,13 @@ package dev.reliability.health.checks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reliability.core.config.ConfigSource;
-import dev.reliability.core.time.ManualTimeSource;
 import dev.reliability.health.HealthCheckConfig;
 import dev.reliability.health.HealthCheckKind;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.HealthCheckResult;
 import dev.reliability.health.HealthGroups;
 import dev.reliability.health.HealthStatus;
+import dev.reliability.test.ManualTimeSource;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

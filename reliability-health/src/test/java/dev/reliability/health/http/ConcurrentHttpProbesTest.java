@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.reliability.core.config.ConfigSource;
-import dev.reliability.core.time.ManualTimeSource;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.HealthCheckResult;
+import dev.reliability.test.ManualTimeSource;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reliability.core.config.ConfigSource;
-import dev.reliability.core.time.ManualTimeSource;
 import dev.reliability.health.HealthCheckConfig;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.HealthCheckResult;
 import dev.reliability.health.HealthGroups;
+import dev.reliability.test.ManualTimeSource;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,7 +1,7 @@
 package dev.reliability.metrics.alerts;
 
-import dev.reliability.core.Checks;
-import dev.reliability.core.DurationText;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.internal.DurationText;
 import java.time.Duration;
 import java.util.regex.Pattern;
 

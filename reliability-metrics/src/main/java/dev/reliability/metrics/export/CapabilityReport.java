@@ -1,6 +1,6 @@
 package dev.reliability.metrics.export;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;

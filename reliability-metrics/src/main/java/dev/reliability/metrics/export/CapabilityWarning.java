@@ -1,6 +1,6 @@
 package dev.reliability.metrics.export;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 
 /**
  * One finding of a {@link CapabilityReport}: a meter that a backend would drop, reject or truncate.

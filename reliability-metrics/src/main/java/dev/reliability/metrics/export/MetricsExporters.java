@@ -1,12 +1,12 @@
 package dev.reliability.metrics.export;
 
-import dev.reliability.core.Checks;
-import dev.reliability.core.DurationText;
 import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.ConfigProblem;
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.ConfigurationException;
 import dev.reliability.core.config.Setting;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.internal.DurationText;
 import dev.reliability.metrics.internal.MicrometerConfig;
 import dev.reliability.metrics.internal.PushRegistries;
 import io.micrometer.core.instrument.Clock;

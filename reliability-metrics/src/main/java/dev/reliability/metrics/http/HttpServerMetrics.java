@@ -1,7 +1,7 @@
 package dev.reliability.metrics.http;
 
-import dev.reliability.core.Checks;
-import dev.reliability.core.DurationText;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.internal.DurationText;
 import dev.reliability.core.time.TimeSource;
 import dev.reliability.metrics.CardinalityGuard;
 import io.micrometer.core.instrument.Counter;
@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@value #ERRORS} (counter, {@code reliability_http_server_errors_total}): responses with
  *       status 400 or more, tags {@code method}, {@code route}, {@code status_class} and {@code
  *       error_code} (the code an error handler stored in the request attribute {@link
- *       dev.reliability.core.error.ProblemDetail#ERROR_CODE_ATTRIBUTE}, the classified code of an
+ *       dev.reliability.core.problem.ProblemDetail#ERROR_CODE_ATTRIBUTE}, the classified code of an
  *       escaping exception, or {@code none});
  *   <li>{@value #ACTIVE_REQUESTS} (gauge): requests in progress (saturation).
  * </ul>

@@ -2,9 +2,9 @@ package dev.reliability.metrics.http;
 
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
-import dev.reliability.core.Checks;
 import dev.reliability.core.error.ErrorClassifier;
-import dev.reliability.core.error.ProblemDetail;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.problem.ProblemDetail;
 import java.io.IOException;
 import java.util.function.Function;
 

@@ -1,8 +1,8 @@
 package dev.reliability.metrics.http;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.error.ErrorClassifier;
-import dev.reliability.core.error.ProblemDetail;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.problem.ProblemDetail;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;

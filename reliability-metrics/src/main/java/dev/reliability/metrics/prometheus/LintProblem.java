@@ -1,6 +1,6 @@
 package dev.reliability.metrics.prometheus;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 
 /**
  * One finding of {@link MetricsLint}.

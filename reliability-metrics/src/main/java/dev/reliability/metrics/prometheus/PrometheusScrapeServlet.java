@@ -1,6 +1,6 @@
 package dev.reliability.metrics.prometheus;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.metrics.internal.Scrape;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.http.HttpServlet;

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
-import dev.reliability.core.error.ProblemDetail;
 import dev.reliability.core.error.ServiceTimeoutException;
 import dev.reliability.core.error.StandardErrorCode;
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.core.problem.ProblemDetail;
+import dev.reliability.test.ManualTimeSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -3,9 +3,9 @@ package dev.reliability.metrics.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.reliability.core.error.ProblemDetail;
 import dev.reliability.core.error.RateLimitExceededException;
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.core.problem.ProblemDetail;
+import dev.reliability.test.ManualTimeSource;
 import io.micrometer.core.instrument.search.MeterNotFoundException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.AsyncContext;

@@ -3,8 +3,8 @@ package dev.reliability.metrics.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.reliability.core.time.ManualTimeSource;
 import dev.reliability.metrics.CardinalityGuard;
+import dev.reliability.test.ManualTimeSource;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

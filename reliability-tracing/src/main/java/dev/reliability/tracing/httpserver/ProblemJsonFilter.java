@@ -2,8 +2,8 @@ package dev.reliability.tracing.httpserver;
 
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
-import dev.reliability.core.Checks;
-import dev.reliability.core.error.ProblemDetailFactory;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.problem.ProblemDetailFactory;
 import dev.reliability.tracing.internal.ProblemResponses;
 import dev.reliability.tracing.internal.ProblemResponses.Outcome;
 import java.io.IOException;
@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * ProblemDetailFactory}, with the request ID), is logged once with its stack trace (logger {@value
  * ProblemResponses#ERROR_LOGGER}; ERROR for 5xx, WARN for 4xx), is recorded on the current span,
  * and its error code is stored in the exchange attribute {@link
- * dev.reliability.core.error.ProblemDetail#ERROR_CODE_ATTRIBUTE}.
+ * dev.reliability.core.problem.ProblemDetail#ERROR_CODE_ATTRIBUTE}.
  *
  * <p>If the handler had already sent the response headers, only the logging, the span and the
  * attribute happen, and the exchange is closed. Put it after {@link RequestContextFilter}.
@@ -63,7 +63,7 @@ public final class ProblemJsonFilter extends Filter {
               exchange.getRequestURI().getRawPath(),
               exchange.getResponseCode() == -1);
       exchange.setAttribute(
-          dev.reliability.core.error.ProblemDetail.ERROR_CODE_ATTRIBUTE,
+          dev.reliability.core.problem.ProblemDetail.ERROR_CODE_ATTRIBUTE,
           outcome.problem().errorCode());
       try {
         if (exchange.getResponseCode() == -1) {

@@ -1,8 +1,8 @@
 package dev.reliability.tracing.internal;
 
 import dev.reliability.core.context.RequestContext;
-import dev.reliability.core.error.ProblemDetail;
-import dev.reliability.core.error.ProblemDetailFactory;
+import dev.reliability.core.problem.ProblemDetail;
+import dev.reliability.core.problem.ProblemDetailFactory;
 import dev.reliability.tracing.TracingAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;

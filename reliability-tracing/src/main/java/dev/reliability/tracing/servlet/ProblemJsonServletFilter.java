@@ -1,8 +1,8 @@
 package dev.reliability.tracing.servlet;
 
-import dev.reliability.core.Checks;
-import dev.reliability.core.error.ProblemDetail;
-import dev.reliability.core.error.ProblemDetailFactory;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.problem.ProblemDetail;
+import dev.reliability.core.problem.ProblemDetailFactory;
 import dev.reliability.tracing.internal.ProblemResponses;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;

@@ -1,7 +1,7 @@
 package dev.reliability.tracing.servlet;
 
-import dev.reliability.core.Checks;
-import dev.reliability.core.error.ProblemDetail;
+import dev.reliability.core.internal.Checks;
+import dev.reliability.core.problem.ProblemDetail;
 import dev.reliability.tracing.RequestTracing;
 import dev.reliability.tracing.TracingHeaders;
 import dev.reliability.tracing.internal.ServerObservation;

@@ -11,7 +11,7 @@ import dev.reliability.core.context.ContextPropagation;
 import dev.reliability.core.context.ContextScope;
 import dev.reliability.core.context.RequestContext;
 import dev.reliability.core.context.RequestIdSanitizer;
-import dev.reliability.core.error.ProblemDetailFactory;
+import dev.reliability.core.problem.ProblemDetailFactory;
 import dev.reliability.tracing.RequestTracing;
 import dev.reliability.tracing.ServiceTracing;
 import dev.reliability.tracing.httpserver.ProblemJsonFilter;

@@ -1,6 +1,5 @@
 package dev.reliability.core.connection.internal;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.connection.CloseCause;
 import dev.reliability.core.connection.CloseStatus;
 import dev.reliability.core.connection.ConnectionListener;
@@ -12,6 +11,7 @@ import dev.reliability.core.connection.RegisteredConnection;
 import dev.reliability.core.connection.RejectReason;
 import dev.reliability.core.connection.Reservation;
 import dev.reliability.core.error.CapacityExceededException;
+import dev.reliability.core.internal.Checks;
 import dev.reliability.core.time.TimeSource;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -774,7 +774,7 @@ public final class DefaultConnectionRegistry<C> implements ConnectionRegistry<C>
       LOG.info(
           "Connection registry '{}' aborted the connections still open after draining for {}",
           name,
-          dev.reliability.core.DurationText.format(deadline));
+          dev.reliability.core.internal.DurationText.format(deadline));
     }
     return clean;
   }

@@ -1,6 +1,5 @@
 package dev.reliability.core.connection.internal;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.connection.CloseCause;
 import dev.reliability.core.connection.CloseStatus;
 import dev.reliability.core.connection.RegisteredConnection;
@@ -8,6 +7,7 @@ import dev.reliability.core.connection.RejectReason;
 import dev.reliability.core.connection.Reservation;
 import dev.reliability.core.connection.SendCallback;
 import dev.reliability.core.connection.SendResult;
+import dev.reliability.core.internal.Checks;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;

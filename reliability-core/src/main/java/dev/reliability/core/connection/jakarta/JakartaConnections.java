@@ -1,12 +1,12 @@
 package dev.reliability.core.connection.jakarta;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.connection.CloseStatus;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionTransport;
 import dev.reliability.core.connection.RegisteredConnection;
 import dev.reliability.core.connection.RejectReason;
 import dev.reliability.core.connection.Reservation;
+import dev.reliability.core.internal.Checks;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;

@@ -1,13 +1,12 @@
 package dev.reliability.core.connection.jetty;
 
-import dev.reliability.core.Checks;
 import dev.reliability.core.connection.CloseStatus;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionTransport;
 import dev.reliability.core.connection.RegisteredConnection;
 import dev.reliability.core.connection.RejectReason;
 import dev.reliability.core.connection.Reservation;
-import dev.reliability.core.connection.internal.JettyTrackingListener;
+import dev.reliability.core.internal.Checks;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;

@@ -7,7 +7,7 @@ import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.connection.HandshakeReset;
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.test.ManualTimeSource;
 import jakarta.websocket.Session;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

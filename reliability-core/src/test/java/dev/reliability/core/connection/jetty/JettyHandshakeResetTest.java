@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.HandshakeReset;
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.test.ManualTimeSource;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;

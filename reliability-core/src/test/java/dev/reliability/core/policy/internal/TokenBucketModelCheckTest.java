@@ -1,7 +1,7 @@
 package dev.reliability.core.policy.internal;
 
 import dev.reliability.core.policy.RateLimiterConfig;
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.lincheck.Lincheck;

@@ -3,7 +3,7 @@ package dev.reliability.core.policy.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reliability.core.policy.RateLimiterConfig;
-import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import java.util.List;
 import net.jqwik.api.ForAll;
