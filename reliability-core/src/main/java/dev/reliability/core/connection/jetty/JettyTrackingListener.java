@@ -14,13 +14,14 @@ import org.eclipse.jetty.websocket.api.Session;
  *
  * <p>It declares only the callbacks it needs (Jetty calls the methods a listener overrides), so
  * pings are still answered by Jetty, and partial-message and frame callbacks of the endpoint are
- * not used. A refused session is closed and never shown to the endpoint. Public because Jetty
- * builds method handles on the listener's class.
+ * not used. A refused session is closed and never shown to the endpoint.
  *
- * <p>Internal: may change at any time; use {@link JettyConnections#track} and {@link
- * JettyConnections#admit}.
+ * <p>Public only because Jetty builds method handles on the listener's class; its constructor is
+ * package-private, so {@link JettyConnections#track} and {@link JettyConnections#admit} are the
+ * only way to get one. It lives in this adapter package because it needs Jetty's API, which the
+ * rest of the library must not.
  */
-final class JettyTrackingListener implements Session.Listener.AutoDemanding {
+public final class JettyTrackingListener implements Session.Listener.AutoDemanding {
 
   /**
    * Whether an endpoint class declares the close callback that takes a {@link Callback}; Jetty's
