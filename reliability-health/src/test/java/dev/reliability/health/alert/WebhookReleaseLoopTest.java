@@ -1,4 +1,4 @@
-package dev.reliability.health;
+package dev.reliability.health.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.time.ManualTimeSource;
+import dev.reliability.health.HealthStatus;
+import dev.reliability.health.HealthStatusChange;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
