@@ -21,7 +21,7 @@ public final class RunContext {
   final TimeSource time;
   final GuardedListeners listeners;
   final ExecutorService executor;
-  // Fair, so a burst of probes cannot starve a background run of its turn.
+  // Fair: runs waiting for a permit get it in the order they asked.
   final Semaphore permits;
   // Held while a result is damped, stored and announced, and while groups are announced, so that
   // listeners hear the changes of a check and of its groups in the order they happened.
