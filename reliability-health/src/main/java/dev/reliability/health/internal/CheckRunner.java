@@ -45,7 +45,8 @@ final class CheckRunner {
 
   // At most one run of this check is in flight, an abandoned one included: the slot leaves null
   // only by compareAndSet(null, run), and is cleared only by that run itself (compareAndSet(run,
-  // null)) once its check has returned, so no second run starts while a hung one still holds it.
+  // null)) once its check has returned or could not be started, so no second run starts while a
+  // hung one still holds it.
   final AtomicReference<Execution> inFlight = new AtomicReference<>();
   private final AtomicLong lastSkipNanos = new AtomicLong(NONE);
   private volatile Snapshot snapshot;
