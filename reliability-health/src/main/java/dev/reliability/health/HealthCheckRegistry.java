@@ -5,40 +5,30 @@ import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.ConfigurationException;
 import dev.reliability.core.config.Setting;
 import dev.reliability.core.internal.Checks;
-import dev.reliability.core.internal.DurationText;
 import dev.reliability.core.policy.PolicyScheduler;
 import dev.reliability.core.redaction.Redactor;
 import dev.reliability.core.time.TimeSource;
+import dev.reliability.health.internal.BackgroundTicks;
 import dev.reliability.health.internal.GuardedListeners;
+import dev.reliability.health.internal.HealthEvaluator;
 import dev.reliability.health.internal.NamedThreads;
+import dev.reliability.health.internal.RunContext;
 import dev.reliability.health.internal.SystemResources;
-import dev.reliability.health.internal.Waits;
-import dev.reliability.health.spi.ServicePerformance;
 import dev.reliability.health.spi.ServicePerformanceSource;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Holds health checks by name, runs them, and answers probes with aggregated {@link HealthReport}s.
@@ -89,7 +79,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HealthCheckRegistry implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(HealthCheckRegistry.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
 
   /** The name of the pseudo-group holding every check, used by {@link #fullReport()}. */
@@ -101,55 +90,27 @@ public final class HealthCheckRegistry implements AutoCloseable {
   /** The settings a registry reads. */
   public static final List<Setting<?>> SETTINGS = HealthSettings.REGISTRY_SETTINGS;
 
-  final TimeSource time;
-  final GuardedListeners listeners;
-  final ReentrantLock eventLock = new ReentrantLock();
-  final Semaphore permits;
-  final ExecutorService executor;
-
   private final String name;
   private final ConfigSource configSource;
-  private final Redactor redactor;
   private final Duration probeTimeout;
-  private final long probeTimeoutNanos;
   private final int maxConcurrency;
-  private final ServicePerformanceSource performanceSource;
-  private final Supplier<ResourceUsage> resourceSource;
+  private final GuardedListeners listeners;
   private final HealthLifecycle lifecycle;
+  private final ExecutorService executor;
   private final ScheduledThreadPoolExecutor ownScheduler;
-  private final PolicyScheduler scheduler;
-  private final long tickNanos;
-  private final AtomicLong tickFailures = new AtomicLong();
-  private final AtomicInteger failingTicks = new AtomicInteger();
-  private volatile Future<?> nextTick;
-
-  private final ReentrantLock registrationLock = new ReentrantLock();
-  private final Map<String, CheckRunner> runners =
-      Collections.synchronizedMap(new LinkedHashMap<>());
-  private final Map<String, GroupState> groups = new java.util.concurrent.ConcurrentHashMap<>();
-  private final GroupState all = new GroupState(ALL);
-  private final AtomicInteger version = new AtomicInteger();
-  private volatile boolean closed;
+  private final HealthEvaluator evaluator;
+  private final BackgroundTicks ticks;
 
   private HealthCheckRegistry(Builder b) {
-    this.time = b.time;
     this.name = b.name;
     this.configSource = b.configSource;
-    this.redactor = b.redactor;
     ConfigBinder config = ConfigBinder.of(b.configSource, HealthSettings.PREFIX);
     this.probeTimeout = config.get(HealthSettings.PROBE_TIMEOUT, b.probeTimeout);
     this.maxConcurrency = config.get(HealthSettings.MAX_CONCURRENCY, b.maxConcurrency);
     Duration drainTime = config.get(HealthSettings.SHUTDOWN_DRAIN_TIME, b.drainTime);
     config.throwIfInvalid();
-    this.probeTimeoutNanos = probeTimeout.toNanos();
-    this.performanceSource = b.performanceSource;
-    this.resourceSource = b.resourceSource;
     this.listeners = new GuardedListeners(b.listeners);
-    this.permits = new Semaphore(maxConcurrency, true);
-    this.lifecycle = new HealthLifecycle(time, drainTime, this::lifecycleChanged);
-    for (String g : List.of(HealthGroups.LIVENESS, HealthGroups.READINESS, HealthGroups.STARTUP)) {
-      groups.put(g, new GroupState(g));
-    }
+    this.lifecycle = new HealthLifecycle(b.time, drainTime, this::lifecycleChanged);
     this.executor =
         b.executor != null
             ? b.executor
@@ -160,19 +121,30 @@ public final class HealthCheckRegistry implements AutoCloseable {
                 TimeUnit.SECONDS,
                 new SynchronousQueue<>(),
                 new NamedThreads("reliability-health-" + name + "-check"));
+    PolicyScheduler scheduler;
     if (b.scheduler != null) {
       this.ownScheduler = null;
-      this.scheduler = b.scheduler;
+      scheduler = b.scheduler;
     } else {
       ScheduledThreadPoolExecutor s =
           new ScheduledThreadPoolExecutor(
               1, new NamedThreads("reliability-health-" + name + "-scheduler"));
       s.setRemoveOnCancelPolicy(true);
       this.ownScheduler = s;
-      this.scheduler = PolicyScheduler.of(s);
+      scheduler = PolicyScheduler.of(s);
     }
-    this.tickNanos = b.tick.toNanos();
-    this.nextTick = scheduler.schedule(this::tick, tickNanos);
+    RunContext context =
+        new RunContext(name, b.time, listeners, b.redactor, maxConcurrency, executor);
+    this.evaluator =
+        new HealthEvaluator(
+            context,
+            probeTimeout,
+            lifecycle,
+            HealthReport::new,
+            b.performanceSource,
+            b.resourceSource);
+    this.ticks = new BackgroundTicks(evaluator, context, scheduler, b.tick);
+    ticks.start();
   }
 
   /**
@@ -244,23 +216,7 @@ public final class HealthCheckRegistry implements AutoCloseable {
     }
     HealthCheckRegistration registration =
         new HealthCheckRegistration(name, check, kind, effective);
-    registrationLock.lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException("registry " + this.name + " is closed");
-      }
-      Checks.check(
-          !runners.containsKey(name), "check name", "unique in the registry", "\"" + name + "\"");
-      CheckRunner runner = new CheckRunner(this, registration, time.nanoTime());
-      runners.put(name, runner);
-      all.add(runner);
-      for (String g : effective.groups()) {
-        groups.computeIfAbsent(g, GroupState::new).add(runner);
-      }
-      version.incrementAndGet();
-    } finally {
-      registrationLock.unlock();
-    }
+    evaluator.add(registration);
     return registration;
   }
 
@@ -323,29 +279,7 @@ public final class HealthCheckRegistry implements AutoCloseable {
    * @return true if the check was registered
    */
   public boolean unregister(String name) {
-    CheckRunner runner;
-    registrationLock.lock();
-    try {
-      runner = runners.remove(name);
-      if (runner == null) {
-        return false;
-      }
-      runner.removed = true;
-      all.remove(runner);
-      for (GroupState g : groups.values()) {
-        g.remove(runner);
-      }
-      version.incrementAndGet();
-    } finally {
-      registrationLock.unlock();
-    }
-    eventLock.lock();
-    try {
-      checkStatusChanged(runner);
-    } finally {
-      eventLock.unlock();
-    }
-    return true;
+    return evaluator.remove(name);
   }
 
   /**
@@ -355,8 +289,7 @@ public final class HealthCheckRegistry implements AutoCloseable {
    * @return the registration, or empty if no check has that name
    */
   public Optional<HealthCheckRegistration> registration(String name) {
-    CheckRunner r = runners.get(name);
-    return r == null ? Optional.empty() : Optional.of(r.registration);
+    return Optional.ofNullable(evaluator.registration(name));
   }
 
   /**
@@ -365,11 +298,7 @@ public final class HealthCheckRegistry implements AutoCloseable {
    * @return an immutable list
    */
   public List<HealthCheckRegistration> registrations() {
-    List<HealthCheckRegistration> list = new ArrayList<>();
-    for (CheckRunner r : all.members) {
-      list.add(r.registration);
-    }
-    return List.copyOf(list);
+    return evaluator.registrations();
   }
 
   /**
@@ -379,8 +308,7 @@ public final class HealthCheckRegistry implements AutoCloseable {
    * @return the result, or empty if the check is unknown or has not run yet
    */
   public Optional<HealthCheckResult> lastResult(String name) {
-    CheckRunner r = runners.get(name);
-    return r == null ? Optional.empty() : Optional.ofNullable(r.last());
+    return Optional.ofNullable(evaluator.lastResult(name));
   }
 
   /**
@@ -393,7 +321,7 @@ public final class HealthCheckRegistry implements AutoCloseable {
     names.add(HealthGroups.LIVENESS);
     names.add(HealthGroups.READINESS);
     names.add(HealthGroups.STARTUP);
-    names.addAll(groups.keySet());
+    names.addAll(evaluator.groupNames());
     return Collections.unmodifiableSet(names);
   }
 
@@ -435,12 +363,12 @@ public final class HealthCheckRegistry implements AutoCloseable {
    */
   public HealthReport report(String group) {
     Checks.notNull("group", group);
-    GroupState g = group.equals(ALL) ? all : groups.get(group);
-    if (g == null) {
+    HealthReport report = evaluator.report(group);
+    if (report == null) {
       throw new IllegalArgumentException(
           "group must be one of " + groups() + ", was \"" + group + "\"");
     }
-    return evaluate(g, false);
+    return report;
   }
 
   /**
@@ -451,7 +379,7 @@ public final class HealthCheckRegistry implements AutoCloseable {
    * @return the report
    */
   public HealthReport fullReport() {
-    return evaluate(all, true);
+    return evaluator.fullReport();
   }
 
   /**
@@ -516,361 +444,16 @@ public final class HealthCheckRegistry implements AutoCloseable {
    */
   @Override
   public void close() {
-    registrationLock.lock();
-    try {
-      closed = true;
-    } finally {
-      registrationLock.unlock();
-    }
-    Future<?> f = nextTick;
-    if (f != null) {
-      f.cancel(false);
-    }
+    evaluator.close();
+    ticks.stop();
     if (ownScheduler != null) {
       ownScheduler.shutdownNow();
     }
     executor.shutdownNow();
   }
 
-  // ---- evaluation ------------------------------------------------------------------------------
-
-  private HealthReport evaluate(GroupState g, boolean full) {
-    long start = time.nanoTime();
-    CheckRunner[] members = g.members;
-    HealthLifecycle.Phase phase = lifecycle.phase();
-    int v = version.get();
-    if (!full) {
-      HealthReport cached = g.cached;
-      if (cached != null
-          && cached.phase == phase
-          && cached.version == v
-          && sameFreshResults(members, cached.basis, start)) {
-        return cached;
-      }
-    }
-    HealthCheckResult[] results = new HealthCheckResult[members.length];
-    Execution[] pending = null;
-    for (int i = 0; i < members.length; i++) {
-      if (members[i].live) {
-        results[i] = members[i].runLive();
-        continue;
-      }
-      HealthCheckResult r = members[i].current(start);
-      if (r != null) {
-        results[i] = r;
-        continue;
-      }
-      Object o = members[i].runOrJoin(start);
-      if (o instanceof HealthCheckResult direct) {
-        results[i] = direct;
-      } else {
-        if (pending == null) {
-          pending = new Execution[members.length];
-        }
-        pending[i] = (Execution) o;
-      }
-    }
-    if (pending != null) {
-      await(pending, results, start + probeTimeoutNanos);
-    }
-    HealthReport report = assemble(g, members, results, phase, v, start, full);
-    if (!full) {
-      g.cached = report;
-    }
-    return report;
-  }
-
-  private static boolean sameFreshResults(
-      CheckRunner[] members, HealthCheckResult[] basis, long now) {
-    if (basis.length != members.length) {
-      return false;
-    }
-    for (int i = 0; i < members.length; i++) {
-      if (members[i].current(now) != basis[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private void await(Execution[] pending, HealthCheckResult[] results, long deadline) {
-    boolean interrupted = false;
-    for (int i = 0; i < pending.length; i++) {
-      Execution e = pending[i];
-      if (e == null) {
-        continue;
-      }
-      while (!interrupted && !e.future.isDone()) {
-        long now = time.nanoTime();
-        if (e.timeOutIfDue(now) || e.future.isDone()) {
-          break;
-        }
-        if (now - deadline >= 0) {
-          break;
-        }
-        long until = Math.min(deadline, e.deadlineNanos) - now;
-        if (until <= 0) {
-          continue;
-        }
-        try {
-          Waits.awaitSlice(e.future, time, until);
-        } catch (InterruptedException ie) {
-          interrupted = true;
-        }
-      }
-      HealthCheckResult r = e.future.getNow(null);
-      results[i] = r != null ? r : unfinished(e, interrupted);
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private HealthCheckResult unfinished(Execution e, boolean interrupted) {
-    long runningFor = time.nanoTime() - e.submittedNanos;
-    return HealthCheckResult.builder(HealthStatus.UNHEALTHY)
-        .message(
-            interrupted
-                ? "probe was interrupted while the check was running"
-                : "did not finish within the probe timeout of "
-                    + DurationText.format(probeTimeout)
-                    + " (still running)")
-        .detail("timed_out", true)
-        .detail("probe_timeout_ms", probeTimeout.toMillis())
-        .duration(Duration.ofNanos(Math.max(0, runningFor)))
-        .checkedAt(time.now())
-        .build();
-  }
-
-  private HealthReport assemble(
-      GroupState g,
-      CheckRunner[] members,
-      HealthCheckResult[] results,
-      HealthLifecycle.Phase phase,
-      int v,
-      long start,
-      boolean full) {
-    List<ComponentHealth> checks = new ArrayList<>(members.length);
-    HealthStatus status = HealthStatus.HEALTHY;
-    for (int i = 0; i < members.length; i++) {
-      CheckRunner r = members[i];
-      ComponentHealth c =
-          new ComponentHealth(
-              r.name, results[i], r.critical, r.registration.kind(), r.registration.groups());
-      status = status.worst(c.contribution());
-      checks.add(c);
-    }
-    String message = lifecycleMessage(g.name);
-    if (!message.isEmpty()) {
-      status = HealthStatus.UNHEALTHY;
-    }
-    ResourceUsage resources = null;
-    ServicePerformance performance = null;
-    if (full) {
-      resources = sampleResources();
-      performance = samplePerformance();
-    }
-    Instant now = time.now();
-    return new HealthReport(
-        g.name,
-        status,
-        message,
-        checks,
-        now,
-        Duration.ofNanos(Math.max(0, time.nanoTime() - start)),
-        resources,
-        performance,
-        results,
-        phase,
-        v);
-  }
-
-  private String lifecycleMessage(String group) {
-    if (group.equals(HealthGroups.READINESS) || group.equals(ALL)) {
-      return lifecycle.readinessMessage();
-    }
-    if (group.equals(HealthGroups.STARTUP) && !lifecycle.isStartupComplete()) {
-      return "startup not complete";
-    }
-    return "";
-  }
-
-  private ResourceUsage sampleResources() {
-    if (resourceSource == null) {
-      return null;
-    }
-    try {
-      return resourceSource.get();
-    } catch (RuntimeException | LinkageError e) {
-      LOG.debug("Sampling resources failed", e);
-      return null;
-    }
-  }
-
-  private ServicePerformance samplePerformance() {
-    if (performanceSource == null) {
-      return null;
-    }
-    try {
-      return performanceSource.snapshot();
-    } catch (RuntimeException e) {
-      LOG.debug("Reading service performance failed", e);
-      return null;
-    }
-  }
-
-  // ---- results and events
-  // ------------------------------------------------------------------------
-
-  HealthCheckResult sanitise(HealthCheckResult raw) {
-    if (redactor == Redactor.none()) {
-      return raw;
-    }
-    HealthCheckResult.Builder b =
-        HealthCheckResult.builder(raw.status())
-            .message(redactor.redact(raw.message()))
-            .details(redactor.redactMap(raw.details()))
-            .duration(raw.duration());
-    raw.checkedAt().ifPresent(b::checkedAt);
-    raw.measurement().ifPresent(m -> b.measurement(m.name(), m.value(), m.unit()));
-    return b.build();
-  }
-
-  // Guarded by eventLock.
-  void checkStatusChanged(CheckRunner runner) {
-    announceGroup(all);
-    for (GroupState g : groups.values()) {
-      if (runner.removed || g.contains(runner) || runner.registration.groups().contains(g.name)) {
-        announceGroup(g);
-      }
-    }
-  }
-
   private void lifecycleChanged() {
-    eventLock.lock();
-    try {
-      announceGroup(groups.get(HealthGroups.READINESS));
-      announceGroup(groups.get(HealthGroups.STARTUP));
-      announceGroup(all);
-    } finally {
-      eventLock.unlock();
-    }
-  }
-
-  // Guarded by eventLock.
-  private void announceGroup(GroupState g) {
-    HealthStatus status = HealthStatus.HEALTHY;
-    StringBuilder failing = new StringBuilder();
-    for (CheckRunner r : g.members) {
-      HealthStatus s = r.announced;
-      HealthStatus contribution =
-          r.critical || s == HealthStatus.HEALTHY ? s : HealthStatus.DEGRADED;
-      status = status.worst(contribution);
-      if (s != HealthStatus.HEALTHY) {
-        failing
-            .append(failing.length() == 0 ? "" : ", ")
-            .append(r.name)
-            .append(' ')
-            .append(s.label());
-      }
-    }
-    String message = lifecycleMessage(g.name);
-    if (!message.isEmpty()) {
-      status = HealthStatus.UNHEALTHY;
-    } else {
-      message = failing.toString();
-    }
-    if (status == g.announced) {
-      return;
-    }
-    HealthStatus previous = g.announced;
-    g.announced = status;
-    listeners.onStatusChanged(
-        new HealthStatusChange(
-            g.name,
-            HealthStatusChange.SubjectType.GROUP,
-            previous,
-            status,
-            message,
-            Map.of(),
-            time.now()));
-  }
-
-  // ---- scheduler
-  // ---------------------------------------------------------------------------------
-
-  /**
-   * One tick of the scheduler: enforces timeouts, starts due background runs and announces stale
-   * results, then schedules the next tick whatever happened. Rescheduling one tick at a time
-   * (rather than a periodic task, which an executor cancels for good when it throws) and catching
-   * {@link Throwable} per check is what keeps the loop, and every other check, alive.
-   */
-  private void tick() {
-    boolean failed = false;
-    try {
-      long now = time.nanoTime();
-      for (CheckRunner r : all.members) {
-        try {
-          Execution e = r.inFlight.get();
-          if (e != null) {
-            e.timeOutIfDue(now);
-          }
-          if (r.background && !closed) {
-            if (now - r.nextDueNanos >= 0) {
-              r.runInBackground(now);
-            }
-            r.refreshStaleness(now);
-          }
-        } catch (Throwable t) {
-          failed = true;
-          tickFailed(r.name, t);
-        }
-      }
-    } catch (Throwable t) {
-      failed = true;
-      tickFailed(null, t);
-    } finally {
-      if (!failed) {
-        failingTicks.set(0);
-      }
-      scheduleTick();
-    }
-  }
-
-  private void scheduleTick() {
-    if (closed) {
-      return;
-    }
-    try {
-      nextTick = scheduler.schedule(this::tick, tickNanos);
-    } catch (Throwable t) {
-      // Rejected because close() shut the scheduler down, or out of memory: nothing to retry on.
-      if (!closed) {
-        tickFailed(null, t);
-      }
-    }
-  }
-
-  // Counts first (no allocation), then logs; logging itself may fail under memory pressure.
-  private void tickFailed(String check, Throwable failure) {
-    tickFailures.incrementAndGet();
-    try {
-      if (failingTicks.incrementAndGet() == 1) {
-        LOG.warn(
-            "Health-check scheduler tick of registry {} failed{}; it keeps running",
-            name,
-            check == null ? "" : " at check " + check,
-            failure);
-      } else {
-        LOG.warn(
-            "Health-check scheduler tick of registry {} failed again{}: {}",
-            name,
-            check == null ? "" : " at check " + check,
-            failure.toString());
-      }
-    } catch (Throwable ignored) {
-      // The count still tells.
-    }
+    evaluator.lifecycleChanged();
   }
 
   /**
@@ -880,12 +463,12 @@ public final class HealthCheckRegistry implements AutoCloseable {
    * @return the number of failures
    */
   public long tickFailures() {
-    return tickFailures.get();
+    return ticks.failures();
   }
 
   @Override
   public String toString() {
-    return "HealthCheckRegistry[" + name + ", checks=" + runners.keySet() + "]";
+    return "HealthCheckRegistry[" + name + ", checks=" + evaluator.checkNames() + "]";
   }
 
   /** Builds a {@link HealthCheckRegistry}. Not thread-safe. */

@@ -143,17 +143,6 @@ public final class HealthLifecycle {
     }
   }
 
-  String readinessMessage() {
-    switch (phase.get()) {
-      case STARTING:
-        return "startup not complete";
-      case DRAINING:
-        return "shutting down (drain time " + DurationText.format(drainTime) + ")";
-      default:
-        return "";
-    }
-  }
-
   @Override
   public String toString() {
     return "HealthLifecycle[" + phase.get() + ", drain " + DurationText.format(drainTime) + "]";

@@ -10,8 +10,8 @@ import java.time.Duration;
  * <p>Contract: methods are called on the thread that completed a run (a check thread, the
  * scheduler, or a probe caller), in order for any one subject. They must return quickly, must not
  * block, and must not call back into the registry's probe methods; hand slow work such as sending
- * an alert to another thread, as {@link WebhookAlertNotifier} does. A listener that throws is
- * logged and does not stop the other listeners or the registry.
+ * an alert to another thread, as {@link dev.reliability.health.alert.WebhookAlertNotifier} does. A
+ * listener that throws is logged and does not stop the other listeners or the registry.
  */
 public interface HealthListener {
 

@@ -32,11 +32,6 @@ public final class HealthReport {
   private final ResourceUsage resources;
   private final ServicePerformance performance;
 
-  // What a cached report was built from, so an unchanged probe can return it again.
-  final HealthCheckResult[] basis;
-  final HealthLifecycle.Phase phase;
-  final int version;
-
   HealthReport(
       String group,
       HealthStatus status,
@@ -45,10 +40,7 @@ public final class HealthReport {
       Instant timestamp,
       Duration duration,
       ResourceUsage resources,
-      ServicePerformance performance,
-      HealthCheckResult[] basis,
-      HealthLifecycle.Phase phase,
-      int version) {
+      ServicePerformance performance) {
     this.group = group;
     this.status = status;
     this.message = message;
@@ -57,9 +49,6 @@ public final class HealthReport {
     this.duration = duration;
     this.resources = resources;
     this.performance = performance;
-    this.basis = basis;
-    this.phase = phase;
-    this.version = version;
   }
 
   /**

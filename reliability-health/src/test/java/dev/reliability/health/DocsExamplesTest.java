@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.reliability.core.config.ConfigSource;
+import dev.reliability.health.alert.WebhookAlertNotifier;
 import dev.reliability.health.checks.HttpHealthCheck;
 import dev.reliability.health.checks.JdbcHealthCheck;
 import dev.reliability.health.checks.ThreadHealthCheck;

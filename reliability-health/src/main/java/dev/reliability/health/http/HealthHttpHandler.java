@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.reliability.core.internal.Checks;
 import dev.reliability.health.HealthCheckRegistry;
-import dev.reliability.health.internal.HealthResponder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

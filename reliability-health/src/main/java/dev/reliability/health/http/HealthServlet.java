@@ -2,7 +2,6 @@ package dev.reliability.health.http;
 
 import dev.reliability.core.internal.Checks;
 import dev.reliability.health.HealthCheckRegistry;
-import dev.reliability.health.internal.HealthResponder;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

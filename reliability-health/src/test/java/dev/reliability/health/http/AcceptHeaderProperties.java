@@ -2,7 +2,6 @@ package dev.reliability.health.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reliability.health.internal.AcceptHeader;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;

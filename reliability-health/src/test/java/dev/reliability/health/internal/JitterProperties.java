@@ -1,4 +1,4 @@
-package dev.reliability.health;
+package dev.reliability.health.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
-package dev.reliability.health;
+package dev.reliability.health.internal;
 
+import dev.reliability.health.HealthCheckResult;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,9 +22,13 @@ final class Execution implements Runnable {
   final long deadlineNanos;
   final CompletableFuture<HealthCheckResult> future = new CompletableFuture<>();
 
+  // Flips from false to true once: only the caller whose compareAndSet wins records the result and
+  // completes the future, whether the check returned or the deadline passed first.
   private final AtomicBoolean settled = new AtomicBoolean();
   // Set when the run was abandoned at its timeout while the check may still be running.
   private volatile boolean abandoned;
+  // The permit goes back at most once, and only if it was taken: at the timeout or when the check
+  // returns, whichever comes first.
   private final AtomicBoolean permitReleased = new AtomicBoolean();
   private volatile boolean permitAcquired;
   // Guards interrupting the worker, so a timeout's interrupt never leaks into the thread's next
@@ -44,11 +49,11 @@ final class Execution implements Runnable {
 
   @Override
   public void run() {
-    HealthCheckRegistry registry = runner.registry;
+    RunContext context = runner.context;
     Thread.interrupted();
     try {
       try {
-        registry.permits.acquire();
+        context.permits.acquire();
       } catch (InterruptedException e) {
         settle(HealthCheckResult.unhealthy("interrupted while waiting to run"), nanoTime(), true);
         return;
@@ -119,7 +124,7 @@ final class Execution implements Runnable {
     } finally {
       interruptLock.unlock();
     }
-    runner.registry.listeners.onCheckTimedOut(runner.name, runner.registration.config().timeout());
+    runner.context.listeners.onCheckTimedOut(runner.name, runner.registration.config().timeout());
     return true;
   }
 
@@ -155,11 +160,11 @@ final class Execution implements Runnable {
 
   private void releasePermit() {
     if (permitAcquired && permitReleased.compareAndSet(false, true)) {
-      runner.registry.permits.release();
+      runner.context.permits.release();
     }
   }
 
   private long nanoTime() {
-    return runner.registry.time.nanoTime();
+    return runner.context.time.nanoTime();
   }
 }

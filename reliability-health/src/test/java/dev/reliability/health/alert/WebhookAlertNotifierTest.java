@@ -1,4 +1,4 @@
-package dev.reliability.health;
+package dev.reliability.health.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.reliability.core.config.ConfigSource;
+import dev.reliability.health.HealthCheckRegistry;
+import dev.reliability.health.HealthCheckResult;
+import dev.reliability.health.HealthStatus;
+import dev.reliability.health.HealthStatusChange;
 import dev.reliability.test.ManualTimeSource;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.reliability.health.internal;
+package dev.reliability.health.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -7,7 +7,6 @@ import dev.reliability.health.HealthCheckResult;
 import dev.reliability.health.HealthReport;
 import dev.reliability.health.HealthStatus;
 import dev.reliability.health.ResourceUsage;
-import dev.reliability.health.http.HealthFormat;
 import dev.reliability.health.spi.ServicePerformance;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,9 +23,9 @@ import java.util.Map;
  * HealthFormat}s. Minimal bodies (status only) are written once per status and reused, so a probe
  * answered from cache allocates no JSON.
  *
- * <p>This class is internal and may change at any time. Thread-safe.
+ * <p>Package-private: shared by the handler and the servlet only. Thread-safe.
  */
-public final class HealthJson {
+final class HealthJson {
 
   private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -49,7 +48,7 @@ public final class HealthJson {
    * @param name the service's name, or null
    * @param version the service's version, or null
    */
-  public record Service(String name, String version) {}
+  record Service(String name, String version) {}
 
   /**
    * Writes a report.
@@ -61,7 +60,7 @@ public final class HealthJson {
    * @param service the service's name and version
    * @return UTF-8 JSON
    */
-  public static byte[] write(
+  static byte[] write(
       HealthReport report, HealthFormat format, boolean detailed, boolean up, Service service) {
     if (!detailed && format == HealthFormat.JSON) {
       return MINIMAL_JSON.get(report.status());
@@ -93,7 +92,7 @@ public final class HealthJson {
    * @param s the status
    * @return {@code pass}, {@code warn} or {@code fail}
    */
-  public static String ietf(HealthStatus s) {
+  static String ietf(HealthStatus s) {
     switch (s) {
       case HEALTHY:
         return "pass";

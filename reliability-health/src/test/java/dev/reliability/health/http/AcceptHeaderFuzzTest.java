@@ -1,12 +1,10 @@
-package dev.reliability.health.internal;
+package dev.reliability.health.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.reliability.health.http.HealthFormat;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import dev.reliability.test.CpuTime;
 import java.util.Locale;
 
 /**
@@ -17,7 +15,6 @@ import java.util.Locale;
 class AcceptHeaderFuzzTest {
 
   private static final int MAX_LENGTH = 16 * 1024;
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private static boolean warm;
 
@@ -44,18 +41,13 @@ class AcceptHeaderFuzzTest {
     String query = data.consumeBoolean() ? null : data.consumeString(MAX_LENGTH);
     String accept = data.consumeBoolean() ? null : data.consumeString(MAX_LENGTH);
 
-    long start = THREADS.getCurrentThreadCpuTime();
-    HealthFormat chosen = AcceptHeader.choose(accept, query, defaultFormat);
-    long cpu = THREADS.getCurrentThreadCpuTime() - start;
-    if (cpu >= 100_000_000L) {
-      // A one-time cost (class loading, instrumentation) is not the input's fault: a slow input
-      // is slow the second time too.
-      start = THREADS.getCurrentThreadCpuTime();
-      AcceptHeader.choose(accept, query, defaultFormat);
-      cpu = THREADS.getCurrentThreadCpuTime() - start;
-    }
+    CpuTime.Measured<HealthFormat> negotiated =
+        CpuTime.measure(100_000_000L, () -> AcceptHeader.choose(accept, query, defaultFormat));
+    HealthFormat chosen = negotiated.value();
 
-    assertThat(cpu).as("CPU nanoseconds of one negotiation").isLessThan(100_000_000L);
+    assertThat(negotiated.nanos())
+        .as("CPU nanoseconds of one negotiation")
+        .isLessThan(100_000_000L);
     assertThat(chosen).isNotNull();
     String lowerQuery = query == null ? "" : query.toLowerCase(Locale.ROOT);
     String lowerAccept = accept == null ? "" : accept.toLowerCase(Locale.ROOT);

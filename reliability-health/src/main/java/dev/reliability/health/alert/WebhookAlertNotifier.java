@@ -1,4 +1,4 @@
-package dev.reliability.health;
+package dev.reliability.health.alert;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +9,10 @@ import dev.reliability.core.config.Setting;
 import dev.reliability.core.internal.Checks;
 import dev.reliability.core.internal.DurationText;
 import dev.reliability.core.time.TimeSource;
+import dev.reliability.health.HealthListener;
+import dev.reliability.health.HealthSettings;
+import dev.reliability.health.HealthStatus;
+import dev.reliability.health.HealthStatusChange;
 import dev.reliability.health.internal.NamedThreads;
 import java.io.IOException;
 import java.net.URI;

@@ -1,10 +1,12 @@
-package dev.reliability.health;
+package dev.reliability.health.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.reliability.core.config.ConfigSource;
+import dev.reliability.health.HealthStatus;
+import dev.reliability.health.HealthStatusChange;
 import dev.reliability.test.ManualTimeSource;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.reliability.health.internal;
+package dev.reliability.health.http;
 
 import dev.reliability.core.error.ErrorCode;
 import dev.reliability.core.problem.ProblemDetail;
@@ -7,9 +7,6 @@ import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.HealthGroups;
 import dev.reliability.health.HealthReport;
 import dev.reliability.health.HealthStatus;
-import dev.reliability.health.http.HealthEndpointConfig;
-import dev.reliability.health.http.HealthFormat;
-import dev.reliability.health.http.HealthRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -22,9 +19,9 @@ import java.util.Map;
  * the detailed view; {@code /live} or {@code /liveness}, {@code /ready} or {@code /readiness},
  * {@code /startup}; {@code /<group>} for a custom group. GET and HEAD only.
  *
- * <p>This class is internal and may change at any time. Thread-safe.
+ * <p>Package-private: shared by the handler and the servlet only. Thread-safe.
  */
-public final class HealthResponder {
+final class HealthResponder {
 
   private static final ErrorCode NOT_FOUND =
       ErrorCode.of("HEALTH_ENDPOINT_NOT_FOUND", 404, false, "No such health endpoint");
@@ -44,7 +41,7 @@ public final class HealthResponder {
    * @param registry the registry to report
    * @param config the endpoint configuration
    */
-  public HealthResponder(HealthCheckRegistry registry, HealthEndpointConfig config) {
+  HealthResponder(HealthCheckRegistry registry, HealthEndpointConfig config) {
     this.registry = registry;
     this.config = config;
     this.service =
@@ -61,8 +58,7 @@ public final class HealthResponder {
    * @param body the body; for HEAD, send the headers only
    * @param headers extra headers, such as {@code Allow}
    */
-  public record Response(
-      int status, String contentType, byte[] body, Map<String, String> headers) {}
+  record Response(int status, String contentType, byte[] body, Map<String, String> headers) {}
 
   /**
    * Answers a request.
@@ -74,8 +70,7 @@ public final class HealthResponder {
    * @param request the request, for the details policy
    * @return the answer
    */
-  public Response respond(
-      String method, String path, String query, String accept, HealthRequest request) {
+  Response respond(String method, String path, String query, String accept, HealthRequest request) {
     String route = path == null ? "" : path;
     while (route.endsWith("/")) {
       route = route.substring(0, route.length() - 1);

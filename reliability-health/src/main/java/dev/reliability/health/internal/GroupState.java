@@ -1,4 +1,9 @@
-package dev.reliability.health;
+package dev.reliability.health.internal;
+
+import dev.reliability.health.HealthCheckResult;
+import dev.reliability.health.HealthLifecycle;
+import dev.reliability.health.HealthReport;
+import dev.reliability.health.HealthStatus;
 
 /** One probe group: its members, its cached report and the status last announced for it. */
 final class GroupState {
@@ -7,14 +12,21 @@ final class GroupState {
 
   final String name;
   volatile CheckRunner[] members = EMPTY;
-  volatile HealthReport cached;
+  volatile Cached cached;
 
-  // Guarded by the registry's eventLock.
+  // Guarded by RunContext.eventLock.
   HealthStatus announced = HealthStatus.UNKNOWN;
 
   GroupState(String name) {
     this.name = name;
   }
+
+  /**
+   * A report and what it was built from: the results it used, the lifecycle phase and the version
+   * of the registrations, so an unchanged probe can return the same report again.
+   */
+  record Cached(
+      HealthReport report, HealthCheckResult[] basis, HealthLifecycle.Phase phase, int version) {}
 
   // Copy-on-write; called under the registry's registration lock.
   void add(CheckRunner runner) {

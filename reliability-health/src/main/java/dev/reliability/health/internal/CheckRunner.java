@@ -1,21 +1,31 @@
-package dev.reliability.health;
+package dev.reliability.health.internal;
 
 import dev.reliability.core.internal.DurationText;
+import dev.reliability.health.HealthCheck;
+import dev.reliability.health.HealthCheckConfig;
+import dev.reliability.health.HealthCheckRegistration;
+import dev.reliability.health.HealthCheckResult;
+import dev.reliability.health.HealthStatus;
+import dev.reliability.health.HealthStatusChange;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Runs one registered check: result caching, one run in flight at a time, timeouts, flap damping
- * and, for background checks, the schedule and the staleness of the last result.
+ * and, for background checks, the schedule and the staleness of the last result. Everything a run
+ * needs from its registry comes from the {@link RunContext}.
  */
 final class CheckRunner {
 
   private static final long NONE = Long.MIN_VALUE;
 
-  final HealthCheckRegistry registry;
+  final RunContext context;
+  // Re-announces the groups of a check whose announced status changed; called under eventLock.
+  private final Consumer<CheckRunner> statusChanged;
   final HealthCheckRegistration registration;
   final String name;
   final HealthCheck check;
@@ -33,20 +43,29 @@ final class CheckRunner {
   final double jitter;
   final HealthCheckResult notRunYet;
 
+  // At most one run of this check is in flight, an abandoned one included: the slot leaves null
+  // only by compareAndSet(null, run), and is cleared only by that run itself (compareAndSet(run,
+  // null)) once its check has returned or could not be started, so no second run starts while a
+  // hung one still holds it.
   final AtomicReference<Execution> inFlight = new AtomicReference<>();
   private final AtomicLong lastSkipNanos = new AtomicLong(NONE);
   private volatile Snapshot snapshot;
   volatile long nextDueNanos;
   volatile boolean removed;
 
-  // Guarded by registry.eventLock.
+  // Guarded by context.eventLock.
   private int failures;
   private int successes;
   private long failingSinceNanos = NONE;
   HealthStatus announced = HealthStatus.UNKNOWN;
 
-  CheckRunner(HealthCheckRegistry registry, HealthCheckRegistration registration, long nowNanos) {
-    this.registry = registry;
+  CheckRunner(
+      RunContext context,
+      Consumer<CheckRunner> statusChanged,
+      HealthCheckRegistration registration,
+      long nowNanos) {
+    this.context = context;
+    this.statusChanged = statusChanged;
     this.registration = registration;
     this.name = registration.name();
     this.check = registration.check();
@@ -121,7 +140,7 @@ final class CheckRunner {
    * @return the result as reported
    */
   HealthCheckResult runLive() {
-    long begin = registry.time.nanoTime();
+    long begin = context.time.nanoTime();
     HealthCheckResult raw;
     try {
       raw = check.check();
@@ -131,7 +150,7 @@ final class CheckRunner {
     } catch (Throwable t) {
       raw = HealthCheckResult.unhealthy(t);
     }
-    long end = registry.time.nanoTime();
+    long end = context.time.nanoTime();
     HealthCheckResult stamped = stamp(raw, end - begin);
     try {
       return record(stamped, end);
@@ -156,9 +175,9 @@ final class CheckRunner {
 
   private void submit(Execution e) {
     try {
-      registry.executor.execute(e);
+      context.executor.execute(e);
     } catch (RejectedExecutionException rejected) {
-      e.reject("health-check registry " + registry.name() + " is closed");
+      e.reject("health-check registry " + context.registryName + " is closed");
     } catch (Throwable t) {
       // Such as an OutOfMemoryError when no thread can be started: settle the run, so that it
       // leaves the in-flight slot and the next due run can try again.
@@ -184,6 +203,8 @@ final class CheckRunner {
 
   /** Records that a due run was skipped because an abandoned one is still in flight. */
   private HealthCheckResult skipped(long now, Execution hung) {
+    // Records at most one skip per cache TTL: of the callers that read the same last skip, only the
+    // one whose compareAndSet wins records; the others answer with the last result.
     long last = lastSkipNanos.get();
     Snapshot s = snapshot;
     boolean recent = last != NONE && now - last < Math.max(ttlNanos, 1);
@@ -202,9 +223,9 @@ final class CheckRunner {
             .detail("timed_out", true)
             .detail("timeout_ms", registration.config().timeout().toMillis())
             .detail("running_for_ms", runningFor.toMillis())
-            .checkedAt(registry.time.now())
+            .checkedAt(context.time.now())
             .build();
-    registry.listeners.onRunSkipped(name, runningFor);
+    context.listeners.onRunSkipped(name, runningFor);
     return record(result, now);
   }
 
@@ -215,14 +236,14 @@ final class CheckRunner {
         .detail("timed_out", true)
         .detail("timeout_ms", timeout.toMillis())
         .duration(timeout)
-        .checkedAt(registry.time.now())
+        .checkedAt(context.time.now())
         .build();
   }
 
   HealthCheckResult stamp(HealthCheckResult raw, long durationNanos) {
     return raw.toBuilder()
         .duration(Duration.ofNanos(Math.max(0, durationNanos)))
-        .checkedAt(registry.time.now())
+        .checkedAt(context.time.now())
         .build();
   }
 
@@ -232,16 +253,16 @@ final class CheckRunner {
    * @return the result as reported
    */
   HealthCheckResult record(HealthCheckResult raw, long now) {
-    HealthCheckResult sanitised = registry.sanitise(raw);
-    registry.eventLock.lock();
+    HealthCheckResult sanitised = context.sanitise(raw);
+    context.eventLock.lock();
     try {
       HealthCheckResult reported = damp(sanitised, now);
       snapshot = new Snapshot(reported, now);
-      registry.listeners.onCheckCompleted(name, reported);
+      context.listeners.onCheckCompleted(name, reported);
       announce(reported);
       return reported;
     } finally {
-      registry.eventLock.unlock();
+      context.eventLock.unlock();
     }
   }
 
@@ -254,22 +275,22 @@ final class CheckRunner {
     if (view.status() == announced) {
       return;
     }
-    registry.eventLock.lock();
+    context.eventLock.lock();
     try {
       announce(view);
     } finally {
-      registry.eventLock.unlock();
+      context.eventLock.unlock();
     }
   }
 
-  // Guarded by registry.eventLock.
+  // Guarded by context.eventLock.
   private void announce(HealthCheckResult result) {
     if (result.status() == announced || removed) {
       return;
     }
     HealthStatus previous = announced;
     announced = result.status();
-    registry.listeners.onStatusChanged(
+    context.listeners.onStatusChanged(
         new HealthStatusChange(
             name,
             HealthStatusChange.SubjectType.CHECK,
@@ -277,11 +298,11 @@ final class CheckRunner {
             announced,
             result.message(),
             result.details(),
-            registry.time.now()));
-    registry.checkStatusChanged(this);
+            context.time.now()));
+    statusChanged.accept(this);
   }
 
-  // Guarded by registry.eventLock.
+  // Guarded by context.eventLock.
   private HealthCheckResult damp(HealthCheckResult raw, long now) {
     boolean failing = raw.status() != HealthStatus.HEALTHY;
     if (failing) {

@@ -1,6 +1,5 @@
-package dev.reliability.health.internal;
+package dev.reliability.health.http;
 
-import dev.reliability.health.http.HealthFormat;
 import java.util.Locale;
 
 /**
@@ -14,9 +13,10 @@ import java.util.Locale;
  * specific range wins, then the earlier one. A header that matches nothing, or cannot be parsed,
  * gets the default format rather than 406, so an odd probe client never fails a probe.
  *
- * <p>This class is internal and may change at any time. Stateless and thread-safe; never throws.
+ * <p>Package-private: shared by the handler and the servlet only. Stateless and thread-safe; never
+ * throws.
  */
-public final class AcceptHeader {
+final class AcceptHeader {
 
   private AcceptHeader() {}
 
@@ -28,7 +28,7 @@ public final class AcceptHeader {
    * @param defaultFormat the endpoint's default
    * @return the format
    */
-  public static HealthFormat choose(String accept, String query, HealthFormat defaultFormat) {
+  static HealthFormat choose(String accept, String query, HealthFormat defaultFormat) {
     HealthFormat fromQuery = fromQuery(query);
     if (fromQuery != null) {
       return fromQuery;
