@@ -201,8 +201,8 @@ fi
 check "example jar present" "$JAR" test -f "$JAR"
 
 # ---------------------------------------------------------------------------------------------
-# Alert rules: promtool on the rules shipped in the reliability-metrics jar's resources.
-RESOURCES="reliability-metrics/src/main/resources/dev/reliability/metrics/monitoring"
+# Alert rules: promtool on the rules shipped in the reliability-monitoring jar's resources.
+RESOURCES="reliability-monitoring/src/main/resources/dev/reliability/monitoring"
 check "docs/monitoring rules are the shipped ones" "" \
   cmp -s "$RESOURCES/prometheus-rules.yaml" docs/monitoring/prometheus-rules.yaml
 check "promtool check rules" "$RESOURCES/prometheus-rules.yaml" \
