@@ -11,7 +11,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The one declaration the shipped monitoring files are generated from: the Prometheus names of the
@@ -38,6 +40,10 @@ import java.util.Set;
  *         .build();
  * String rules = MonitoringFiles.prometheusRules(declaration);
  * }</pre>
+ *
+ * <p>Without {@link Builder#service(String)} the rules cover every service Prometheus scrapes and
+ * aggregate by {@link #groupBy()}; with it, every selector also matches {@code service="<name>"},
+ * so files generated for several services can be loaded side by side.
  *
  * <p>Immutable and thread-safe.
  */
@@ -111,7 +117,19 @@ public final class MonitoringDeclaration {
   public static final String DEFAULT_RUNBOOK_BASE =
       "https://github.com/reliability-dev/reliability/blob/main/docs/alerts.md";
 
+  /** The label a declaration for one service matches on: the metrics module's common tag. */
+  public static final String SERVICE_LABEL = "service";
+
   private static final String HEAP = HEAP_AFTER_GC + "{area=\"heap\",pool=\"long-lived\"}";
+
+  /**
+   * A service name: a label value that needs no escaping and keeps the dashboard uid within
+   * Grafana's 40 characters. Linear: one character class, bounded length.
+   */
+  private static final Pattern SERVICE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,27}");
+
+  private static final String SERVICE_RULE =
+      "1 to 28 letters, digits, '.', '_' or '-', starting with a letter or digit";
 
   private final List<Slo> slos;
   private final List<String> groupBy;
@@ -125,6 +143,7 @@ public final class MonitoringDeclaration {
   private final double connectionsNearCapacity;
   private final Duration noTrafficFor;
   private final String runbookBase;
+  private final String service;
 
   private MonitoringDeclaration(Builder b) {
     this.slos = List.copyOf(b.slos);
@@ -139,6 +158,7 @@ public final class MonitoringDeclaration {
     this.connectionsNearCapacity = b.connectionsNearCapacity;
     this.noTrafficFor = b.noTrafficFor;
     this.runbookBase = b.runbookBase;
+    this.service = b.service;
   }
 
   /**
@@ -210,6 +230,15 @@ public final class MonitoringDeclaration {
   }
 
   /**
+   * Returns the one service the files are for.
+   *
+   * @return the service name, or empty when the files cover every service (the default)
+   */
+  public Optional<String> service() {
+    return Optional.ofNullable(service);
+  }
+
+  /**
    * Returns the runbook base URL.
    *
    * @return the URL of the page holding the runbook entries
@@ -229,8 +258,8 @@ public final class MonitoringDeclaration {
     for (Slo slo : slos) {
       for (Duration w : ratioWindows()) {
         String win = DurationText.format(w);
-        String total = sum("rate(" + slo.total() + "[" + win + "])");
-        String good = sum("rate(" + slo.good() + "[" + win + "])");
+        String total = sum("rate(" + select(slo.total()) + "[" + win + "])");
+        String good = sum("rate(" + select(slo.good()) + "[" + win + "])");
         rules.add(
             new RecordingRule(
                 "slo:sli_error:ratio_rate" + win,
@@ -241,20 +270,18 @@ public final class MonitoringDeclaration {
       rules.add(
           new RecordingRule(
               "slo:sli_error:ratio_rate" + window,
-              "avg_over_time(slo:sli_error:ratio_rate5m{slo=\""
-                  + slo.name()
-                  + "\"}["
+              "avg_over_time("
+                  + select("slo:sli_error:ratio_rate5m{slo=\"" + slo.name() + "\"}")
+                  + "["
                   + window
                   + "])",
               Map.of("slo", slo.name())));
       rules.add(
           new RecordingRule(
               "slo:error_budget_remaining:ratio",
-              "1 - slo:sli_error:ratio_rate"
-                  + window
-                  + "{slo=\""
-                  + slo.name()
-                  + "\"} / "
+              "1 - "
+                  + select("slo:sli_error:ratio_rate" + window + "{slo=\"" + slo.name() + "\"}")
+                  + " / "
                   + number(slo.errorBudget()),
               Map.of("slo", slo.name())));
     }
@@ -285,20 +312,18 @@ public final class MonitoringDeclaration {
         String sw = DurationText.format(t.shortWindow());
         String sel = "{slo=\"" + slo.name() + "\"}";
         String expr =
-            "(\n  slo:sli_error:ratio_rate"
-                + lw
-                + sel
+            "(\n  "
+                + select("slo:sli_error:ratio_rate" + lw + sel)
                 + " > "
                 + threshold
-                + "\n  and\n  slo:sli_error:ratio_rate"
-                + sw
-                + sel
+                + "\n  and\n  "
+                + select("slo:sli_error:ratio_rate" + sw + sel)
                 + " > "
                 + threshold
                 + "\n)\nand on ("
                 + String.join(", ", groupBy)
                 + ")\n"
-                + sum("increase(" + slo.total() + "[" + lw + "])")
+                + sum("increase(" + select(slo.total()) + "[" + lw + "])")
                 + " >= "
                 + slo.minimumEvents(t);
         Map<String, String> labels = new LinkedHashMap<>();
@@ -339,12 +364,12 @@ public final class MonitoringDeclaration {
       alerts.add(
           new AlertRule(
               "ReliabilityMetricsAbsent",
-              "absent(" + slo.total() + ")",
+              "absent(" + select(slo.total()) + ")",
               Duration.ofMinutes(10),
               labels,
               "No series match the total selector of SLO " + slo.name(),
               "Prometheus has no series for "
-                  + slo.total()
+                  + select(slo.total())
                   + ", so the SLO "
                   + slo.name()
                   + " cannot be evaluated and its burn-rate alerts cannot fire.",
@@ -362,21 +387,18 @@ public final class MonitoringDeclaration {
    */
   public List<AlertRule> operationalAlerts() {
     List<AlertRule> alerts = new ArrayList<>();
+    String heap = select(HEAP);
     String by = String.join(", ", groupBy);
-    String total5m = sum("rate(" + HTTP_REQUESTS_COUNT + "[5m])");
+    String requests = select(HTTP_REQUESTS_COUNT);
+    String total5m = sum("rate(" + requests + "[5m])");
     String guard =
-        "and on ("
-            + by
-            + ")\n"
-            + sum("increase(" + HTTP_REQUESTS_COUNT + "[5m])")
-            + " >= "
-            + minimumRequests;
+        "and on (" + by + ")\n" + sum("increase(" + requests + "[5m])") + " >= " + minimumRequests;
     for (String severity : List.of("page", "ticket")) {
       double threshold = severity.equals("page") ? errorRatePage : errorRateTicket;
       alerts.add(
           alert(
               "ReliabilityHighErrorRate",
-              sum("rate(" + HTTP_REQUESTS_COUNT + "{status_class=\"5xx\"}[5m])")
+              sum("rate(" + select(HTTP_REQUESTS_COUNT + "{status_class=\"5xx\"}") + "[5m])")
                   + "\n/\n"
                   + total5m
                   + " > "
@@ -402,7 +424,7 @@ public final class MonitoringDeclaration {
               "histogram_quantile(0.99, sum by ("
                   + by
                   + ", le) (rate("
-                  + HTTP_REQUESTS_BUCKET
+                  + select(HTTP_REQUESTS_BUCKET)
                   + "[5m])))\n> "
                   + number(threshold.toMillis() / 1000.0)
                   + "\n"
@@ -431,7 +453,11 @@ public final class MonitoringDeclaration {
     alerts.add(
         alert(
             "ReliabilityCircuitBreakerOpen",
-            "max by (" + by + ", name) (" + CIRCUIT_BREAKER_STATE + "{state=\"open\"}) > 0",
+            "max by ("
+                + by
+                + ", name) ("
+                + select(CIRCUIT_BREAKER_STATE + "{state=\"open\"}")
+                + ") > 0",
             Duration.ofMinutes(1),
             "ticket",
             "{{ $labels.service }}: circuit breaker {{ $labels.name }} is open",
@@ -441,7 +467,7 @@ public final class MonitoringDeclaration {
     alerts.add(
         alert(
             "ReliabilityBulkheadFull",
-            "min by (" + by + ", name) (" + BULKHEAD_AVAILABLE + ") == 0",
+            "min by (" + by + ", name) (" + select(BULKHEAD_AVAILABLE) + ") == 0",
             Duration.ofMinutes(5),
             "ticket",
             "{{ $labels.service }}: bulkhead {{ $labels.name }} has no free permits",
@@ -451,7 +477,7 @@ public final class MonitoringDeclaration {
     alerts.add(
         alert(
             "ReliabilityHealthCheckUnhealthy",
-            "max by (" + by + ", check) (" + HEALTH_CHECK_STATUS + ") >= 3",
+            "max by (" + by + ", check) (" + select(HEALTH_CHECK_STATUS) + ") >= 3",
             healthFor,
             "page",
             "{{ $labels.service }}: health check {{ $labels.check }} is unhealthy",
@@ -462,7 +488,7 @@ public final class MonitoringDeclaration {
     alerts.add(
         alert(
             "ReliabilityHealthCheckDegraded",
-            "max by (" + by + ", check) (" + HEALTH_CHECK_STATUS + ") == 1",
+            "max by (" + by + ", check) (" + select(HEALTH_CHECK_STATUS) + ") == 1",
             healthFor,
             "ticket",
             "{{ $labels.service }}: health check {{ $labels.check }} is degraded",
@@ -473,7 +499,7 @@ public final class MonitoringDeclaration {
     alerts.add(
         alert(
             "ReliabilityProbeFailing",
-            "max by (" + by + ", probe) (" + HEALTH_PROBE_STATUS + ") >= 3",
+            "max by (" + by + ", probe) (" + select(HEALTH_PROBE_STATUS) + ") >= 3",
             healthFor,
             "ticket",
             "{{ $labels.service }}: {{ $labels.probe }} probe fails",
@@ -484,7 +510,7 @@ public final class MonitoringDeclaration {
     alerts.add(
         alert(
             "ReliabilityHeapPressure",
-            "max by (" + by + ") (" + HEAP + ") > " + number(heapPressure),
+            "max by (" + by + ") (" + heap + ") > " + number(heapPressure),
             Duration.ofMinutes(5),
             "ticket",
             "{{ $labels.service }}: heap after GC is above " + percent(heapPressure),
@@ -498,13 +524,13 @@ public final class MonitoringDeclaration {
             "max by ("
                 + by
                 + ") ("
-                + HEAP
+                + heap
                 + ") > 0.5\nand on ("
                 + by
                 + ")\nmax by ("
                 + by
                 + ") (deriv("
-                + HEAP
+                + heap
                 + "[1h])) > 0",
             Duration.ofMinutes(30),
             "ticket",
@@ -519,9 +545,9 @@ public final class MonitoringDeclaration {
             "max by ("
                 + by
                 + ", registry) ("
-                + CONNECTIONS_ACTIVE
+                + select(CONNECTIONS_ACTIVE)
                 + " / "
-                + CONNECTIONS_MAX
+                + select(CONNECTIONS_MAX)
                 + ") > "
                 + number(connectionsNearCapacity),
             Duration.ofMinutes(5),
@@ -534,7 +560,11 @@ public final class MonitoringDeclaration {
     alerts.add(
         alert(
             "ReliabilityCardinalityOverflow",
-            "sum by (" + by + ", meter, tag) (increase(" + CARDINALITY_OVERFLOW + "[15m])) > 0",
+            "sum by ("
+                + by
+                + ", meter, tag) (increase("
+                + select(CARDINALITY_OVERFLOW)
+                + "[15m])) > 0",
             Duration.ZERO,
             "ticket",
             "{{ $labels.service }}: meter {{ $labels.meter }} hit its cap on tag {{ $labels.tag }}",
@@ -578,6 +608,29 @@ public final class MonitoringDeclaration {
         name, expr, pendingFor, Map.of("severity", severity), summary, description, runbook);
   }
 
+  /**
+   * Returns a selector that also matches this declaration's service, or the selector itself when
+   * the declaration covers every service.
+   *
+   * @param selector a metric name with optional label matchers, such as {@code m{a="b"}}
+   * @return such as {@code m{service="checkout",a="b"}}
+   */
+  String select(String selector) {
+    if (service == null) {
+      return selector;
+    }
+    String matcher = SERVICE_LABEL + "=\"" + service + "\"";
+    int brace = selector.indexOf('{');
+    if (brace < 0) {
+      return selector + "{" + matcher + "}";
+    }
+    String rest = selector.substring(brace + 1);
+    return selector.substring(0, brace + 1)
+        + matcher
+        + (rest.strip().startsWith("}") ? "" : ",")
+        + rest;
+  }
+
   private String sum(String inner) {
     return "sum by (" + String.join(", ", groupBy) + ") (" + inner + ")";
   }
@@ -611,8 +664,31 @@ public final class MonitoringDeclaration {
     private double connectionsNearCapacity = 0.9;
     private Duration noTrafficFor = Duration.ofMinutes(5);
     private String runbookBase = DEFAULT_RUNBOOK_BASE;
+    private String service;
 
     private Builder() {}
+
+    /**
+     * Scopes the files to one service: every selector of the rules also matches {@code
+     * service="<name>"}, the promtool tests use that service, and the dashboard is titled after it
+     * with its own uid ({@code reliability-<name>}). {@link #groupBy} must then include {@value
+     * #SERVICE_LABEL}. Default: none, the files cover every service.
+     *
+     * @param service 1 to 28 letters, digits, {@code .}, {@code _} or {@code -}, starting with a
+     *     letter or digit
+     * @return this builder
+     * @throws IllegalArgumentException if the name does not match
+     */
+    public Builder service(String service) {
+      Checks.notNull("service", service);
+      Checks.check(
+          service.length() <= 28 && SERVICE.matcher(service).matches(),
+          "service",
+          SERVICE_RULE,
+          "\"" + service + "\"");
+      this.service = service;
+      return this;
+    }
 
     /**
      * Adds an SLO.
@@ -761,8 +837,17 @@ public final class MonitoringDeclaration {
      * Builds the declaration.
      *
      * @return the declaration
+     * @throws IllegalArgumentException if a service is set and {@link #groupBy} leaves out {@value
+     *     #SERVICE_LABEL}
      */
     public MonitoringDeclaration build() {
+      // The recorded SLO series of one service's file must carry its service label, or the files
+      // of two services would record the same series.
+      Checks.check(
+          service == null || groupBy.contains(SERVICE_LABEL),
+          "groupBy",
+          "labels that include " + SERVICE_LABEL + " when a service is set",
+          String.join(",", groupBy));
       return new MonitoringDeclaration(this);
     }
   }

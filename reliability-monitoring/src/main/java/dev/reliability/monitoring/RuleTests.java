@@ -41,7 +41,7 @@ final class RuleTests {
       base.put(
           label,
           switch (label) {
-            case "service" -> "checkout";
+            case "service" -> declaration.service().orElse("checkout");
             case "environment" -> "production";
             default -> "x";
           });
@@ -127,7 +127,10 @@ final class RuleTests {
     List<Object> expected = new ArrayList<>();
     for (AlertRule a : declaration.sloAlerts()) {
       if (a.name().equals("ReliabilityMetricsAbsent")) {
-        expected.add(expected(a, new TreeMap<>(a.labels())));
+        // absent() keeps the equality matchers of its selector as labels: the service's, if any.
+        Map<String, String> labels = new TreeMap<>(a.labels());
+        declaration.service().ifPresent(s -> labels.put(MonitoringDeclaration.SERVICE_LABEL, s));
+        expected.add(expected(a, labels));
       }
     }
     return test(series, List.of(check("11m", "ReliabilityMetricsAbsent", expected)));
@@ -287,6 +290,7 @@ final class RuleTests {
 
   private Map<String, Object> series(String metric, Map<String, String> labels, String values) {
     Map<String, String> all = new TreeMap<>(base);
+    declaration.service().ifPresent(s -> all.put(MonitoringDeclaration.SERVICE_LABEL, s));
     all.putAll(labels);
     StringBuilder sb = new StringBuilder(metric).append('{');
     boolean first = true;

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class MonitoringDeclarationTest {
@@ -144,5 +148,83 @@ class MonitoringDeclarationTest {
     assertThat(rules).contains("slo: checkout-availability").contains("> 0.072");
     assertThat(RuleTests.render("{{ $labels.service }} x", java.util.Map.of("service", "s")))
         .isEqualTo("s x");
+  }
+
+  @Test
+  void aServiceDeclarationMatchesTheServiceInEverySelectorOfEveryRule() {
+    MonitoringDeclaration declaration =
+        MonitoringDeclaration.builder()
+            .service("checkout")
+            .slo(MonitoringDeclaration.httpAvailability())
+            .slo(MonitoringDeclaration.httpLatency())
+            .build();
+    List<String> exprs = new ArrayList<>();
+    declaration.recordingRules().forEach(r -> exprs.add(r.expr()));
+    declaration.alerts().forEach(a -> exprs.add(a.expr()));
+    int selectors = 0;
+    for (String expr : exprs) {
+      for (String metric : PromQl.metricNames(expr)) {
+        Matcher m = Pattern.compile(Pattern.quote(metric) + "(?![a-zA-Z0-9_:])").matcher(expr);
+        while (m.find()) {
+          selectors++;
+          assertThat(expr.substring(m.end()))
+              .as("%s in %s", metric, expr)
+              .startsWith("{service=\"checkout\"");
+        }
+      }
+    }
+    assertThat(selectors).isGreaterThan(exprs.size());
+    assertThat(declaration.service()).contains("checkout");
+    assertThat(MonitoringDeclaration.defaults().service()).isEmpty();
+  }
+
+  @Test
+  void theServiceMatcherGoesFirstInTheSelector() {
+    MonitoringDeclaration declaration = MonitoringDeclaration.builder().service("a.b-c_1").build();
+
+    assertThat(declaration.select("m")).isEqualTo("m{service=\"a.b-c_1\"}");
+    assertThat(declaration.select("m{}")).isEqualTo("m{service=\"a.b-c_1\"}");
+    assertThat(declaration.select("m{x=\"y\",z!=\"w\"}"))
+        .isEqualTo("m{service=\"a.b-c_1\",x=\"y\",z!=\"w\"}");
+    assertThat(MonitoringDeclaration.defaults().select("m{x=\"y\"}")).isEqualTo("m{x=\"y\"}");
+  }
+
+  @Test
+  void aServiceFileSetTitlesTheDashboardAndUsesTheServiceInItsRuleTests() {
+    MonitoringDeclaration declaration =
+        MonitoringDeclaration.builder()
+            .service("payments")
+            .slo(MonitoringDeclaration.httpAvailability())
+            .build();
+
+    assertThat(GrafanaDashboard.json(declaration))
+        .contains("\"title\" : \"Reliability: payments\"")
+        .contains("\"uid\" : \"reliability-payments\"");
+    String tests = MonitoringFiles.ruleTests(declaration);
+    assertThat(tests)
+        .contains("service=\\\"payments\\\"")
+        .contains("service: payments")
+        .doesNotContain("checkout");
+  }
+
+  @Test
+  void aServiceNameThatWouldNeedEscapingIsRejected() {
+    for (String bad : List.of("", "-a", "a\"b", "a b", "a\\b", "x".repeat(29), "caf\u00e9")) {
+      assertThatThrownBy(() -> MonitoringDeclaration.builder().service(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "service must be 1 to 28 letters, digits, '.', '_' or '-', starting with a letter"
+                  + " or digit, was \""
+                  + bad
+                  + "\"");
+    }
+    assertThat(MonitoringDeclaration.builder().service("x".repeat(28)).build().service())
+        .contains("x".repeat(28));
+    assertThatThrownBy(
+            () -> MonitoringDeclaration.builder().service("e2e").groupBy("environment").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "groupBy must be labels that include service when a service is set, was environment");
   }
 }
