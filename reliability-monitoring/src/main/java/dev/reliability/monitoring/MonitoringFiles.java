@@ -26,8 +26,10 @@ import java.util.Map;
  *
  * <p>The library ships the files generated from {@link MonitoringDeclaration#defaults()} in {@code
  * docs/monitoring/} and on the class path under {@value #RESOURCE_DIR}; a test fails when they
- * differ from what the code generates. Run {@link #main(String[])} to write them for a declaration
- * of your own. Jackson writes the YAML and JSON.
+ * differ from what the code generates. {@link #write} writes them for a declaration of your own;
+ * the command line ({@code java -jar reliability-monitoring-<version>-cli.jar --service <name>
+ * --out <dir>}, {@link dev.reliability.monitoring.cli.Main}) does the same without code. Jackson
+ * writes the YAML and JSON.
  *
  * <p>Stateless and thread-safe.
  */
@@ -98,18 +100,6 @@ public final class MonitoringFiles {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * Writes the files of {@link MonitoringDeclaration#defaults()} into the directories given as
-   * arguments.
-   *
-   * @param args target directories
-   */
-  public static void main(String[] args) {
-    for (String dir : args) {
-      write(MonitoringDeclaration.defaults(), Path.of(dir));
     }
   }
 
