@@ -13,6 +13,7 @@ import java.util.List;
  * reliability-health    depends on core
  * reliability-tracing   depends on core
  * reliability-metrics   depends on core (and may read health types)
+ * reliability-monitoring depends on metrics and core (build-time tooling; no runtime module uses it)
  * </pre>
  *
  * <p>And no module reaches into another module's {@code internal} packages.
@@ -31,6 +32,7 @@ final class ArchitectureRules {
               "dev.reliability.health..",
               "dev.reliability.tracing..",
               "dev.reliability.metrics..",
+              "dev.reliability.monitoring..",
               "dev.reliability.examples..",
               "dev.reliability.benchmarks..")
           .because("reliability-core is the base every other module builds on")
@@ -45,6 +47,7 @@ final class ArchitectureRules {
           .resideInAnyPackage(
               "dev.reliability.tracing..",
               "dev.reliability.metrics..",
+              "dev.reliability.monitoring..",
               "dev.reliability.examples..",
               "dev.reliability.benchmarks..")
           .because("reliability-health depends on core only")
@@ -59,6 +62,7 @@ final class ArchitectureRules {
           .resideInAnyPackage(
               "dev.reliability.health..",
               "dev.reliability.metrics..",
+              "dev.reliability.monitoring..",
               "dev.reliability.examples..",
               "dev.reliability.benchmarks..")
           .because("reliability-tracing depends on core only")
@@ -72,12 +76,13 @@ final class ArchitectureRules {
           .dependOnClassesThat()
           .resideInAnyPackage(
               "dev.reliability.tracing..",
+              "dev.reliability.monitoring..",
               "dev.reliability.examples..",
               "dev.reliability.benchmarks..")
           .because("reliability-metrics depends on core and may read health types")
           .allowEmptyShould(true);
 
-  static final List<String> MODULES = List.of("core", "health", "tracing", "metrics");
+  static final List<String> MODULES = List.of("core", "health", "tracing", "metrics", "monitoring");
 
   /** For each module: no class outside it uses its internal packages. */
   static List<ArchRule> internalPackagesStayInside() {

@@ -11,6 +11,8 @@ import dev.reliability.core.archfixture.CoreUsesHealth;
 import dev.reliability.core.archfixture.internal.CoreInternal;
 import dev.reliability.health.archfixture.HealthThing;
 import dev.reliability.metrics.archfixture.MetricsUsesCoreInternal;
+import dev.reliability.metrics.archfixture.MetricsUsesMonitoring;
+import dev.reliability.monitoring.archfixture.MonitoringThing;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +40,21 @@ class ArchitectureTest {
   void importsEveryModule() {
     assertThat(production.containPackage("dev.reliability.core.error")).isTrue();
     assertThat(production.containPackage("dev.reliability.examples")).isTrue();
+    assertThat(production.containPackage("dev.reliability.monitoring")).isTrue();
+  }
+
+  @Test
+  void metricsRuleFailsWhenTheRuntimeMetricsModuleUsesMonitoring() {
+    JavaClasses fixture =
+        new ClassFileImporter().importClasses(MetricsUsesMonitoring.class, MonitoringThing.class);
+
+    EvaluationResult result =
+        ArchitectureRules.METRICS_DEPENDS_ON_CORE_AND_HEALTH.evaluate(fixture);
+
+    assertThat(result.hasViolation()).isTrue();
+    assertThat(result.getFailureReport().getDetails())
+        .anySatisfy(
+            line -> assertThat(line).contains("MetricsUsesMonitoring").contains("MonitoringThing"));
   }
 
   @Test
