@@ -204,7 +204,7 @@ check "example jar present" "$JAR" test -f "$JAR"
 
 # ---------------------------------------------------------------------------------------------
 # Alert rules: promtool on the rules shipped in the reliability-monitoring jar's resources.
-RESOURCES="reliability-monitoring/src/main/resources/dev/reliability/monitoring"
+RESOURCES="reliability-monitoring/src/main/resources/dev/reliability/monitoring/files"
 check "docs/monitoring rules are the shipped ones" "" \
   cmp -s "$RESOURCES/prometheus-rules.yaml" docs/monitoring/prometheus-rules.yaml
 check "promtool check rules" "$RESOURCES/prometheus-rules.yaml" \

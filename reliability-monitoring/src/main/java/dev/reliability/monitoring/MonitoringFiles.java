@@ -36,7 +36,7 @@ import java.util.Map;
 public final class MonitoringFiles {
 
   /** Where the generated files are on the class path. */
-  public static final String RESOURCE_DIR = "dev/reliability/monitoring";
+  public static final String RESOURCE_DIR = "dev/reliability/monitoring/files";
 
   /** The Prometheus rules file name. */
   public static final String RULES = "prometheus-rules.yaml";
