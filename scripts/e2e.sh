@@ -10,7 +10,8 @@
 #     (/tokentoken…, up to 8 KB) answered fast; hostile request IDs (too long, control characters,
 #     CR and LF, non-ASCII) refused or replaced; /health/ready answering fast throughout;
 #   - a real Prometheus (Debian's `prometheus` package) scraping the example on loopback;
-#   - `promtool check rules` and `promtool test rules` on the shipped alert rules;
+#   - `promtool check rules` and `promtool test rules` on the shipped alert rules, and on the
+#     files the reliability-monitoring CLI jar writes for a service;
 #   - a bounded soak of mixed load (E2E_SOAK_SECONDS, default 120);
 #   - SIGTERM: readiness 503 while draining, WebSocket close code 1001, exit 0 within the drain time.
 # Installs what it needs (apt-get, npm), talks to loopback only, stops everything it started, prints
@@ -39,6 +40,7 @@ DRAIN_SECONDS="${E2E_DRAIN_SECONDS:-3}"
 SLOW_MS="${E2E_SLOW_MS:-3000}"
 JAVA_OPTS_E2E="${E2E_JAVA_OPTS:--Xmx512m}"
 JAR="examples/target/reliability-example.jar"
+CLI_JAR_GLOB="reliability-monitoring/target/reliability-monitoring-*-cli.jar"
 HELPERS="$ROOT/scripts/e2e"
 
 started=$(date +%s)
@@ -201,14 +203,33 @@ fi
 check "example jar present" "$JAR" test -f "$JAR"
 
 # ---------------------------------------------------------------------------------------------
-# Alert rules: promtool on the rules shipped in the reliability-metrics jar's resources.
-RESOURCES="reliability-metrics/src/main/resources/dev/reliability/metrics/monitoring"
+# Alert rules: promtool on the rules shipped in the reliability-monitoring jar's resources.
+RESOURCES="reliability-monitoring/src/main/resources/dev/reliability/monitoring/files"
 check "docs/monitoring rules are the shipped ones" "" \
   cmp -s "$RESOURCES/prometheus-rules.yaml" docs/monitoring/prometheus-rules.yaml
 check "promtool check rules" "$RESOURCES/prometheus-rules.yaml" \
   sh -c "promtool check rules '$RESOURCES/prometheus-rules.yaml' >'$WORK/promtool-check.log' 2>&1"
 check "promtool test rules" "$RESOURCES/prometheus-rules-test.yaml" \
   sh -c "promtool test rules '$RESOURCES/prometheus-rules-test.yaml' >'$WORK/promtool-test.log' 2>&1"
+
+# The monitoring CLI writes a service's files; promtool checks what it wrote.
+# shellcheck disable=SC2086 # the glob names the one cli jar of the build
+if ! ls $CLI_JAR_GLOB >/dev/null 2>&1; then
+  echo "building the monitoring CLI jar"
+  mvn -B -q -DskipTests -pl reliability-monitoring -am package >"$WORK/build-cli.log" 2>&1 \
+    || fatal "monitoring CLI jar builds" "see $WORK/build-cli.log"
+fi
+# shellcheck disable=SC2086
+CLI_JAR="$(ls $CLI_JAR_GLOB | head -n 1)"
+check "monitoring CLI writes the files for service e2e" "$CLI_JAR" \
+  sh -c "java -jar '$CLI_JAR' --service e2e --out '$WORK/monitoring' >'$WORK/cli.log' 2>&1"
+check "monitoring CLI refuses a bad value with exit 2" "" \
+  sh -c "java -jar '$CLI_JAR' --service e2e --out '$WORK/cli-bad' --heap-pressure 2 >/dev/null 2>&1; \
+    [ \$? -eq 2 ] && [ ! -e '$WORK/cli-bad' ]"
+check "promtool check rules (CLI, service e2e)" "$WORK/monitoring/prometheus-rules.yaml" \
+  sh -c "promtool check rules '$WORK/monitoring/prometheus-rules.yaml' >'$WORK/promtool-cli-check.log' 2>&1"
+check "promtool test rules (CLI, service e2e)" "$WORK/monitoring/prometheus-rules-test.yaml" \
+  sh -c "cd '$WORK/monitoring' && promtool test rules prometheus-rules-test.yaml >'$WORK/promtool-cli-test.log' 2>&1"
 
 # ---------------------------------------------------------------------------------------------
 # Start the example.

@@ -21,7 +21,10 @@ import dev.reliability.health.archfixture.HealthThing;
 import dev.reliability.health.archfixture.HealthUsesCoreChecks;
 import dev.reliability.metrics.PolicyMetrics;
 import dev.reliability.metrics.archfixture.MetricsUsesCoreInternal;
+import dev.reliability.metrics.archfixture.MetricsUsesMonitoring;
 import dev.reliability.metrics.archfixture.MetricsUsesTestFakes;
+import dev.reliability.monitoring.MetricsLint;
+import dev.reliability.monitoring.archfixture.MonitoringThing;
 import dev.reliability.test.ManualTimeSource;
 import dev.reliability.tracing.RequestTracing;
 import java.net.URL;
@@ -40,6 +43,7 @@ class ArchitectureTest {
           HealthCheck.class,
           RequestTracing.class,
           PolicyMetrics.class,
+          MetricsLint.class,
           ExampleService.class);
 
   private static JavaClasses production;
@@ -72,7 +76,8 @@ class ArchitectureTest {
             "dev.reliability.core.policy.internal",
             "dev.reliability.health.internal",
             "dev.reliability.tracing.internal",
-            "dev.reliability.metrics.internal")
+            "dev.reliability.metrics.internal",
+            "dev.reliability.monitoring.internal")
         .doesNotContain("dev.reliability.core.archfixture");
   }
 
@@ -98,6 +103,19 @@ class ArchitectureTest {
     assertThat(result.hasViolation()).isTrue();
     assertThat(result.getFailureReport().getDetails())
         .anySatisfy(line -> assertThat(line).contains("MetricsUsesTestFakes"));
+  }
+
+  @Test
+  void moduleGraphFailsWhenTheRuntimeMetricsModuleUsesMonitoring() {
+    JavaClasses fixture =
+        new ClassFileImporter().importClasses(MetricsUsesMonitoring.class, MonitoringThing.class);
+
+    EvaluationResult result = ArchitectureRules.MODULE_GRAPH.evaluate(fixture);
+
+    assertThat(result.hasViolation()).isTrue();
+    assertThat(result.getFailureReport().getDetails())
+        .anySatisfy(
+            line -> assertThat(line).contains("MetricsUsesMonitoring").contains("MonitoringThing"));
   }
 
   @Test

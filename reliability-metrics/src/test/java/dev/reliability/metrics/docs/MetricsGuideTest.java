@@ -21,8 +21,6 @@ import dev.reliability.metrics.ReliabilityMetrics;
 import dev.reliability.metrics.export.CapabilityReport;
 import dev.reliability.metrics.http.HttpServerMetricsFilter;
 import dev.reliability.metrics.http.HttpServerMetricsServletFilter;
-import dev.reliability.metrics.prometheus.LintReport;
-import dev.reliability.metrics.prometheus.MetricsLint;
 import dev.reliability.metrics.prometheus.PrometheusScrapeServlet;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -128,15 +126,6 @@ class MetricsGuideTest {
       Cache<String, String> reports =
           Caffeine.newBuilder().maximumSize(1_000).recordStats().build();
       CacheMetrics.monitor(metrics.registry(), reports, "reports");
-
-      // docs/metrics.md: self-lint
-      LintReport report =
-          MetricsLint.builder()
-              .maxSeries(5_000)
-              .ignore(MetricsLint.MICROMETER_EXCEPTIONS)
-              .build()
-              .check(metrics.prometheus().orElseThrow());
-      assertThat(report.problems()).isEmpty();
 
       // docs/metrics.md: capability report
       CapabilityReport capabilities = metrics.exporters().orElseThrow().capabilityReport();
