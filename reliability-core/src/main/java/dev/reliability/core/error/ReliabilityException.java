@@ -54,6 +54,18 @@ public class ReliabilityException extends RuntimeException {
   private final transient Duration retryAfter;
 
   /**
+   * The retry-after hint in nanoseconds when {@link #retryAfter} is null: -1 if unknown. Hot-path
+   * rejections keep the hint as a number and build the {@link Duration} only when it is read.
+   */
+  private final long retryAfterNanos;
+
+  /**
+   * Whether the message and details are computed when read ({@link #lazyDetails()}), for rejections
+   * built on hot paths.
+   */
+  private final boolean lazy;
+
+  /**
    * Creates an exception with the code's default classification and no details.
    *
    * @param errorCode the error code
@@ -128,6 +140,37 @@ public class ReliabilityException extends RuntimeException {
       Checks.notNegative("retryAfter", retryAfter);
     }
     this.retryAfter = retryAfter;
+    this.retryAfterNanos = -1;
+    this.lazy = false;
+  }
+
+  /**
+   * Creates a rejection for a hot path: no message (the subclass overrides {@link #getMessage()}),
+   * no stack trace, no cause, the code's classification, and details computed by {@link
+   * #lazyDetails()} when they are read, so that building it costs one small object. The caller
+   * guarantees the arguments are valid.
+   *
+   * @param errorCode the error code
+   * @param retryAfterNanos the retry-after hint in nanoseconds, zero or more, or -1 if unknown
+   */
+  ReliabilityException(ErrorCode errorCode, long retryAfterNanos) {
+    super(null, null, true, false);
+    this.errorCode = errorCode;
+    this.details = null;
+    this.retryable = errorCode.retryable();
+    this.httpStatus = errorCode.httpStatus();
+    this.retryAfter = null;
+    this.retryAfterNanos = retryAfterNanos;
+    this.lazy = true;
+  }
+
+  /**
+   * Returns the details of an exception built by the hot-path constructor, before redaction.
+   *
+   * @return the details in order
+   */
+  Map<String, ?> lazyDetails() {
+    return Map.of();
   }
 
   /**
@@ -155,7 +198,13 @@ public class ReliabilityException extends RuntimeException {
    * @return the details, possibly empty
    */
   public Map<String, Object> details() {
-    return details == null ? Map.of() : details;
+    Map<String, Object> d = details;
+    if (d != null) {
+      return d;
+    }
+    // Hot-path rejections compute their details on read, with the same redaction a constructor
+    // applies, so the map is the same as if it had been built eagerly.
+    return lazy ? Redactor.defaults().redactMap(lazyDetails()) : Map.of();
   }
 
   /**
@@ -182,7 +231,10 @@ public class ReliabilityException extends RuntimeException {
    * @return the hint, or empty
    */
   public Optional<Duration> retryAfter() {
-    return Optional.ofNullable(retryAfter);
+    if (retryAfter != null) {
+      return Optional.of(retryAfter);
+    }
+    return retryAfterNanos >= 0 ? Optional.of(Duration.ofNanos(retryAfterNanos)) : Optional.empty();
   }
 
   @Override

@@ -119,6 +119,29 @@ class ReliabilityExceptionTest {
   }
 
   @Test
+  void hotPathCircuitOpenExceptionReadsLikeTheEagerOneRedactionIncluded() {
+    String component = "token=s3cr3t-value";
+    CircuitOpenException eager =
+        new CircuitOpenException(component, "OPEN", Duration.ofNanos(1_500_000_001L));
+    CircuitOpenException lazy = new CircuitOpenException(component, "OPEN", 1_500_000_001L);
+
+    assertThat(lazy.retryAfter()).contains(Duration.ofNanos(1_500_000_001L));
+    assertThat(lazy).hasMessage(eager.getMessage()).hasToString(eager.toString());
+    assertThat(lazy.details()).containsExactlyEntriesOf(eager.details());
+    assertThat(lazy.details().get("component")).isNotEqualTo(component);
+    assertThat(lazy.details().get("retry_after_ms")).isEqualTo(1500L);
+    assertThat(lazy.getStackTrace()).isEmpty();
+    assertThat(new CircuitOpenException("payments", "FORCED_OPEN", -1).retryAfter()).isEmpty();
+    assertThat(new CircuitOpenException("payments", "FORCED_OPEN", -1).details())
+        .containsExactly(Map.entry("component", "payments"), Map.entry("state", "FORCED_OPEN"));
+    assertThatThrownBy(() -> new CircuitOpenException("payments", "OPEN", -2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("retryAfterNanos must be -1 or more, was -2");
+    assertThatThrownBy(() -> new CircuitOpenException(" ", "OPEN", 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void detailsAreImmutableCopiesWithSecretsMasked() {
     Map<String, Object> details = new HashMap<>();
     details.put("model", "gpt");

@@ -449,6 +449,10 @@ public final class PolicyEngine implements AutoCloseable {
   }
 
   void announceRejection(Object handle, RejectionReason reason, Throwable rejection) {
+    if (listener == null && !EventLog.LOG.isDebugEnabled()) {
+      // Nobody reads the hint: no Optional or Duration on the path every call of an outage takes.
+      return;
+    }
     Duration retryAfter =
         rejection instanceof dev.reliability.core.error.ReliabilityException re
             ? re.retryAfter().orElse(null)
