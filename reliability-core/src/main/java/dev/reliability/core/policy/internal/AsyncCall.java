@@ -40,6 +40,9 @@ final class AsyncCall<T> implements Runnable {
   private final Object handle;
   private final long deadline;
 
+  /** What the retry's {@link RetryState#begin} returned for this call. */
+  private final Object retryCall;
+
   private int attempt;
   private long previousDelay;
   private long attemptStart;
@@ -66,6 +69,7 @@ final class AsyncCall<T> implements Runnable {
       }
     }
     this.deadline = d;
+    this.retryCall = engine.retry == null ? null : engine.retry.begin();
   }
 
   /** Starts the first attempt on the caller's thread. */
@@ -172,7 +176,8 @@ final class AsyncCall<T> implements Runnable {
     if (e.listener != null) {
       e.listener.onAttemptEnd(e.name, handle, attempt, error, nanos);
     }
-    long next = e.afterAttempt(value, error, attempt, nanos, now, previousDelay, deadline);
+    long next =
+        e.afterAttempt(value, error, attempt, nanos, now, previousDelay, deadline, retryCall);
     if (next == PolicyEngine.RETURN_VALUE || next == PolicyEngine.RETURN_RETRIED_VALUE) {
       @SuppressWarnings("unchecked")
       T v = (T) value;
