@@ -265,4 +265,41 @@ class Resilience4jInstancesTest {
     assertThat(policy.bulkhead().orElseThrow().resilience4j().orElseThrow().getName())
         .isEqualTo("own");
   }
+
+  @Test
+  void theGuidesExampleUsesTheRegistriesInstances() {
+    BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
+    RateLimiterRegistry rateLimiters = RateLimiterRegistry.ofDefaults();
+    RetryRegistry retries = RetryRegistry.ofDefaults();
+
+    // docs/fault-tolerance.md: Bringing your own Resilience4j instances
+    io.github.resilience4j.bulkhead.Bulkhead bulkhead = bulkheads.bulkhead("inventory");
+    io.github.resilience4j.ratelimiter.RateLimiter rateLimiter =
+        rateLimiters.rateLimiter("inventory");
+    io.github.resilience4j.retry.Retry retry = retries.retry("inventory");
+    Policy policy =
+        Policy.builder("inventory")
+            .circuitBreaker(CircuitBreakerConfig.ofDefaults())
+            .bulkhead(bulkhead)
+            .rateLimiter(rateLimiter)
+            .retry(retry)
+            .build();
+
+    PolicyRegistry registry =
+        PolicyRegistry.builder()
+            .bulkheadRegistry(bulkheads)
+            .rateLimiterRegistry(rateLimiters)
+            .retryRegistry(retries)
+            .build();
+
+    try (policy;
+        registry) {
+      assertThat(policy.execute(() -> "ok")).isEqualTo("ok");
+      assertThat(registry.policy("inventory").bulkhead().orElseThrow().resilience4j())
+          .containsSame(bulkhead);
+      assertThat(retry.getMetrics().getNumberOfSuccessfulCallsWithoutRetryAttempt()).isEqualTo(1);
+      assertThat(policy.config().retry().orElseThrow().maxRetries()).isEqualTo(2);
+      assertThat(policy.config().rateLimiter().orElseThrow().limit()).isEqualTo(50);
+    }
+  }
 }
