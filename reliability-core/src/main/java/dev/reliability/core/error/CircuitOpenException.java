@@ -52,11 +52,12 @@ public class CircuitOpenException extends ResourceExhaustedException {
     super(
         StandardErrorCode.CIRCUIT_OPEN,
         Checks.notBlank("component", component),
-        check(retryAfterNanos));
+        checkRetryAfter(retryAfterNanos));
     this.state = Checks.notNull("state", state);
   }
 
-  private static long check(long retryAfterNanos) {
+  /** Checks a hot-path rejection's retry-after hint in nanoseconds: -1 (unknown) or more. */
+  static long checkRetryAfter(long retryAfterNanos) {
     if (retryAfterNanos < -1) {
       throw new IllegalArgumentException(
           "retryAfterNanos must be -1 or more, was " + retryAfterNanos);

@@ -142,6 +142,33 @@ class ReliabilityExceptionTest {
   }
 
   @Test
+  void hotPathRateLimitAndBulkheadRejectionsReadLikeTheEagerOnes() {
+    RateLimitExceededException rateEager =
+        new RateLimitExceededException("openai", Duration.ofNanos(2_500_000_123L));
+    RateLimitExceededException rateLazy = new RateLimitExceededException("openai", 2_500_000_123L);
+    BulkheadFullException fullEager =
+        new BulkheadFullException("reports", 10, Duration.ofSeconds(1));
+    BulkheadFullException fullLazy = new BulkheadFullException("reports", 10, 1_000_000_000L);
+
+    assertThat(rateLazy).hasMessage(rateEager.getMessage()).hasToString(rateEager.toString());
+    assertThat(rateLazy.details()).containsExactlyEntriesOf(rateEager.details());
+    assertThat(rateLazy.retryAfter()).contains(Duration.ofNanos(2_500_000_123L));
+    assertThat(rateLazy.httpStatus()).isEqualTo(429);
+    assertThat(fullLazy).hasMessage("Bulkhead 'reports' is full (10 concurrent calls)");
+    assertThat(fullLazy.details())
+        .containsExactly(
+            Map.entry("component", "reports"),
+            Map.entry("max_concurrent_calls", 10),
+            Map.entry("retry_after_ms", 1000L))
+        .containsExactlyEntriesOf(fullEager.details());
+    assertThat(fullLazy.maxConcurrentCalls()).isEqualTo(10);
+    assertThat(new BulkheadFullException("reports", 10, -1).details())
+        .containsExactlyEntriesOf(new BulkheadFullException("reports", 10).details());
+    assertThat(fullLazy.getStackTrace()).isEmpty();
+    assertThat(rateLazy.getStackTrace()).isEmpty();
+  }
+
+  @Test
   void detailsAreImmutableCopiesWithSecretsMasked() {
     Map<String, Object> details = new HashMap<>();
     details.put("model", "gpt");

@@ -6,7 +6,6 @@ import dev.reliability.core.policy.Fallback;
 import dev.reliability.core.policy.PolicyListener;
 import dev.reliability.core.policy.RejectionReason;
 import io.micrometer.context.ContextSnapshot;
-import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -113,9 +112,7 @@ final class AsyncCall<T> implements Runnable {
         long wait = e.rateLimiter.acquire(e.rateLimiterMaxWait);
         if (wait < 0) {
           releaseBreaker();
-          reject(
-              RejectionReason.RATE_LIMITED,
-              new RateLimitExceededException(e.name, Duration.ofNanos(-wait)));
+          reject(RejectionReason.RATE_LIMITED, new RateLimitExceededException(e.name, -wait));
           return;
         }
         if (wait > 0) {
@@ -130,7 +127,7 @@ final class AsyncCall<T> implements Runnable {
       releaseBreaker();
       reject(
           RejectionReason.BULKHEAD_FULL,
-          new BulkheadFullException(e.name, e.bulkheadMax, e.bulkheadRetryAfter));
+          new BulkheadFullException(e.name, e.bulkheadMax, e.bulkheadRetryAfterNanos));
       return;
     }
     if (l != null) {

@@ -68,7 +68,10 @@ public final class PolicyEngine implements AutoCloseable {
   final long rateLimiterMaxWait;
   final BulkheadImpl bulkhead;
   final int bulkheadMax;
-  final Duration bulkheadRetryAfter;
+
+  /** The bulkhead's retry-after hint in nanoseconds, -1 for none. */
+  final long bulkheadRetryAfterNanos;
+
   final TimeLimit timeLimit;
 
   /**
@@ -156,8 +159,14 @@ public final class PolicyEngine implements AutoCloseable {
             ? new BulkheadImpl(own.bulkhead())
             : config.bulkhead().map(b -> new BulkheadImpl(name, b)).orElse(null);
     this.bulkheadMax = config.bulkhead().map(b -> b.maxConcurrentCalls()).orElse(0).intValue();
-    this.bulkheadRetryAfter =
-        config.bulkhead().map(b -> b.retryAfter()).filter(d -> !d.isZero()).orElse(null);
+    this.bulkheadRetryAfterNanos =
+        config
+            .bulkhead()
+            .map(b -> b.retryAfter())
+            .filter(d -> !d.isZero())
+            .map(Duration::toNanos)
+            .orElse(-1L)
+            .longValue();
     this.timeLimit =
         config
             .timeLimiter()
@@ -233,7 +242,7 @@ public final class PolicyEngine implements AutoCloseable {
   private Object rejectBulkheadFirst(long start, Fallback<?> fallback) throws Throwable {
     releaseBreaker();
     return rejectFirst(
-        new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfter),
+        new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfterNanos),
         RejectionReason.BULKHEAD_FULL,
         start,
         fallback);
@@ -326,7 +335,7 @@ public final class PolicyEngine implements AutoCloseable {
         long wait = rateLimiter.acquire(rateLimiterMaxWait);
         if (wait < 0) {
           releaseBreaker();
-          failure = new RateLimitExceededException(name, Duration.ofNanos(-wait));
+          failure = new RateLimitExceededException(name, -wait);
           rejection = RejectionReason.RATE_LIMITED;
           break;
         }
@@ -344,7 +353,7 @@ public final class PolicyEngine implements AutoCloseable {
       }
       if (bulkhead != null && !bulkhead.tryAcquire()) {
         releaseBreaker();
-        failure = new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfter);
+        failure = new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfterNanos);
         rejection = RejectionReason.BULKHEAD_FULL;
         break;
       }
