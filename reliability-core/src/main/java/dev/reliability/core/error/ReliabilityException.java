@@ -16,7 +16,9 @@ import java.util.Optional;
  *       HTTP status and retry classification;
  *   <li>{@link #details()}: an immutable map of structured facts that are safe to show to clients
  *       (values under secret-looking keys are masked by {@link Redactor#defaults()} when the
- *       exception is built, so a details map never holds a secret);
+ *       exception is built, so a details map never holds a secret; the library's own rejections,
+ *       thrown by the thousand while a dependency is down, build and mask theirs when {@link
+ *       #details()} is read, with the same result);
  *   <li>{@link #isRetryable()}: whether the same request may succeed later (transient);
  *   <li>{@link #httpStatus()}: the status a server should answer with;
  *   <li>{@link #retryAfter()}: an optional hint for when a retry may succeed.
