@@ -302,4 +302,35 @@ class Resilience4jInstancesTest {
       assertThat(policy.config().rateLimiter().orElseThrow().limit()).isEqualTo(50);
     }
   }
+
+  @Test
+  void aUserRetrysResultPredicateRetriesValuesAndReturnsTheLastOne() {
+    io.github.resilience4j.retry.Retry user =
+        io.github.resilience4j.retry.Retry.of(
+            "quotes",
+            io.github.resilience4j.retry.RetryConfig.<String>custom()
+                .maxAttempts(3)
+                .waitDuration(Duration.ofMillis(50))
+                .retryOnResult("busy"::equals)
+                .build());
+    Policy policy = Policy.builder("quotes").retry(user).scheduler(scheduler).build();
+    AtomicInteger attempts = new AtomicInteger();
+
+    assertThat(policy.execute(() -> attempts.incrementAndGet() < 2 ? "busy" : "done"))
+        .isEqualTo("done");
+    assertThat(policy.execute(() -> "busy")).isEqualTo("busy");
+
+    assertThat(attempts).hasValue(2);
+    assertThat(scheduler.sleeps())
+        .containsExactly(Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(50));
+    // Resilience4j counts the call that ran out of attempts with a retried value as failed after
+    // retry; the view calls it exhausted, as the policy's own retry does.
+    io.github.resilience4j.retry.Retry.Metrics m = user.getMetrics();
+    assertThat(m.getNumberOfSuccessfulCallsWithRetryAttempt()).isEqualTo(1);
+    assertThat(m.getNumberOfFailedCallsWithRetryAttempt()).isEqualTo(1);
+    assertThat(policy.retry().orElseThrow().successfulAfterRetry()).isEqualTo(1);
+    assertThat(policy.retry().orElseThrow().failedAfterRetry()).isZero();
+    assertThat(policy.retry().orElseThrow().exhausted()).isEqualTo(1);
+    assertThat(policy.retry().orElseThrow().retries()).isEqualTo(3);
+  }
 }
