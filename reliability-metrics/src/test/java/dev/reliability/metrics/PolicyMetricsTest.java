@@ -364,4 +364,50 @@ class PolicyMetricsTest {
     assertThat(meters.getMeters()).hasSize(count);
     assertThat(meters.getMeters()).extracting(Meter::getId).doesNotHaveDuplicates();
   }
+
+  @Test
+  void aUsersResilience4jBulkheadAndRateLimiterShowInTheMeters() {
+    io.github.resilience4j.bulkhead.Bulkhead userBulkhead =
+        io.github.resilience4j.bulkhead.Bulkhead.of(
+            "inventory",
+            io.github.resilience4j.bulkhead.BulkheadConfig.custom()
+                .maxConcurrentCalls(2)
+                .maxWaitDuration(Duration.ZERO)
+                .build());
+    io.github.resilience4j.ratelimiter.RateLimiter userLimiter =
+        io.github.resilience4j.ratelimiter.RateLimiter.of(
+            "inventory",
+            io.github.resilience4j.ratelimiter.RateLimiterConfig.custom()
+                .limitForPeriod(2)
+                .limitRefreshPeriod(Duration.ofHours(1))
+                .timeoutDuration(Duration.ZERO)
+                .build());
+    bound(Policy.builder("inventory").bulkhead(userBulkhead).rateLimiter(userLimiter));
+
+    assertThat(userBulkhead.tryAcquirePermission()).isTrue(); // another user of the bulkhead
+    assertThat(gauge(PolicyMetrics.BULKHEAD_MAX)).isEqualTo(2);
+    assertThat(gauge(PolicyMetrics.BULKHEAD_AVAILABLE)).isEqualTo(1);
+    assertThat(gauge(PolicyMetrics.BULKHEAD_CONCURRENT)).isEqualTo(1);
+    assertThat(policy.execute(taking(0, false))).isEqualTo("ok");
+
+    assertThat(userBulkhead.tryAcquirePermission()).isTrue(); // now the bulkhead is full
+    assertThatThrownBy(() -> policy.execute(taking(0, false)))
+        .isInstanceOf(BulkheadFullException.class);
+    assertThatThrownBy(() -> policy.execute(taking(0, false)))
+        .isInstanceOf(RateLimitExceededException.class);
+
+    assertThat(gauge(PolicyMetrics.BULKHEAD_AVAILABLE))
+        .isEqualTo(userBulkhead.getMetrics().getAvailableConcurrentCalls())
+        .isZero();
+    assertThat(gauge(PolicyMetrics.BULKHEAD_CONCURRENT)).isEqualTo(2);
+    assertThat(meters.get(PolicyMetrics.BULKHEAD_REJECTIONS).functionCounter().count())
+        .isEqualTo(1);
+    assertThat(gauge(PolicyMetrics.RATE_LIMITER_AVAILABLE))
+        .isEqualTo(userLimiter.getMetrics().getAvailablePermissions())
+        .isZero();
+    assertThat(counter(PolicyMetrics.RATE_LIMITER_CALLS, "outcome", "permitted")).isEqualTo(2);
+    assertThat(counter(PolicyMetrics.RATE_LIMITER_CALLS, "outcome", "rejected")).isEqualTo(1);
+    assertThat(counter(PolicyMetrics.REJECTIONS, "reason", "bulkhead_full")).isEqualTo(1);
+    assertThat(counter(PolicyMetrics.REJECTIONS, "reason", "rate_limited")).isEqualTo(1);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.reliability.core.error;
 
+import dev.reliability.core.Checks;
 import java.time.Duration;
 import java.util.Map;
 
@@ -42,6 +43,38 @@ public class BulkheadFullException extends ResourceExhaustedException {
         retryAfter,
         false);
     this.maxConcurrentCalls = maxConcurrentCalls;
+  }
+
+  /**
+   * Creates the exception cheaply, for the path every refused call takes: the message and details
+   * are built only when read (the same as those of {@link #BulkheadFullException(String, int,
+   * Duration)}).
+   *
+   * @param component the name of the bulkhead or policy, not blank
+   * @param maxConcurrentCalls the bulkhead's limit
+   * @param retryAfterNanos when a permit is likely to be free, in nanoseconds, or -1 if unknown
+   * @throws IllegalArgumentException if {@code component} is blank or {@code retryAfterNanos} is
+   *     below -1
+   */
+  public BulkheadFullException(String component, int maxConcurrentCalls, long retryAfterNanos) {
+    super(
+        StandardErrorCode.BULKHEAD_FULL,
+        Checks.notBlank("component", component),
+        CircuitOpenException.checkRetryAfter(retryAfterNanos));
+    this.maxConcurrentCalls = maxConcurrentCalls;
+  }
+
+  @Override
+  public String getMessage() {
+    String message = super.getMessage();
+    return message != null
+        ? message
+        : "Bulkhead '" + component() + "' is full (" + maxConcurrentCalls + " concurrent calls)";
+  }
+
+  @Override
+  void addDetails(Map<String, Object> details) {
+    details.put("max_concurrent_calls", maxConcurrentCalls);
   }
 
   /**

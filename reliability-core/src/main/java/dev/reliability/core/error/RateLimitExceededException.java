@@ -1,5 +1,6 @@
 package dev.reliability.core.error;
 
+import dev.reliability.core.Checks;
 import java.time.Duration;
 import java.util.Map;
 
@@ -27,5 +28,28 @@ public class RateLimitExceededException extends ResourceExhaustedException {
         Map.of(),
         retryAfter,
         false);
+  }
+
+  /**
+   * Creates the exception cheaply, for the path every refused call takes: the message and details
+   * are built only when read (the same as those of {@link #RateLimitExceededException(String,
+   * Duration)}), and the retry-after hint stays exact to the nanosecond.
+   *
+   * @param component the name of the rate limiter or policy, not blank
+   * @param retryAfterNanos when a permit is expected, in nanoseconds, or -1 if unknown
+   * @throws IllegalArgumentException if {@code component} is blank or {@code retryAfterNanos} is
+   *     below -1
+   */
+  public RateLimitExceededException(String component, long retryAfterNanos) {
+    super(
+        StandardErrorCode.RATE_LIMIT_EXCEEDED,
+        Checks.notBlank("component", component),
+        CircuitOpenException.checkRetryAfter(retryAfterNanos));
+  }
+
+  @Override
+  public String getMessage() {
+    String message = super.getMessage();
+    return message != null ? message : "Rate limit of '" + component() + "' exceeded";
   }
 }

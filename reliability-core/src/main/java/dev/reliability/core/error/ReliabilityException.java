@@ -17,7 +17,9 @@ import java.util.Optional;
  *       HTTP status and retry classification;
  *   <li>{@link #details()}: an immutable map of structured facts that are safe to show to clients
  *       (values under secret-looking keys are masked by {@link Redactor#defaults()} when the
- *       exception is built, so a details map never holds a secret);
+ *       exception is built, so a details map never holds a secret; the library's own rejections,
+ *       thrown by the thousand while a dependency is down, build and mask theirs when {@link
+ *       #details()} is read, with the same result);
  *   <li>{@link #isRetryable()}: whether the same request may succeed later (transient);
  *   <li>{@link #httpStatus()}: the status a server should answer with;
  *   <li>{@link #retryAfter()}: an optional hint for when a retry may succeed.
@@ -53,6 +55,18 @@ public class ReliabilityException extends RuntimeException {
   private final boolean retryable;
   private final int httpStatus;
   private final transient Duration retryAfter;
+
+  /**
+   * The retry-after hint in nanoseconds when {@link #retryAfter} is null: -1 if unknown. Hot-path
+   * rejections keep the hint as a number and build the {@link Duration} only when it is read.
+   */
+  private final long retryAfterNanos;
+
+  /**
+   * Whether the message and details are computed when read ({@link #lazyDetails()}), for rejections
+   * built on hot paths.
+   */
+  private final boolean lazy;
 
   /**
    * Creates an exception with the code's default classification and no details.
@@ -129,6 +143,37 @@ public class ReliabilityException extends RuntimeException {
       Checks.notNegative("retryAfter", retryAfter);
     }
     this.retryAfter = retryAfter;
+    this.retryAfterNanos = -1;
+    this.lazy = false;
+  }
+
+  /**
+   * Creates a rejection for a hot path: no message (the subclass overrides {@link #getMessage()}),
+   * no stack trace, no cause, the code's classification, and details computed by {@link
+   * #lazyDetails()} when they are read, so that building it costs one small object. The caller
+   * guarantees the arguments are valid.
+   *
+   * @param errorCode the error code
+   * @param retryAfterNanos the retry-after hint in nanoseconds, zero or more, or -1 if unknown
+   */
+  ReliabilityException(ErrorCode errorCode, long retryAfterNanos) {
+    super(null, null, true, false);
+    this.errorCode = errorCode;
+    this.details = null;
+    this.retryable = errorCode.retryable();
+    this.httpStatus = errorCode.httpStatus();
+    this.retryAfter = null;
+    this.retryAfterNanos = retryAfterNanos;
+    this.lazy = true;
+  }
+
+  /**
+   * Returns the details of an exception built by the hot-path constructor, before redaction.
+   *
+   * @return the details in order
+   */
+  Map<String, ?> lazyDetails() {
+    return Map.of();
   }
 
   /**
@@ -156,7 +201,13 @@ public class ReliabilityException extends RuntimeException {
    * @return the details, possibly empty
    */
   public Map<String, Object> details() {
-    return details == null ? Map.of() : details;
+    Map<String, Object> d = details;
+    if (d != null) {
+      return d;
+    }
+    // Hot-path rejections compute their details on read, with the same redaction a constructor
+    // applies, so the map is the same as if it had been built eagerly.
+    return lazy ? Redactor.defaults().redactMap(lazyDetails()) : Map.of();
   }
 
   /**
@@ -183,7 +234,10 @@ public class ReliabilityException extends RuntimeException {
    * @return the hint, or empty
    */
   public Optional<Duration> retryAfter() {
-    return Optional.ofNullable(retryAfter);
+    if (retryAfter != null) {
+      return Optional.of(retryAfter);
+    }
+    return retryAfterNanos >= 0 ? Optional.of(Duration.ofNanos(retryAfterNanos)) : Optional.empty();
   }
 
   @Override

@@ -63,6 +63,35 @@ public class ResourceExhaustedException extends ReliabilityException {
   }
 
   /**
+   * Creates a hot-path rejection: message and details are computed when read (see {@link
+   * ReliabilityException#ReliabilityException(ErrorCode, long)}).
+   *
+   * @param errorCode the error code
+   * @param component the name of the component that refused, not blank
+   * @param retryAfterNanos the retry-after hint in nanoseconds, or -1 if unknown
+   */
+  ResourceExhaustedException(ErrorCode errorCode, String component, long retryAfterNanos) {
+    super(errorCode, retryAfterNanos);
+    this.component = component;
+  }
+
+  @Override
+  final Map<String, ?> lazyDetails() {
+    Map<String, Object> all = new LinkedHashMap<>();
+    all.put("component", component);
+    addDetails(all);
+    retryAfter().ifPresent(d -> all.put("retry_after_ms", d.toMillis()));
+    return all;
+  }
+
+  /**
+   * Adds a hot-path rejection's own details, between {@code component} and {@code retry_after_ms}.
+   *
+   * @param details the details to add to
+   */
+  void addDetails(Map<String, Object> details) {}
+
+  /**
    * Returns the name of the component that refused the call.
    *
    * @return the component name

@@ -1,5 +1,7 @@
 package dev.reliability.core.policy;
 
+import java.util.Optional;
+
 /**
  * A policy's bulkhead: free permits and refusals, read by metrics. Obtained from {@link
  * Policy#bulkhead()}.
@@ -30,10 +32,12 @@ public interface Bulkhead {
   long rejectedCalls();
 
   /**
-   * Returns the Resilience4j bulkhead that does the counting. Registering event consumers on it
-   * makes every call allocate an event.
+   * Returns the Resilience4j bulkhead that does the counting: the one the policy was given with
+   * {@link Policy.Builder#bulkhead(io.github.resilience4j.bulkhead.Bulkhead)} (or took from a
+   * registry), or the one the policy made for its {@link BulkheadConfig}. Registering event
+   * consumers on it makes every call allocate an event.
    *
-   * @return the Resilience4j bulkhead
+   * @return the Resilience4j bulkhead, present for every bulkhead of a policy
    */
-  io.github.resilience4j.bulkhead.Bulkhead unwrap();
+  Optional<io.github.resilience4j.bulkhead.Bulkhead> resilience4j();
 }

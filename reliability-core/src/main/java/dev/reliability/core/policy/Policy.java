@@ -4,6 +4,7 @@ import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.internal.Checks;
 import dev.reliability.core.policy.internal.Invoker;
 import dev.reliability.core.policy.internal.PolicyEngine;
+import dev.reliability.core.policy.internal.Resilience4jInstances;
 import io.micrometer.context.ContextSnapshotFactory;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -374,6 +375,9 @@ public final class Policy implements AutoCloseable {
     private Executor executor;
     private ContextSnapshotFactory contexts = DEFAULT_CONTEXTS;
     private ConfigSource configSource;
+    private io.github.resilience4j.bulkhead.Bulkhead ownBulkhead;
+    private io.github.resilience4j.ratelimiter.RateLimiter ownRateLimiter;
+    private io.github.resilience4j.retry.Retry ownRetry;
 
     private Builder(String name) {
       this.name = name;
@@ -387,6 +391,9 @@ public final class Policy implements AutoCloseable {
      */
     public Builder config(PolicyConfig config) {
       this.components = PolicyConfig.from(Checks.notNull("config", config));
+      this.ownBulkhead = null;
+      this.ownRateLimiter = null;
+      this.ownRetry = null;
       return this;
     }
 
@@ -409,6 +416,25 @@ public final class Policy implements AutoCloseable {
      */
     public Builder retry(RetryConfig config) {
       components.retry(config);
+      this.ownRetry = null;
+      return this;
+    }
+
+    /**
+     * Adds or replaces the retry with the user's own Resilience4j retry. Each call takes the
+     * retry's {@code asyncContext()}, which decides after each attempt (its maximum attempts,
+     * interval function, exception and result predicates); the policy waits the delay with its
+     * {@link #scheduler(PolicyScheduler) scheduler} and runs the next attempt through the breaker,
+     * rate limiter and bulkhead, as with its own retry. The retry's metrics and events count the
+     * calls, and {@link Policy#retry()} reads its metrics. The policy's own rejections (open
+     * breaker, rate limit, full bulkhead) are not retried. {@link Policy#config()} describes the
+     * retry's settings as a {@link RetryConfig}.
+     *
+     * @param retry the Resilience4j retry, shared with whatever else uses it
+     * @return this builder
+     */
+    public Builder retry(io.github.resilience4j.retry.Retry retry) {
+      this.ownRetry = Checks.notNull("retry", retry);
       return this;
     }
 
@@ -420,6 +446,25 @@ public final class Policy implements AutoCloseable {
      */
     public Builder rateLimiter(RateLimiterConfig config) {
       components.rateLimiter(config);
+      this.ownRateLimiter = null;
+      return this;
+    }
+
+    /**
+     * Adds or replaces the rate limiter with the user's own Resilience4j rate limiter. Each attempt
+     * reserves a permit with {@code reservePermission(1)}, so the limiter's limit, period and
+     * timeout decide; the policy waits a reservation's delay with its {@link
+     * #scheduler(PolicyScheduler) scheduler} and refuses with a {@link
+     * dev.reliability.core.error.RateLimitExceededException} when no permit comes within the
+     * timeout. {@link Policy#rateLimiter()} reads the limiter's metrics. The limiter keeps reading
+     * the system clock. {@link Policy#config()} describes its settings as a {@link
+     * RateLimiterConfig}.
+     *
+     * @param rateLimiter the Resilience4j rate limiter, shared with whatever else uses it
+     * @return this builder
+     */
+    public Builder rateLimiter(io.github.resilience4j.ratelimiter.RateLimiter rateLimiter) {
+      this.ownRateLimiter = Checks.notNull("rateLimiter", rateLimiter);
       return this;
     }
 
@@ -431,6 +476,23 @@ public final class Policy implements AutoCloseable {
      */
     public Builder bulkhead(BulkheadConfig config) {
       components.bulkhead(config);
+      this.ownBulkhead = null;
+      return this;
+    }
+
+    /**
+     * Adds or replaces the bulkhead with the user's own Resilience4j (semaphore) bulkhead. Each
+     * attempt takes a permit with {@code tryAcquirePermission} (waiting at most the bulkhead's
+     * {@code maxWaitDuration}) and ends with {@code onComplete}; a refusal is a {@link
+     * dev.reliability.core.error.BulkheadFullException}. The bulkhead's metrics and events count
+     * the calls, and {@link Policy#bulkhead()} reads its metrics. {@link Policy#config()} describes
+     * its settings as a {@link BulkheadConfig}.
+     *
+     * @param bulkhead the Resilience4j bulkhead, shared with whatever else uses it
+     * @return this builder
+     */
+    public Builder bulkhead(io.github.resilience4j.bulkhead.Bulkhead bulkhead) {
+      this.ownBulkhead = Checks.notNull("bulkhead", bulkhead);
       return this;
     }
 
@@ -534,8 +596,26 @@ public final class Policy implements AutoCloseable {
       if (configSource != null) {
         config = config.resolve(configSource, name);
       }
+      Resilience4jInstances own = Resilience4jInstances.NONE;
+      if (ownBulkhead != null || ownRateLimiter != null || ownRetry != null) {
+        // The user's instances decide; the configuration describes them.
+        PolicyConfig.Builder described = PolicyConfig.from(config);
+        if (ownBulkhead != null) {
+          described.bulkhead(Resilience4jInstances.describeBulkhead(ownBulkhead));
+        }
+        if (ownRateLimiter != null) {
+          described.rateLimiter(Resilience4jInstances.describeRateLimiter(ownRateLimiter));
+        }
+        if (ownRetry != null) {
+          described.retry(Resilience4jInstances.describeRetry(ownRetry));
+        }
+        config = described.build();
+        own = new Resilience4jInstances(ownBulkhead, ownRateLimiter, ownRetry);
+      }
       return new Policy(
-          name, config, new PolicyEngine(name, config, listener, scheduler, executor, contexts));
+          name,
+          config,
+          new PolicyEngine(name, config, listener, scheduler, executor, contexts, own));
     }
   }
 }

@@ -70,6 +70,9 @@ public final class PolicyRegistry implements AutoCloseable {
   private final PolicyScheduler scheduler;
   private final Executor executor;
   private final ContextSnapshotFactory contexts;
+  private final io.github.resilience4j.bulkhead.BulkheadRegistry bulkheads;
+  private final io.github.resilience4j.ratelimiter.RateLimiterRegistry rateLimiters;
+  private final io.github.resilience4j.retry.RetryRegistry retries;
   private final ConcurrentHashMap<String, Policy> policies = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -82,6 +85,9 @@ public final class PolicyRegistry implements AutoCloseable {
     this.scheduler = b.scheduler;
     this.executor = b.executor;
     this.contexts = b.contexts;
+    this.bulkheads = b.bulkheads;
+    this.rateLimiters = b.rateLimiters;
+    this.retries = b.retries;
   }
 
   /**
@@ -137,15 +143,24 @@ public final class PolicyRegistry implements AutoCloseable {
     }
     PolicyConfig base = template == null ? defaultTemplate : templates.get(template);
     Checks.check(base != null, "template", "one of " + templates.keySet(), "\"" + template + "\"");
-    Policy created =
+    Policy.Builder builder =
         Policy.builder(name)
             .config(base)
             .configSource(source)
             .listener(listener)
             .scheduler(scheduler)
             .contextsIfSet(contexts)
-            .executorIfSet(executor)
-            .build();
+            .executorIfSet(executor);
+    if (bulkheads != null) {
+      builder.bulkhead(bulkheads.bulkhead(name));
+    }
+    if (rateLimiters != null) {
+      builder.rateLimiter(rateLimiters.rateLimiter(name));
+    }
+    if (retries != null) {
+      builder.retry(retries.retry(name));
+    }
+    Policy created = builder.build();
     Policy raced = policies.putIfAbsent(name, created);
     if (raced != null) {
       created.close();
@@ -248,8 +263,54 @@ public final class PolicyRegistry implements AutoCloseable {
     private PolicyScheduler scheduler = PolicyScheduler.system();
     private Executor executor;
     private ContextSnapshotFactory contexts;
+    private io.github.resilience4j.bulkhead.BulkheadRegistry bulkheads;
+    private io.github.resilience4j.ratelimiter.RateLimiterRegistry rateLimiters;
+    private io.github.resilience4j.retry.RetryRegistry retries;
 
     private Builder() {}
+
+    /**
+     * Takes every policy's bulkhead from a Resilience4j registry: the policy named N uses the
+     * registry's bulkhead N (made by the registry's default config if it has none yet), in place of
+     * the template's. See {@link
+     * Policy.Builder#bulkhead(io.github.resilience4j.bulkhead.Bulkhead)}. Default none.
+     *
+     * @param registry the Resilience4j bulkhead registry
+     * @return this builder
+     */
+    public Builder bulkheadRegistry(io.github.resilience4j.bulkhead.BulkheadRegistry registry) {
+      this.bulkheads = Checks.notNull("registry", registry);
+      return this;
+    }
+
+    /**
+     * Takes every policy's rate limiter from a Resilience4j registry: the policy named N uses the
+     * registry's rate limiter N (made by the registry's default config if it has none yet), in
+     * place of the template's. See {@link
+     * Policy.Builder#rateLimiter(io.github.resilience4j.ratelimiter.RateLimiter)}. Default none.
+     *
+     * @param registry the Resilience4j rate limiter registry
+     * @return this builder
+     */
+    public Builder rateLimiterRegistry(
+        io.github.resilience4j.ratelimiter.RateLimiterRegistry registry) {
+      this.rateLimiters = Checks.notNull("registry", registry);
+      return this;
+    }
+
+    /**
+     * Takes every policy's retry from a Resilience4j registry: the policy named N uses the
+     * registry's retry N (made by the registry's default config if it has none yet), in place of
+     * the template's. See {@link Policy.Builder#retry(io.github.resilience4j.retry.Retry)}. Default
+     * none.
+     *
+     * @param registry the Resilience4j retry registry
+     * @return this builder
+     */
+    public Builder retryRegistry(io.github.resilience4j.retry.RetryRegistry registry) {
+      this.retries = Checks.notNull("registry", registry);
+      return this;
+    }
 
     /**
      * Sets where configuration keys come from. Default {@link ConfigSource#standard()}.

@@ -1,6 +1,7 @@
 package dev.reliability.core.policy;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A policy's rate limiter: free permits and refusals, read by metrics. Obtained from {@link
@@ -44,4 +45,15 @@ public interface RateLimiter {
    * @return the count
    */
   long rejectedCalls();
+
+  /**
+   * Returns the Resilience4j rate limiter the policy was given with {@link
+   * Policy.Builder#rateLimiter(io.github.resilience4j.ratelimiter.RateLimiter)} (or took from a
+   * registry); empty for the policy's own rate limiter, which is this library's.
+   *
+   * @return the user's Resilience4j rate limiter, or empty
+   */
+  default Optional<io.github.resilience4j.ratelimiter.RateLimiter> resilience4j() {
+    return Optional.empty();
+  }
 }

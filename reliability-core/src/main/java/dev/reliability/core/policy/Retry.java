@@ -1,5 +1,7 @@
 package dev.reliability.core.policy;
 
+import java.util.Optional;
+
 /**
  * A policy's retry statistics, read by metrics. Obtained from {@link Policy#retry()}.
  *
@@ -76,4 +78,15 @@ public interface Retry {
    * @return the tokens in the budget
    */
   double budgetAvailable();
+
+  /**
+   * Returns the Resilience4j retry the policy was given with {@link
+   * Policy.Builder#retry(io.github.resilience4j.retry.Retry)} (or took from a registry); empty for
+   * the policy's own retry, which is this library's.
+   *
+   * @return the user's Resilience4j retry, or empty
+   */
+  default Optional<io.github.resilience4j.retry.Retry> resilience4j() {
+    return Optional.empty();
+  }
 }

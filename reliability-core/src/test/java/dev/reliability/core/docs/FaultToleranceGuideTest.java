@@ -262,7 +262,8 @@ class FaultToleranceGuideTest {
     // docs/fault-tolerance.md: Resilience4j underneath
     io.github.resilience4j.circuitbreaker.CircuitBreaker breaker =
         policy.circuitBreaker().orElseThrow().unwrap();
-    io.github.resilience4j.bulkhead.Bulkhead bulkhead = policy.bulkhead().orElseThrow().unwrap();
+    io.github.resilience4j.bulkhead.Bulkhead bulkhead =
+        policy.bulkhead().orElseThrow().resilience4j().orElseThrow();
 
     assertThat(breaker.getName()).isEqualTo("inventory");
     assertThat(breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState())

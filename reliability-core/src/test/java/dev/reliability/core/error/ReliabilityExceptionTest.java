@@ -119,6 +119,56 @@ class ReliabilityExceptionTest {
   }
 
   @Test
+  void hotPathCircuitOpenExceptionReadsLikeTheEagerOneRedactionIncluded() {
+    String component = "token=s3cr3t-value";
+    CircuitOpenException eager =
+        new CircuitOpenException(component, "OPEN", Duration.ofNanos(1_500_000_001L));
+    CircuitOpenException lazy = new CircuitOpenException(component, "OPEN", 1_500_000_001L);
+
+    assertThat(lazy.retryAfter()).contains(Duration.ofNanos(1_500_000_001L));
+    assertThat(lazy).hasMessage(eager.getMessage()).hasToString(eager.toString());
+    assertThat(lazy.details()).containsExactlyEntriesOf(eager.details());
+    assertThat(lazy.details().get("component")).isNotEqualTo(component);
+    assertThat(lazy.details().get("retry_after_ms")).isEqualTo(1500L);
+    assertThat(lazy.getStackTrace()).isEmpty();
+    assertThat(new CircuitOpenException("payments", "FORCED_OPEN", -1).retryAfter()).isEmpty();
+    assertThat(new CircuitOpenException("payments", "FORCED_OPEN", -1).details())
+        .containsExactly(Map.entry("component", "payments"), Map.entry("state", "FORCED_OPEN"));
+    assertThatThrownBy(() -> new CircuitOpenException("payments", "OPEN", -2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("retryAfterNanos must be -1 or more, was -2");
+    assertThatThrownBy(() -> new CircuitOpenException(" ", "OPEN", 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void hotPathRateLimitAndBulkheadRejectionsReadLikeTheEagerOnes() {
+    RateLimitExceededException rateEager =
+        new RateLimitExceededException("openai", Duration.ofNanos(2_500_000_123L));
+    RateLimitExceededException rateLazy = new RateLimitExceededException("openai", 2_500_000_123L);
+    BulkheadFullException fullEager =
+        new BulkheadFullException("reports", 10, Duration.ofSeconds(1));
+    BulkheadFullException fullLazy = new BulkheadFullException("reports", 10, 1_000_000_000L);
+
+    assertThat(rateLazy).hasMessage(rateEager.getMessage()).hasToString(rateEager.toString());
+    assertThat(rateLazy.details()).containsExactlyEntriesOf(rateEager.details());
+    assertThat(rateLazy.retryAfter()).contains(Duration.ofNanos(2_500_000_123L));
+    assertThat(rateLazy.httpStatus()).isEqualTo(429);
+    assertThat(fullLazy).hasMessage("Bulkhead 'reports' is full (10 concurrent calls)");
+    assertThat(fullLazy.details())
+        .containsExactly(
+            Map.entry("component", "reports"),
+            Map.entry("max_concurrent_calls", 10),
+            Map.entry("retry_after_ms", 1000L))
+        .containsExactlyEntriesOf(fullEager.details());
+    assertThat(fullLazy.maxConcurrentCalls()).isEqualTo(10);
+    assertThat(new BulkheadFullException("reports", 10, -1).details())
+        .containsExactlyEntriesOf(new BulkheadFullException("reports", 10).details());
+    assertThat(fullLazy.getStackTrace()).isEmpty();
+    assertThat(rateLazy.getStackTrace()).isEmpty();
+  }
+
+  @Test
   void detailsAreImmutableCopiesWithSecretsMasked() {
     Map<String, Object> details = new HashMap<>();
     details.put("model", "gpt");

@@ -72,7 +72,7 @@ class BulkheadTest {
     assertThat(a.get(10, TimeUnit.SECONDS)).isEqualTo("held");
     assertThat(b.get(10, TimeUnit.SECONDS)).isEqualTo("held");
     assertThat(bulkhead.availablePermits()).isEqualTo(2);
-    assertThat(bulkhead.unwrap().getName()).isEqualTo("reports");
+    assertThat(bulkhead.resilience4j().orElseThrow().getName()).isEqualTo("reports");
   }
 
   @Test
@@ -94,7 +94,13 @@ class BulkheadTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                policy.bulkhead().orElseThrow().unwrap().getMetrics().getAvailableConcurrentCalls()
+                policy
+                            .bulkhead()
+                            .orElseThrow()
+                            .resilience4j()
+                            .orElseThrow()
+                            .getMetrics()
+                            .getAvailableConcurrentCalls()
                         == 0
                     && !waiter.isDone());
 

@@ -6,7 +6,6 @@ import dev.reliability.core.policy.Fallback;
 import dev.reliability.core.policy.PolicyListener;
 import dev.reliability.core.policy.RejectionReason;
 import io.micrometer.context.ContextSnapshot;
-import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -40,6 +39,9 @@ final class AsyncCall<T> implements Runnable {
   private final Object handle;
   private final long deadline;
 
+  /** What the retry's {@link RetryState#begin} returned for this call. */
+  private final Object retryCall;
+
   private int attempt;
   private long previousDelay;
   private long attemptStart;
@@ -66,6 +68,7 @@ final class AsyncCall<T> implements Runnable {
       }
     }
     this.deadline = d;
+    this.retryCall = engine.retry == null ? null : engine.retry.begin();
   }
 
   /** Starts the first attempt on the caller's thread. */
@@ -109,9 +112,7 @@ final class AsyncCall<T> implements Runnable {
         long wait = e.rateLimiter.acquire(e.rateLimiterMaxWait);
         if (wait < 0) {
           releaseBreaker();
-          reject(
-              RejectionReason.RATE_LIMITED,
-              new RateLimitExceededException(e.name, Duration.ofNanos(-wait)));
+          reject(RejectionReason.RATE_LIMITED, new RateLimitExceededException(e.name, -wait));
           return;
         }
         if (wait > 0) {
@@ -126,7 +127,7 @@ final class AsyncCall<T> implements Runnable {
       releaseBreaker();
       reject(
           RejectionReason.BULKHEAD_FULL,
-          new BulkheadFullException(e.name, e.bulkheadMax, e.bulkheadRetryAfter));
+          new BulkheadFullException(e.name, e.bulkheadMax, e.bulkheadRetryAfterNanos));
       return;
     }
     if (l != null) {
@@ -172,7 +173,8 @@ final class AsyncCall<T> implements Runnable {
     if (e.listener != null) {
       e.listener.onAttemptEnd(e.name, handle, attempt, error, nanos);
     }
-    long next = e.afterAttempt(value, error, attempt, nanos, now, previousDelay, deadline);
+    long next =
+        e.afterAttempt(value, error, attempt, nanos, now, previousDelay, deadline, retryCall);
     if (next == PolicyEngine.RETURN_VALUE || next == PolicyEngine.RETURN_RETRIED_VALUE) {
       @SuppressWarnings("unchecked")
       T v = (T) value;

@@ -255,7 +255,12 @@ final class Breaker implements CircuitBreaker {
   /** Builds the rejection for a refused call. */
   CircuitOpenException rejection() {
     CircuitState s = state();
-    return new CircuitOpenException(name, s.name(), retryAfter().orElse(null));
+    // The hint as retryAfter() computes it, in nanoseconds: no Optional and no Duration per call.
+    long left = -1;
+    if (s == CircuitState.OPEN) {
+      left = Math.max(0, Math.min(waitInOpenNanos - (time.nanoTime() - openedAt), waitInOpenNanos));
+    }
+    return new CircuitOpenException(name, s.name(), left);
   }
 
   private void tripFrom(io.github.resilience4j.circuitbreaker.CircuitBreaker.State expected) {

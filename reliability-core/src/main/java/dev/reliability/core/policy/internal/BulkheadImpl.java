@@ -2,11 +2,15 @@ package dev.reliability.core.policy.internal;
 
 import dev.reliability.core.policy.Bulkhead;
 import dev.reliability.core.policy.BulkheadConfig;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A policy's bulkhead: Resilience4j's semaphore bulkhead through {@code tryAcquirePermission} and
- * {@code onComplete}, plus a refusal count.
+ * A policy's bulkhead: a Resilience4j semaphore bulkhead driven through its public calls ({@code
+ * tryAcquirePermission}, {@code onComplete}, {@code releasePermission}), plus a refusal count. The
+ * Resilience4j bulkhead is either made here from a {@link BulkheadConfig} or the user's own, whose
+ * settings, metrics and events then count every call of the policy.
  *
  * <p>Internal: may change at any time.
  */
@@ -15,6 +19,12 @@ final class BulkheadImpl implements Bulkhead {
   private final BulkheadConfig config;
   private final io.github.resilience4j.bulkhead.Bulkhead r4j;
   private final LongAdder rejected = new LongAdder();
+
+  /** The user's bulkhead's settings described as ours, and the Resilience4j config they are of. */
+  private volatile Described described;
+
+  private record Described(
+      io.github.resilience4j.bulkhead.BulkheadConfig from, BulkheadConfig as) {}
 
   BulkheadImpl(String name, BulkheadConfig config) {
     this.config = config;
@@ -28,6 +38,28 @@ final class BulkheadImpl implements Bulkhead {
                 .build());
   }
 
+  /**
+   * Adapts the user's bulkhead.
+   *
+   * @param r4j the user's bulkhead
+   */
+  BulkheadImpl(io.github.resilience4j.bulkhead.Bulkhead r4j) {
+    this.config = null;
+    this.r4j = r4j;
+  }
+
+  /**
+   * Describes a Resilience4j bulkhead's settings as a {@link BulkheadConfig}, clamped to its
+   * settings' ranges (Resilience4j allows a bulkhead of 0 calls, this library at least 1).
+   */
+  static BulkheadConfig describe(io.github.resilience4j.bulkhead.BulkheadConfig c) {
+    Duration maxWait = c.getMaxWaitDuration();
+    return BulkheadConfig.builder()
+        .maxConcurrentCalls(Math.max(1, Math.min(1_000_000, c.getMaxConcurrentCalls())))
+        .maxWait(maxWait.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : maxWait)
+        .build();
+  }
+
   boolean tryAcquire() {
     if (r4j.tryAcquirePermission()) {
       return true;
@@ -36,13 +68,29 @@ final class BulkheadImpl implements Bulkhead {
     return false;
   }
 
+  /** Ends a call that held a permit. */
   void release() {
     r4j.onComplete();
   }
 
+  /** Gives back a permit whose call did not run. */
+  void releaseUnused() {
+    r4j.releasePermission();
+  }
+
   @Override
   public BulkheadConfig config() {
-    return config;
+    if (config != null) {
+      return config;
+    }
+    // The user may change the Resilience4j bulkhead's config at run time: described again then.
+    io.github.resilience4j.bulkhead.BulkheadConfig now = r4j.getBulkheadConfig();
+    Described d = described;
+    if (d == null || d.from != now) {
+      d = new Described(now, describe(now));
+      described = d;
+    }
+    return d.as;
   }
 
   @Override
@@ -56,12 +104,12 @@ final class BulkheadImpl implements Bulkhead {
   }
 
   @Override
-  public io.github.resilience4j.bulkhead.Bulkhead unwrap() {
-    return r4j;
+  public Optional<io.github.resilience4j.bulkhead.Bulkhead> resilience4j() {
+    return Optional.of(r4j);
   }
 
   @Override
   public String toString() {
-    return "Bulkhead[" + config + ", available=" + availablePermits() + "]";
+    return "Bulkhead[" + config() + ", available=" + availablePermits() + "]";
   }
 }

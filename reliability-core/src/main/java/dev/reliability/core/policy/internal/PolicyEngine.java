@@ -64,11 +64,14 @@ public final class PolicyEngine implements AutoCloseable {
   private final boolean valueRules;
 
   final RetryState retry;
-  final TokenBucket rateLimiter;
+  final Limiter rateLimiter;
   final long rateLimiterMaxWait;
   final BulkheadImpl bulkhead;
   final int bulkheadMax;
-  final Duration bulkheadRetryAfter;
+
+  /** The bulkhead's retry-after hint in nanoseconds, -1 for none. */
+  final long bulkheadRetryAfterNanos;
+
   final TimeLimit timeLimit;
 
   /**
@@ -95,6 +98,30 @@ public final class PolicyEngine implements AutoCloseable {
       PolicyScheduler scheduler,
       Executor executor,
       ContextSnapshotFactory contexts) {
+    this(name, config, listener, scheduler, executor, contexts, Resilience4jInstances.NONE);
+  }
+
+  /**
+   * Creates the engine with some components taken from the user's Resilience4j instances; each one
+   * given replaces the component the configuration describes.
+   *
+   * @param name the policy's name
+   * @param config the resolved configuration
+   * @param listener the listener, {@link PolicyListener#NONE} for none
+   * @param scheduler the clock and timer
+   * @param executor the executor for time-limited attempts and asynchronous retries, or null for
+   *     the default (which the engine then owns)
+   * @param contexts the context snapshot factory
+   * @param own the user's Resilience4j instances
+   */
+  public PolicyEngine(
+      String name,
+      PolicyConfig config,
+      PolicyListener listener,
+      PolicyScheduler scheduler,
+      Executor executor,
+      ContextSnapshotFactory contexts,
+      Resilience4jInstances own) {
     this.name = name;
     this.config = config;
     this.listener = SafeListener.guard(listener);
@@ -116,15 +143,30 @@ public final class PolicyEngine implements AutoCloseable {
             ? null
             : new Breaker(name, breakerConfig, time, this::onStateChange, stats);
     this.breakerResultRule = breakerConfig != null && breakerConfig.hasFailureResultRule();
-    this.retry = config.retry().map(r -> new RetryState(r, stats)).orElse(null);
+    this.retry =
+        own.retry() != null
+            ? new Resilience4jRetry(own.retry(), stats)
+            : config.retry().map(r -> new RetryState(r, stats)).orElse(null);
     this.valueRules = breakerResultRule || (retry != null && retry.hasResultRule);
-    this.rateLimiter = config.rateLimiter().map(r -> new TokenBucket(r, time)).orElse(null);
+    this.rateLimiter =
+        own.rateLimiter() != null
+            ? new Resilience4jRateLimiter(own.rateLimiter())
+            : config.rateLimiter().map(r -> new TokenBucket(r, time)).orElse(null);
     this.rateLimiterMaxWait =
         config.rateLimiter().map(r -> r.maxWait().toNanos()).orElse(0L).longValue();
-    this.bulkhead = config.bulkhead().map(b -> new BulkheadImpl(name, b)).orElse(null);
+    this.bulkhead =
+        own.bulkhead() != null
+            ? new BulkheadImpl(own.bulkhead())
+            : config.bulkhead().map(b -> new BulkheadImpl(name, b)).orElse(null);
     this.bulkheadMax = config.bulkhead().map(b -> b.maxConcurrentCalls()).orElse(0).intValue();
-    this.bulkheadRetryAfter =
-        config.bulkhead().map(b -> b.retryAfter()).filter(d -> !d.isZero()).orElse(null);
+    this.bulkheadRetryAfterNanos =
+        config
+            .bulkhead()
+            .map(b -> b.retryAfter())
+            .filter(d -> !d.isZero())
+            .map(Duration::toNanos)
+            .orElse(-1L)
+            .longValue();
     this.timeLimit =
         config
             .timeLimiter()
@@ -200,7 +242,7 @@ public final class PolicyEngine implements AutoCloseable {
   private Object rejectBulkheadFirst(long start, Fallback<?> fallback) throws Throwable {
     releaseBreaker();
     return rejectFirst(
-        new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfter),
+        new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfterNanos),
         RejectionReason.BULKHEAD_FULL,
         start,
         fallback);
@@ -257,13 +299,16 @@ public final class PolicyEngine implements AutoCloseable {
     int attempt = 0;
     long previousDelay = 0;
     long stop = 0;
+    // The user's Resilience4j retry keeps each call's attempts in a context; ours needs none.
+    final Object retryCall = r == null ? null : r.begin();
     Throwable failure;
     RejectionReason rejection = null;
     if (done > 0) {
       // The direct path's first attempt failed: what the loop below does after an attempt.
       attempt = done;
       long next =
-          afterAttempt(null, doneError, attempt, doneNanos, doneEnd, previousDelay, deadline);
+          afterAttempt(
+              null, doneError, attempt, doneNanos, doneEnd, previousDelay, deadline, retryCall);
       failure = doneError;
       if (next < 0) {
         return fail(failure, null, start, handle, attempt, next, fallback);
@@ -290,7 +335,7 @@ public final class PolicyEngine implements AutoCloseable {
         long wait = rateLimiter.acquire(rateLimiterMaxWait);
         if (wait < 0) {
           releaseBreaker();
-          failure = new RateLimitExceededException(name, Duration.ofNanos(-wait));
+          failure = new RateLimitExceededException(name, -wait);
           rejection = RejectionReason.RATE_LIMITED;
           break;
         }
@@ -308,7 +353,7 @@ public final class PolicyEngine implements AutoCloseable {
       }
       if (bulkhead != null && !bulkhead.tryAcquire()) {
         releaseBreaker();
-        failure = new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfter);
+        failure = new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfterNanos);
         rejection = RejectionReason.BULKHEAD_FULL;
         break;
       }
@@ -316,7 +361,7 @@ public final class PolicyEngine implements AutoCloseable {
         // The time limit's own bound on attempts in flight acts as a bulkhead in front of the
         // executor: refused like one, never retried, and not a failure for the breaker.
         if (bulkhead != null) {
-          bulkhead.release();
+          bulkhead.releaseUnused();
         }
         releaseBreaker();
         failure = timeLimit.rejection();
@@ -357,7 +402,7 @@ public final class PolicyEngine implements AutoCloseable {
         }
         return succeed(v, start, now, handle, attempt, false);
       }
-      long next = afterAttempt(v, error, attempt, nanos, now, previousDelay, deadline);
+      long next = afterAttempt(v, error, attempt, nanos, now, previousDelay, deadline, retryCall);
       if (next == RETURN_VALUE || next == RETURN_RETRIED_VALUE) {
         return succeed(v, start, now, handle, attempt, next == RETURN_RETRIED_VALUE);
       }
@@ -394,6 +439,7 @@ public final class PolicyEngine implements AutoCloseable {
   /**
    * Records an attempt on the breaker and decides what comes next.
    *
+   * @param retryCall what the retry's {@link RetryState#begin} returned for this call
    * @return a delay of zero or more to retry, {@link #RETURN_VALUE} or {@link
    *     #RETURN_RETRIED_VALUE} to end the call with the value, or {@link RetryState#NOT_RETRYABLE}
    *     or {@link RetryState#EXHAUSTED} to end it with the failure
@@ -405,14 +451,13 @@ public final class PolicyEngine implements AutoCloseable {
       long nanos,
       long now,
       long previousDelay,
-      long deadline) {
+      long deadline,
+      Object retryCall) {
     final RetryState r = retry;
     if (error == null) {
-      boolean retryValue = r != null && r.hasResultRule && r.config.isRetryableResult(value);
       long next = RETURN_VALUE;
-      if (retryValue) {
-        long d = r.delayNanos(null, attempt, previousDelay, now, deadline);
-        next = d >= 0 ? d : RETURN_RETRIED_VALUE;
+      if (r != null && r.hasResultRule) {
+        next = r.afterValue(retryCall, value, attempt, previousDelay, now, deadline);
       }
       if (breaker != null) {
         boolean ends = next < 0;
@@ -438,7 +483,7 @@ public final class PolicyEngine implements AutoCloseable {
     if (breaker != null && breaker.refusesCalls()) {
       return RetryState.NOT_RETRYABLE;
     }
-    return r.delayNanos(error, attempt, previousDelay, now, deadline);
+    return r.afterFailure(retryCall, error, attempt, previousDelay, now, deadline);
   }
 
   void announceRetry(Object handle, int nextAttempt, Throwable failure, long delay) {
@@ -449,6 +494,10 @@ public final class PolicyEngine implements AutoCloseable {
   }
 
   void announceRejection(Object handle, RejectionReason reason, Throwable rejection) {
+    if (listener == null && !EventLog.LOG.isDebugEnabled()) {
+      // Nobody reads the hint: no Optional or Duration on the path every call of an outage takes.
+      return;
+    }
     Duration retryAfter =
         rejection instanceof dev.reliability.core.error.ReliabilityException re
             ? re.retryAfter().orElse(null)

@@ -13,11 +13,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The retry decision and statistics of one policy.
+ * The retry decision and statistics of one policy. {@link Resilience4jRetry} extends it to let the
+ * user's Resilience4j retry decide through the same hooks ({@link #begin}, {@link #afterValue},
+ * {@link #afterFailure}).
  *
  * <p>Internal: may change at any time.
  */
-final class RetryState implements Retry {
+class RetryState implements Retry {
 
   /** Returned by {@link #delayNanos} when the failure is not retried. */
   static final long NOT_RETRYABLE = -1;
@@ -51,9 +53,20 @@ final class RetryState implements Retry {
   private final long capMilli;
 
   RetryState(RetryConfig config, Stats stats) {
+    this(config, stats, false);
+  }
+
+  /**
+   * Creates the state.
+   *
+   * @param config the settings
+   * @param stats the policy's statistics
+   * @param everyValue whether every returned value goes through {@link #afterValue}, rule or not
+   */
+  RetryState(RetryConfig config, Stats stats, boolean everyValue) {
     this.config = config;
     this.stats = stats;
-    this.hasResultRule = config.hasResultRule();
+    this.hasResultRule = everyValue || config.hasResultRule();
     this.maxRetries = config.maxRetries();
     this.maxDurationNanos = config.maxDuration().toNanos();
     this.backoff = config.backoff();
@@ -108,6 +121,52 @@ final class RetryState implements Retry {
   }
 
   /**
+   * Starts the retry's part of one call.
+   *
+   * @return the call's own retry state, or null when the decisions need none (this class)
+   */
+  Object begin() {
+    return null;
+  }
+
+  /**
+   * Decides about a value an attempt returned, when the retry has a rule on values.
+   *
+   * @param call what {@link #begin} returned for this call
+   * @param value the value
+   * @param attempt the attempt that just ended, 1 for the first
+   * @param previousDelay the previous delay of this call, 0 if none
+   * @param now the current time
+   * @param deadline the time after which no retry may start, or {@link Long#MAX_VALUE}
+   * @return the delay before retrying, or {@link PolicyEngine#RETURN_VALUE} or {@link
+   *     PolicyEngine#RETURN_RETRIED_VALUE} to end the call with the value
+   */
+  long afterValue(
+      Object call, Object value, int attempt, long previousDelay, long now, long deadline) {
+    if (!config.isRetryableResult(value)) {
+      return PolicyEngine.RETURN_VALUE;
+    }
+    long d = delayNanos(null, attempt, previousDelay, now, deadline);
+    return d >= 0 ? d : PolicyEngine.RETURN_RETRIED_VALUE;
+  }
+
+  /**
+   * Decides about an attempt's failure.
+   *
+   * @param call what {@link #begin} returned for this call
+   * @param failure the failure
+   * @param attempt the attempt that just ended, 1 for the first
+   * @param previousDelay the previous delay of this call, 0 if none
+   * @param now the current time
+   * @param deadline the time after which no retry may start, or {@link Long#MAX_VALUE}
+   * @return the delay, or {@link #NOT_RETRYABLE} or {@link #EXHAUSTED}
+   */
+  long afterFailure(
+      Object call, Throwable failure, int attempt, long previousDelay, long now, long deadline) {
+    return delayNanos(failure, attempt, previousDelay, now, deadline);
+  }
+
+  /**
    * Decides about a retry.
    *
    * @param failure the attempt's failure, or null when a result is retried
@@ -152,6 +211,11 @@ final class RetryState implements Retry {
     }
     retries.increment();
     return delay;
+  }
+
+  /** Counts a retry decided outside {@link #delayNanos}. */
+  void countRetry() {
+    retries.increment();
   }
 
   /** Counts how a call ended, for the retry's statistics. */

@@ -1,6 +1,5 @@
 package dev.reliability.core.policy.internal;
 
-import dev.reliability.core.policy.RateLimiter;
 import dev.reliability.core.policy.RateLimiterConfig;
 import dev.reliability.core.time.TimeSource;
 import java.time.Duration;
@@ -15,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Internal: may change at any time.
  */
-public final class TokenBucket implements RateLimiter {
+public final class TokenBucket implements Limiter {
 
   private final RateLimiterConfig config;
   private final TimeSource time;
@@ -48,6 +47,7 @@ public final class TokenBucket implements RateLimiter {
    * @return zero or the wait before the reserved permit may be used; or, when refused, minus the
    *     time until the next permit (at least 1)
    */
+  @Override
   public long acquire(long maxWaitNanos) {
     long now = time.nanoTime();
     while (true) {

@@ -1,0 +1,53 @@
+package dev.reliability.core.policy.internal;
+
+/**
+ * The user's own Resilience4j instances a policy uses instead of making its components from the
+ * configuration; null where the policy makes its own.
+ *
+ * <p>Internal: may change at any time.
+ *
+ * @param bulkhead the user's bulkhead, or null
+ * @param rateLimiter the user's rate limiter, or null
+ * @param retry the user's retry, or null
+ */
+public record Resilience4jInstances(
+    io.github.resilience4j.bulkhead.Bulkhead bulkhead,
+    io.github.resilience4j.ratelimiter.RateLimiter rateLimiter,
+    io.github.resilience4j.retry.Retry retry) {
+
+  /** No user instances: every component comes from the configuration. */
+  public static final Resilience4jInstances NONE = new Resilience4jInstances(null, null, null);
+
+  /**
+   * Describes the user's bulkhead's settings as this library's.
+   *
+   * @param bulkhead the user's bulkhead
+   * @return its settings, clamped to this library's ranges
+   */
+  public static dev.reliability.core.policy.BulkheadConfig describeBulkhead(
+      io.github.resilience4j.bulkhead.Bulkhead bulkhead) {
+    return BulkheadImpl.describe(bulkhead.getBulkheadConfig());
+  }
+
+  /**
+   * Describes the user's rate limiter's settings as this library's.
+   *
+   * @param rateLimiter the user's rate limiter
+   * @return its settings, clamped to this library's ranges
+   */
+  public static dev.reliability.core.policy.RateLimiterConfig describeRateLimiter(
+      io.github.resilience4j.ratelimiter.RateLimiter rateLimiter) {
+    return Resilience4jRateLimiter.describe(rateLimiter.getRateLimiterConfig());
+  }
+
+  /**
+   * Describes the user's retry's settings as this library's.
+   *
+   * @param retry the user's retry
+   * @return its settings, clamped to this library's ranges
+   */
+  public static dev.reliability.core.policy.RetryConfig describeRetry(
+      io.github.resilience4j.retry.Retry retry) {
+    return Resilience4jRetry.describe(retry.getRetryConfig());
+  }
+}
