@@ -1,6 +1,6 @@
 package dev.reliability.core.error;
 
-import dev.reliability.core.Checks;
+import dev.reliability.core.internal.Checks;
 import java.time.Duration;
 import java.util.Map;
 
