@@ -11,6 +11,7 @@
 #     CR and LF, non-ASCII) refused or replaced; /health/ready answering fast throughout;
 #   - a real Prometheus (Debian's `prometheus` package) scraping the example on loopback;
 #   - `promtool check rules` and `promtool test rules` on the shipped alert rules;
+#   - release staging (scripts/check-staging.sh): what `mvn -Prelease deploy` would publish;
 #   - a bounded soak of mixed load (E2E_SOAK_SECONDS, default 120);
 #   - SIGTERM: readiness 503 while draining, WebSocket close code 1001, exit 0 within the drain time.
 # Installs what it needs (apt-get, npm), talks to loopback only, stops everything it started, prints
@@ -209,6 +210,19 @@ check "promtool check rules" "$RESOURCES/prometheus-rules.yaml" \
   sh -c "promtool check rules '$RESOURCES/prometheus-rules.yaml' >'$WORK/promtool-check.log' 2>&1"
 check "promtool test rules" "$RESOURCES/prometheus-rules-test.yaml" \
   sh -c "promtool test rules '$RESOURCES/prometheus-rules-test.yaml' >'$WORK/promtool-test.log' 2>&1"
+
+# ---------------------------------------------------------------------------------------------
+# Release staging: `mvn -Prelease deploy` into a temporary file repository, then every staged POM
+# and jar checked (metadata, sources and Javadoc jars, module-info, no fakes, no examples or
+# benchmarks). Runs before the example starts, as it repackages the reactor.
+staging_started=$(date +%s)
+if bash scripts/check-staging.sh >"$WORK/staging.log" 2>&1; then
+  pass "release staging: every published artifact complete" \
+    "$(tail -n 1 "$WORK/staging.log") in $(( $(date +%s) - staging_started ))s"
+else
+  failed "release staging: every published artifact complete" \
+    "$(grep -E '^STAGING' "$WORK/staging.log" | head -n 5 | tr '\n' ' ')"
+fi
 
 # ---------------------------------------------------------------------------------------------
 # Start the example.
