@@ -17,8 +17,8 @@ module dev.reliability.tracing {
   requires io.opentelemetry.sdk.common;
   requires io.opentelemetry.sdk.autoconfigure;
   requires io.opentelemetry.sdk.autoconfigure.spi;
-  // Not referenced by code: the autoconfigured SDK loads these exporters as services, so they are
-  // required to be resolved when the application runs on the module path.
+  // Not referenced by code: the autoconfigured SDK finds these exporters as services. Requiring
+  // them says that they must be on the module path, as the POM makes them compile dependencies.
   requires io.opentelemetry.exporter.otlp;
   requires io.opentelemetry.exporter.logging;
   requires org.slf4j;
