@@ -12,6 +12,7 @@
 #   - a real Prometheus (Debian's `prometheus` package) scraping the example on loopback;
 #   - `promtool check rules` and `promtool test rules` on the shipped alert rules, and on the
 #     files the reliability-monitoring CLI jar writes for a service;
+#   - release staging (scripts/check-staging.sh): what `mvn -Prelease deploy` would publish;
 #   - a bounded soak of mixed load (E2E_SOAK_SECONDS, default 120);
 #   - SIGTERM: readiness 503 while draining, WebSocket close code 1001, exit 0 within the drain time.
 # Installs what it needs (apt-get, npm), talks to loopback only, stops everything it started, prints
@@ -230,6 +231,19 @@ check "promtool check rules (CLI, service e2e)" "$WORK/monitoring/prometheus-rul
   sh -c "promtool check rules '$WORK/monitoring/prometheus-rules.yaml' >'$WORK/promtool-cli-check.log' 2>&1"
 check "promtool test rules (CLI, service e2e)" "$WORK/monitoring/prometheus-rules-test.yaml" \
   sh -c "cd '$WORK/monitoring' && promtool test rules prometheus-rules-test.yaml >'$WORK/promtool-cli-test.log' 2>&1"
+
+# ---------------------------------------------------------------------------------------------
+# Release staging: `mvn -Prelease deploy` into a temporary file repository, then every staged POM
+# and jar checked (metadata, sources and Javadoc jars, module-info, no fakes, no examples or
+# benchmarks). Runs before the example starts, as it repackages the reactor.
+staging_started=$(date +%s)
+if bash scripts/check-staging.sh >"$WORK/staging.log" 2>&1; then
+  pass "release staging: every published artifact complete" \
+    "$(tail -n 1 "$WORK/staging.log") in $(( $(date +%s) - staging_started ))s"
+else
+  failed "release staging: every published artifact complete" \
+    "$(grep -E '^STAGING' "$WORK/staging.log" | head -n 5 | tr '\n' ' ')"
+fi
 
 # ---------------------------------------------------------------------------------------------
 # Start the example.
