@@ -56,7 +56,7 @@ public final class PolicyEngine implements AutoCloseable {
   final ContextSnapshotFactory contexts;
 
   final Stats stats = new Stats();
-  final Breaker breaker;
+  final PolicyBreaker breaker;
   private final CircuitBreakerConfig breakerConfig;
   private final boolean breakerResultRule;
 
@@ -114,7 +114,7 @@ public final class PolicyEngine implements AutoCloseable {
     this.breaker =
         breakerConfig == null
             ? null
-            : new Breaker(name, breakerConfig, time, this::onStateChange, stats);
+            : new Breaker(name, breakerConfig, time, this::onStateChange, new Stats());
     this.breakerResultRule = breakerConfig != null && breakerConfig.hasFailureResultRule();
     this.retry = config.retry().map(r -> new RetryState(r, stats)).orElse(null);
     this.valueRules = breakerResultRule || (retry != null && retry.hasResultRule);
@@ -163,7 +163,7 @@ public final class PolicyEngine implements AutoCloseable {
     if (r != null) {
       r.deposit();
     }
-    final Breaker b = breaker;
+    final PolicyBreaker b = breaker;
     if (b != null && !b.tryAcquire()) {
       return rejectFirst(b.rejection(), RejectionReason.CIRCUIT_OPEN, start, fallback);
     }
