@@ -70,6 +70,7 @@ public final class PolicyRegistry implements AutoCloseable {
   private final PolicyScheduler scheduler;
   private final Executor executor;
   private final ContextSnapshotFactory contexts;
+  private final io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry circuitBreakers;
   private final ConcurrentHashMap<String, Policy> policies = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -82,6 +83,7 @@ public final class PolicyRegistry implements AutoCloseable {
     this.scheduler = b.scheduler;
     this.executor = b.executor;
     this.contexts = b.contexts;
+    this.circuitBreakers = b.circuitBreakers;
   }
 
   /**
@@ -137,15 +139,18 @@ public final class PolicyRegistry implements AutoCloseable {
     }
     PolicyConfig base = template == null ? defaultTemplate : templates.get(template);
     Checks.check(base != null, "template", "one of " + templates.keySet(), "\"" + template + "\"");
-    Policy created =
+    Policy.Builder builder =
         Policy.builder(name)
             .config(base)
             .configSource(source)
             .listener(listener)
             .scheduler(scheduler)
             .contextsIfSet(contexts)
-            .executorIfSet(executor)
-            .build();
+            .executorIfSet(executor);
+    if (circuitBreakers != null) {
+      builder.circuitBreaker(circuitBreakers.circuitBreaker(name));
+    }
+    Policy created = builder.build();
     Policy raced = policies.putIfAbsent(name, created);
     if (raced != null) {
       created.close();
@@ -248,8 +253,25 @@ public final class PolicyRegistry implements AutoCloseable {
     private PolicyScheduler scheduler = PolicyScheduler.system();
     private Executor executor;
     private ContextSnapshotFactory contexts;
+    private io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry circuitBreakers;
 
     private Builder() {}
+
+    /**
+     * Takes each policy's circuit breaker from a Resilience4j registry the caller already runs: the
+     * policy named N gets the registry's breaker N (created by the registry if it has none), in
+     * place of any breaker in the template, as {@link
+     * Policy.Builder#circuitBreaker(io.github.resilience4j.circuitbreaker.CircuitBreaker)} puts it.
+     * Default none: the templates' own breakers.
+     *
+     * @param registry the Resilience4j circuit breaker registry
+     * @return this builder
+     */
+    public Builder circuitBreakerRegistry(
+        io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry registry) {
+      this.circuitBreakers = Checks.notNull("registry", registry);
+      return this;
+    }
 
     /**
      * Sets where configuration keys come from. Default {@link ConfigSource#standard()}.

@@ -95,6 +95,29 @@ public final class PolicyEngine implements AutoCloseable {
       PolicyScheduler scheduler,
       Executor executor,
       ContextSnapshotFactory contexts) {
+    this(name, config, listener, scheduler, executor, contexts, null);
+  }
+
+  /**
+   * Creates the engine with a user's Resilience4j circuit breaker in place of the configured one.
+   *
+   * @param name the policy's name
+   * @param config the resolved configuration; its circuit breaker is not used when {@code
+   *     resilience4jBreaker} is set
+   * @param listener the listener, {@link PolicyListener#NONE} for none
+   * @param scheduler the clock and timer
+   * @param executor the executor, or null for the default
+   * @param contexts the context snapshot factory
+   * @param resilience4jBreaker the user's breaker, or null for the configured one
+   */
+  public PolicyEngine(
+      String name,
+      PolicyConfig config,
+      PolicyListener listener,
+      PolicyScheduler scheduler,
+      Executor executor,
+      ContextSnapshotFactory contexts,
+      io.github.resilience4j.circuitbreaker.CircuitBreaker resilience4jBreaker) {
     this.name = name;
     this.config = config;
     this.listener = SafeListener.guard(listener);
@@ -110,11 +133,16 @@ public final class PolicyEngine implements AutoCloseable {
     this.executor = e;
     this.ownedExecutor = owned;
 
-    this.breakerConfig = config.circuitBreaker().orElse(null);
-    this.breaker =
-        breakerConfig == null
-            ? null
-            : new Breaker(name, breakerConfig, time, this::onStateChange, new Stats());
+    if (resilience4jBreaker != null) {
+      this.breaker = new Resilience4jBreaker(name, resilience4jBreaker, time, this::onStateChange);
+      this.breakerConfig = breaker.config();
+    } else {
+      this.breakerConfig = config.circuitBreaker().orElse(null);
+      this.breaker =
+          breakerConfig == null
+              ? null
+              : new Breaker(name, breakerConfig, time, this::onStateChange, new Stats());
+    }
     this.breakerResultRule = breakerConfig != null && breakerConfig.hasFailureResultRule();
     this.retry = config.retry().map(r -> new RetryState(r, stats)).orElse(null);
     this.valueRules = breakerResultRule || (retry != null && retry.hasResultRule);
