@@ -14,6 +14,7 @@ module dev.reliability.core {
   requires transitive io.github.resilience4j.ratelimiter;
   requires transitive io.github.resilience4j.bulkhead;
   requires transitive io.github.resilience4j.retry;
+  requires io.github.resilience4j.core;
   // ContextPropagation and Policy take a ContextSnapshotFactory; RequestContextAccessor is one.
   requires transitive context.propagation;
   requires org.slf4j;

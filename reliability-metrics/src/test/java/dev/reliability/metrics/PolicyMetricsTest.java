@@ -151,6 +151,45 @@ class PolicyMetricsTest {
   }
 
   @Test
+  void breakerMetersShowAUsersResilience4jBreaker() {
+    io.github.resilience4j.circuitbreaker.CircuitBreaker theirs =
+        io.github.resilience4j.circuitbreaker.CircuitBreaker.of(
+            "inventory",
+            io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
+                .slidingWindowSize(4)
+                .minimumNumberOfCalls(4)
+                .slowCallDurationThreshold(Duration.ofMillis(100))
+                .build());
+    Policy policy = bound(Policy.builder("inventory").circuitBreaker(theirs));
+
+    assertThat(state("closed")).isEqualTo(1);
+    policy.execute(taking(10, false));
+    policy.execute(taking(200, false));
+    assertThat(gauge(PolicyMetrics.CIRCUIT_BREAKER_BUFFERED_CALLS)).isEqualTo(2);
+    assertThatThrownBy(() -> policy.execute(taking(10, true)))
+        .isInstanceOf(ServiceUnavailableException.class);
+    assertThatThrownBy(() -> policy.execute(taking(10, true)))
+        .isInstanceOf(ServiceUnavailableException.class);
+
+    assertThat(state("open")).isEqualTo(1);
+    assertThat(gauge(PolicyMetrics.CIRCUIT_BREAKER_FAILURE_RATE)).isEqualTo(0.5);
+    assertThat(gauge(PolicyMetrics.CIRCUIT_BREAKER_SLOW_CALL_RATE)).isEqualTo(0.25);
+    assertThat(counter(PolicyMetrics.CIRCUIT_BREAKER_CALLS, "outcome", "success")).isEqualTo(2);
+    assertThat(counter(PolicyMetrics.CIRCUIT_BREAKER_CALLS, "outcome", "failure")).isEqualTo(2);
+    assertThat(counter(PolicyMetrics.CIRCUIT_BREAKER_SLOW_CALLS, "outcome", "success"))
+        .isEqualTo(1);
+    assertThat(meters.get(PolicyMetrics.CIRCUIT_BREAKER_OPENINGS).functionCounter().count())
+        .isEqualTo(1);
+    assertThatThrownBy(() -> policy.execute(taking(0, false)))
+        .isInstanceOf(CircuitOpenException.class);
+    assertThat(counter(PolicyMetrics.CIRCUIT_BREAKER_CALLS, "outcome", "rejected")).isEqualTo(1);
+
+    theirs.transitionToForcedOpenState();
+    assertThat(state("forced_open")).isEqualTo(1);
+    assertThat(state("open")).isZero();
+  }
+
+  @Test
   void retryMetersCountOutcomesAttemptsAndBudget() {
     Policy policy =
         bound(

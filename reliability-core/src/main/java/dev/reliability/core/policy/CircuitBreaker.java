@@ -7,8 +7,19 @@ import java.util.Optional;
  * A policy's circuit breaker: its state and counts, read by health checks and metrics, and its
  * manual controls. Obtained from {@link Policy#circuitBreaker()}.
  *
- * <p>Counts are cumulative since the policy was built (the sliding window's rates are separate).
- * Reading never allocates except {@link #retryAfter()} and the window rates, which take a snapshot.
+ * <p>Two kinds stand behind it. The library's own breaker owns its state: small state objects
+ * (closed with its sliding window, open, half-open with its trial calls, forced open, forced
+ * closed, disabled), each transition made in one place and reported once to the policy's listener,
+ * with Resilience4j's rules (a differential test pins them). A user's own Resilience4j breaker,
+ * given to {@link
+ * Policy.Builder#circuitBreaker(io.github.resilience4j.circuitbreaker.CircuitBreaker)}, keeps its
+ * state and metrics: the policy records every attempt on it and reports its state changes (seen
+ * through its event publisher) to the listener; see {@link #resilience4j()}.
+ *
+ * <p>Counts are cumulative since the policy was built, counted where the breaker records an attempt
+ * (the sliding window's rates are separate). Every count and rate is that of the current state,
+ * whichever it is. Reading never allocates except {@link #retryAfter()} and, for a time-based
+ * window, the rates, which take a snapshot.
  *
  * <pre>{@code
  * boolean degraded = policy.circuitBreaker()
@@ -127,12 +138,11 @@ public interface CircuitBreaker {
   void reset();
 
   /**
-   * Returns the Resilience4j circuit breaker whose state machine this breaker drives, for what this
-   * interface does not offer. Registering event consumers on it makes every call allocate an event.
-   * While the breaker is closed with a count-based window, the window is this library's and the
-   * Resilience4j breaker's metrics stay empty: read the rates from this interface.
+   * Returns the user's Resilience4j circuit breaker when the policy was built with one ({@link
+   * Policy.Builder#circuitBreaker(io.github.resilience4j.circuitbreaker.CircuitBreaker)}); empty
+   * for the library's own breaker, whose state is its own and is read through this interface.
    *
-   * @return the Resilience4j circuit breaker
+   * @return the Resilience4j circuit breaker, or empty
    */
-  io.github.resilience4j.circuitbreaker.CircuitBreaker unwrap();
+  Optional<io.github.resilience4j.circuitbreaker.CircuitBreaker> resilience4j();
 }

@@ -375,6 +375,7 @@ public final class Policy implements AutoCloseable {
     private Executor executor;
     private ContextSnapshotFactory contexts = DEFAULT_CONTEXTS;
     private ConfigSource configSource;
+    private io.github.resilience4j.circuitbreaker.CircuitBreaker resilience4jBreaker;
     private io.github.resilience4j.bulkhead.Bulkhead ownBulkhead;
     private io.github.resilience4j.ratelimiter.RateLimiter ownRateLimiter;
     private io.github.resilience4j.retry.Retry ownRetry;
@@ -405,6 +406,34 @@ public final class Policy implements AutoCloseable {
      */
     public Builder circuitBreaker(CircuitBreakerConfig config) {
       components.circuitBreaker(config);
+      this.resilience4jBreaker = null;
+      return this;
+    }
+
+    /**
+     * Adds or replaces the circuit breaker with a Resilience4j circuit breaker the caller already
+     * runs. The Resilience4j breaker keeps its own state, rules and metrics: the policy records
+     * every attempt on it ({@code tryAcquirePermission}, {@code onSuccess}, {@code onError}, {@code
+     * releasePermission}), so its own metrics and events count the policy's calls, and its state
+     * changes, made by the policy or by anyone else, reach this policy's listener through its
+     * {@code onStateTransition} event (a registered consumer makes Resilience4j publish an event
+     * object per call). Which failures count is decided by its own configuration; {@link
+     * Policy#circuitBreaker()} shows its state, counts and rates, and {@link
+     * CircuitBreaker#resilience4j()} returns it.
+     *
+     * <pre>{@code
+     * io.github.resilience4j.circuitbreaker.CircuitBreaker theirs =
+     *     io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("inventory");
+     * Policy policy = Policy.builder("inventory").circuitBreaker(theirs).build();
+     * }</pre>
+     *
+     * @param circuitBreaker the Resilience4j circuit breaker
+     * @return this builder
+     */
+    public Builder circuitBreaker(
+        io.github.resilience4j.circuitbreaker.CircuitBreaker circuitBreaker) {
+      this.resilience4jBreaker = Checks.notNull("circuitBreaker", circuitBreaker);
+      components.noCircuitBreaker();
       return this;
     }
 
@@ -610,7 +639,12 @@ public final class Policy implements AutoCloseable {
           described.retry(Resilience4jInstances.describeRetry(ownRetry));
         }
         config = described.build();
-        own = new Resilience4jInstances(ownBulkhead, ownRateLimiter, ownRetry);
+      }
+      if (resilience4jBreaker != null
+          || ownBulkhead != null
+          || ownRateLimiter != null
+          || ownRetry != null) {
+        own = new Resilience4jInstances(resilience4jBreaker, ownBulkhead, ownRateLimiter, ownRetry);
       }
       return new Policy(
           name,

@@ -70,6 +70,7 @@ public final class PolicyRegistry implements AutoCloseable {
   private final PolicyScheduler scheduler;
   private final Executor executor;
   private final ContextSnapshotFactory contexts;
+  private final io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry circuitBreakers;
   private final io.github.resilience4j.bulkhead.BulkheadRegistry bulkheads;
   private final io.github.resilience4j.ratelimiter.RateLimiterRegistry rateLimiters;
   private final io.github.resilience4j.retry.RetryRegistry retries;
@@ -85,6 +86,7 @@ public final class PolicyRegistry implements AutoCloseable {
     this.scheduler = b.scheduler;
     this.executor = b.executor;
     this.contexts = b.contexts;
+    this.circuitBreakers = b.circuitBreakers;
     this.bulkheads = b.bulkheads;
     this.rateLimiters = b.rateLimiters;
     this.retries = b.retries;
@@ -159,6 +161,9 @@ public final class PolicyRegistry implements AutoCloseable {
     }
     if (retries != null) {
       builder.retry(retries.retry(name));
+    }
+    if (circuitBreakers != null) {
+      builder.circuitBreaker(circuitBreakers.circuitBreaker(name));
     }
     Policy created = builder.build();
     Policy raced = policies.putIfAbsent(name, created);
@@ -263,6 +268,7 @@ public final class PolicyRegistry implements AutoCloseable {
     private PolicyScheduler scheduler = PolicyScheduler.system();
     private Executor executor;
     private ContextSnapshotFactory contexts;
+    private io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry circuitBreakers;
     private io.github.resilience4j.bulkhead.BulkheadRegistry bulkheads;
     private io.github.resilience4j.ratelimiter.RateLimiterRegistry rateLimiters;
     private io.github.resilience4j.retry.RetryRegistry retries;
@@ -309,6 +315,22 @@ public final class PolicyRegistry implements AutoCloseable {
      */
     public Builder retryRegistry(io.github.resilience4j.retry.RetryRegistry registry) {
       this.retries = Checks.notNull("registry", registry);
+      return this;
+    }
+
+    /**
+     * Takes each policy's circuit breaker from a Resilience4j registry the caller already runs: the
+     * policy named N gets the registry's breaker N (created by the registry if it has none), in
+     * place of any breaker in the template, as {@link
+     * Policy.Builder#circuitBreaker(io.github.resilience4j.circuitbreaker.CircuitBreaker)} puts it.
+     * Default none: the templates' own breakers.
+     *
+     * @param registry the Resilience4j circuit breaker registry
+     * @return this builder
+     */
+    public Builder circuitBreakerRegistry(
+        io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry registry) {
+      this.circuitBreakers = Checks.notNull("registry", registry);
       return this;
     }
 

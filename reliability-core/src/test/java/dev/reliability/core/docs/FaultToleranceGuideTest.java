@@ -36,6 +36,7 @@ import dev.reliability.core.policy.TimeLimiterConfig;
 import dev.reliability.core.problem.ProblemDetail;
 import dev.reliability.core.problem.ProblemDetailFactory;
 import dev.reliability.test.ManualScheduler;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -49,6 +50,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -253,22 +255,41 @@ class FaultToleranceGuideTest {
 
   @Test
   void theResilience4jTypesAreReachable() {
+    // docs/fault-tolerance.md: bring your own Resilience4j breaker
+    io.github.resilience4j.circuitbreaker.CircuitBreaker theirs =
+        io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("inventory");
     Policy policy =
         Policy.builder("inventory")
-            .circuitBreaker(CircuitBreakerConfig.ofDefaults())
+            .circuitBreaker(theirs)
             .bulkhead(BulkheadConfig.ofDefaults())
             .build();
 
     // docs/fault-tolerance.md: Resilience4j underneath
-    io.github.resilience4j.circuitbreaker.CircuitBreaker breaker =
-        policy.circuitBreaker().orElseThrow().unwrap();
+    Optional<io.github.resilience4j.circuitbreaker.CircuitBreaker> breaker =
+        policy.circuitBreaker().orElseThrow().resilience4j();
     io.github.resilience4j.bulkhead.Bulkhead bulkhead =
         policy.bulkhead().orElseThrow().resilience4j().orElseThrow();
 
-    assertThat(breaker.getName()).isEqualTo("inventory");
-    assertThat(breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState())
-        .isEqualTo(3);
+    assertThat(breaker).containsSame(theirs);
+    policy.execute(() -> "counted");
+    assertThat(theirs.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
     assertThat(bulkhead.getBulkheadConfig().getMaxConcurrentCalls()).isEqualTo(25);
+    Policy own =
+        Policy.builder("payments").circuitBreaker(CircuitBreakerConfig.ofDefaults()).build();
+    assertThat(own.circuitBreaker().orElseThrow().resilience4j()).isEmpty();
+  }
+
+  @Test
+  void aRegistryOfResilience4jBreakers() {
+    // docs/circuit-breaker.md: bringing your own Resilience4j breaker
+    CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+    PolicyRegistry policies = PolicyRegistry.builder().circuitBreakerRegistry(breakers).build();
+    Policy payments =
+        policies.policy("payments"); // the breaker breakers.circuitBreaker("payments")
+
+    assertThat(payments.circuitBreaker().orElseThrow().resilience4j())
+        .containsSame(breakers.circuitBreaker("payments"));
+    policies.close();
   }
 
   @Test

@@ -111,6 +111,43 @@ class CircuitBreakerHealthCheckTest {
   }
 
   @Test
+  void reportsAUsersResilience4jBreakerInsideAPolicyWhenItOpens() {
+    try (Policy policy =
+        Policy.builder("payments")
+            .configSource(ConfigSource.empty())
+            .circuitBreaker(breaker)
+            .build()) {
+      CircuitBreakerHealthCheck check = CircuitBreakerHealthCheck.of(policy);
+      assertThat(check.check().status()).isEqualTo(HealthStatus.HEALTHY);
+
+      for (int i = 0; i < 4; i++) {
+        assertThatThrownBy(
+                () ->
+                    policy.execute(
+                        () -> {
+                          throw new IllegalStateException("down");
+                        }))
+            .isInstanceOf(IllegalStateException.class);
+      }
+      HealthCheckResult open = check.check();
+      assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+      assertThat(open.status()).isEqualTo(HealthStatus.DEGRADED);
+      assertThat(open.message()).isEqualTo("circuit breaker payments is open; calls fail fast");
+      assertThat(open.details())
+          .containsEntry("state", "OPEN")
+          .containsEntry("failure_rate", 100.0)
+          .containsEntry("failure_count", 4L)
+          .containsEntry("openings", 1L);
+
+      breaker.reset();
+      assertThat(check.check().status()).isEqualTo(HealthStatus.HEALTHY);
+      breaker.transitionToForcedOpenState();
+      assertThat(check.check().message())
+          .isEqualTo("circuit breaker payments is forced open; calls fail fast");
+    }
+  }
+
+  @Test
   void policyWithoutBreakerIsRejected() {
     try (Policy policy = Policy.builder("plain").configSource(ConfigSource.empty()).build()) {
       assertThatThrownBy(() -> CircuitBreakerHealthCheck.of(policy))

@@ -1,89 +1,95 @@
 package dev.reliability.core.policy.internal;
 
 import dev.reliability.core.error.CircuitOpenException;
-import dev.reliability.core.policy.CircuitBreaker;
+import dev.reliability.core.policy.CallOutcome;
 import dev.reliability.core.policy.CircuitBreakerConfig;
 import dev.reliability.core.policy.CircuitState;
 import dev.reliability.core.time.TimeSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
-import io.github.resilience4j.circuitbreaker.IllegalStateTransitionException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
- * A policy's circuit breaker: Resilience4j's state machine, driven through its low-level calls
- * ({@code tryAcquirePermission}, {@code onSuccess}, {@code onError}, {@code releasePermission},
- * {@code transitionToOpenState}), plus the consecutive-failure rule, the half-open time limit,
- * cumulative counts and state-change detection.
+ * A policy's own circuit breaker: the one owner of its state. Each state is a {@link BreakerState}
+ * (closed with its sliding window, open, half-open with its trial calls, forced open, forced
+ * closed, disabled); the current one is the last of a chain in which every transition is one
+ * compare-and-set ({@link BreakerState#leaveFor}), and the transitions are reported to the listener
+ * in the chain's order, each once, by {@link #drain()}. Nothing is polled.
  *
- * <p>In the closed state a count-based window is a {@link CountWindow}, which applies
- * Resilience4j's rule without its window's lock (a lock per call, and a queue node whenever two
- * calls meet there); when it trips, the breaker moves Resilience4j to open. Every other state, and
- * time-based windows, are Resilience4j's own. Resilience4j's metrics therefore stay empty while
- * such a breaker is closed; this class's rates read the window that applies.
+ * <p>The rules are Resilience4j's, which the differential property tests pin: a count-based window
+ * up to {@link CountWindow#MAX_SIZE} calls is a {@link CountWindow} (Resilience4j's rule without
+ * its lock); a time-based or larger window is Resilience4j's own window class ({@link
+ * Resilience4jWindow}); the open state lets a trial call through once the wait is over (strictly
+ * after it, to the millisecond, as Resilience4j does); the half-open state counts its trial calls
+ * in a count-based window of that many calls and closes when they are below both thresholds. On
+ * top: the consecutive-failure rule (any failed trial call then reopens at once) and the half-open
+ * time limit, checked when a call asks for a permission.
  *
- * <p>No Resilience4j event consumer is registered (one would make every call allocate an event);
- * state changes are detected by comparing the observed state after each operation, which costs two
- * reads on the hot path.
+ * <p>Counts are kept where the breaker records them: successes in a per-thread {@link Stats}, the
+ * rest in striped adders, openings where the transition to open is made.
  *
- * <p>Internal: may change at any time.
+ * <p>Thread-safe. Internal: may change at any time.
  */
-final class Breaker implements CircuitBreaker {
+final class Breaker implements PolicyBreaker {
 
-  /** Receives observed state changes. */
+  /** Receives state changes, in the order they happened, each once. */
   interface StateSink {
     void onStateChange(CircuitState from, CircuitState to);
   }
 
-  private static final VarHandle OBSERVED;
+  private static final VarHandle CURRENT;
+  private static final VarHandle DRAINS;
 
   static {
     try {
-      OBSERVED =
-          MethodHandles.lookup().findVarHandle(Breaker.class, "observed", CircuitState.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      CURRENT = lookup.findVarHandle(Breaker.class, "current", BreakerState.class);
+      DRAINS = lookup.findVarHandle(Breaker.class, "drains", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  private static final io.github.resilience4j.circuitbreaker.CircuitBreaker.State CLOSED =
-      io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED;
-
-  /** Recorded on Resilience4j when a result counts as a failure; shared, without stack trace. */
-  private static final Exception RESULT_FAILURE = new ResultFailure();
-
   private final String name;
   private final CircuitBreakerConfig config;
-  private final io.github.resilience4j.circuitbreaker.CircuitBreaker r4j;
   private final TimeSource time;
   private final StateSink sink;
-  private final Stats stats;
+  private final Stats successes;
   private final int failureThreshold;
   private final long slowNanos;
   private final long waitInOpenNanos;
+
+  /** The open state's wait as Resilience4j applies it: whole milliseconds, then strictly after. */
+  private final long openWaitNanos;
+
   private final long maxWaitInHalfOpenNanos;
+  private final int halfOpenCalls;
 
-  /** Makes the closed state's windows; null when Resilience4j's window counts in every state. */
-  private final java.util.function.Supplier<CountWindow> windows;
+  /** Makes the closed and forced-closed states' windows. */
+  private final Supplier<Window> windows;
 
-  /** The closed state's window, or null when Resilience4j's window counts in every state. */
-  private volatile CountWindow window;
+  /** Makes the half-open state's window of trial calls. */
+  private final Supplier<Window> trials;
 
-  /** The window the breaker left the closed state with, for the rates while it is open. */
-  private volatile CountWindow lastClosed;
+  /**
+   * The current state, or one that a transition has just left (then its {@code next} is set and
+   * {@link #current()} moves on). Only ever moves forward along the chain.
+   */
+  @SuppressWarnings("unused") // accessed through CURRENT
+  private volatile BreakerState current;
 
-  @SuppressWarnings("unused") // accessed through OBSERVED
-  private volatile CircuitState observed = CircuitState.CLOSED;
+  /** The last state reported to the sink; read and written only by the thread that drains. */
+  private BreakerState reported;
 
-  private volatile long openedAt;
-  private volatile long halfOpenedAt;
-  private final AtomicInteger consecutiveFailures = new AtomicInteger();
+  /** Transitions waiting for a report; the thread that raises it from zero drains them. */
+  @SuppressWarnings("unused") // accessed through DRAINS
+  private volatile int drains;
 
   private final LongAdder failed = new LongAdder();
   private final LongAdder slowSuccessful = new LongAdder();
@@ -91,35 +97,63 @@ final class Breaker implements CircuitBreaker {
   private final LongAdder rejected = new LongAdder();
   private final LongAdder ignored = new LongAdder();
   private final LongAdder openings = new LongAdder();
-  private final LongAdder extraSuccesses = new LongAdder();
-  private final LongAdder missingSuccesses = new LongAdder();
 
-  Breaker(String name, CircuitBreakerConfig config, TimeSource time, StateSink sink, Stats stats) {
+  /**
+   * Creates a closed breaker.
+   *
+   * @param name the policy's name
+   * @param config the settings
+   * @param time the time source
+   * @param sink receives the state changes
+   * @param successes where the breaker counts the attempts it records as successes
+   */
+  Breaker(
+      String name, CircuitBreakerConfig config, TimeSource time, StateSink sink, Stats successes) {
     this.name = name;
     this.config = config;
     this.time = time;
     this.sink = sink;
-    this.stats = stats;
+    this.successes = successes;
     this.failureThreshold = config.failureThreshold();
     this.slowNanos = config.slowCallThreshold().toNanos();
     this.waitInOpenNanos = config.waitInOpen().toNanos();
+    this.openWaitNanos = config.waitInOpen().toMillis() * 1_000_000L;
     this.maxWaitInHalfOpenNanos = config.maxWaitInHalfOpen().toNanos();
-    this.r4j =
-        io.github.resilience4j.circuitbreaker.CircuitBreaker.of(
-            name, resilience4jConfig(config, time));
-    if (config.slidingWindowType() == CircuitBreakerConfig.WindowType.COUNT_BASED
-        && config.slidingWindowSize() <= CountWindow.MAX_SIZE) {
-      int size = config.slidingWindowSize();
-      int minimumCalls = config.minimumCalls();
-      float failureRate = r4j.getCircuitBreakerConfig().getFailureRateThreshold();
-      float slowRate = r4j.getCircuitBreakerConfig().getSlowCallRateThreshold();
+    this.halfOpenCalls = config.halfOpenCalls();
+    // Resilience4j's thresholds are floats in percent; the rule compares in float.
+    float failureRate = (float) (config.failureRateThreshold() * 100.0);
+    float slowRate = (float) (config.slowCallRateThreshold() * 100.0);
+    int size = config.slidingWindowSize();
+    int minimumCalls = config.minimumCalls();
+    if (config.slidingWindowType() == CircuitBreakerConfig.WindowType.TIME_BASED) {
+      Clock clock = new TimeSourceClock(time);
+      this.windows =
+          () -> Resilience4jWindow.timed(size, clock, minimumCalls, failureRate, slowRate);
+    } else if (size <= CountWindow.MAX_SIZE) {
       this.windows = () -> new CountWindow(size, minimumCalls, failureRate, slowRate);
-      this.window = windows.get();
     } else {
-      this.windows = null;
+      this.windows = () -> Resilience4jWindow.counting(size, minimumCalls, failureRate, slowRate);
     }
+    // The trial calls' window is count-based, and its minimum is at most the trial calls and, as
+    // Resilience4j's configuration caps it, at most a count-based window's size.
+    int calls = halfOpenCalls;
+    int trialMinimum =
+        config.slidingWindowType() == CircuitBreakerConfig.WindowType.COUNT_BASED
+            ? Math.min(minimumCalls, size)
+            : minimumCalls;
+    this.trials =
+        calls <= CountWindow.MAX_SIZE
+            ? () -> new CountWindow(calls, trialMinimum, failureRate, slowRate)
+            : () -> Resilience4jWindow.counting(calls, trialMinimum, failureRate, slowRate);
+    BreakerState first = BreakerState.closed(windows.get(), time.nanoTime());
+    this.current = first;
+    this.reported = first;
   }
 
+  /**
+   * Returns the Resilience4j configuration with the same rules, for the differential tests that pin
+   * this breaker's decisions to a plain Resilience4j breaker's.
+   */
   static io.github.resilience4j.circuitbreaker.CircuitBreakerConfig resilience4jConfig(
       CircuitBreakerConfig c, TimeSource time) {
     return io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
@@ -143,164 +177,12 @@ final class Breaker implements CircuitBreaker {
         .build();
   }
 
-  // ---- hot path
-
-  /** Asks for a permission; counts and observes a refusal. */
-  boolean tryAcquire() {
-    if (maxWaitInHalfOpenNanos > 0
-        && observed == CircuitState.HALF_OPEN
-        && time.nanoTime() - halfOpenedAt >= maxWaitInHalfOpenNanos) {
-      tripFrom(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN);
-    }
-    if (r4j.tryAcquirePermission()) {
-      if (observed != CircuitState.CLOSED) {
-        observe();
-      }
-      return true;
-    }
-    rejected.increment();
-    observe();
-    return false;
-  }
-
-  /** Gives back a permission that was not used: the call was refused further in. */
-  void release() {
-    r4j.releasePermission();
-  }
-
   /**
-   * Records a success.
+   * Maps a Resilience4j state to ours: {@code METRICS_ONLY} is {@link CircuitState#FORCED_CLOSED}.
    *
-   * @param nanos the attempt's duration
-   * @param endsCall whether the call returns this attempt's result as its success
+   * @param s the Resilience4j state
+   * @return ours
    */
-  void onSuccess(long nanos, boolean endsCall) {
-    final CountWindow w = window;
-    // Counted in the closed state's own window: the state was read just now, and a trip observes
-    // the change itself, so only the observed state needs a look below.
-    final boolean counted = w != null && r4j.getState() == CLOSED;
-    if (counted) {
-      if (w.record(
-          nanos > slowNanos ? CountWindow.SUCCESS | CountWindow.SLOW : CountWindow.SUCCESS)) {
-        tripFrom(CLOSED);
-      }
-    } else {
-      r4j.onSuccess(nanos, TimeUnit.NANOSECONDS);
-    }
-    if (!endsCall) {
-      extraSuccesses.increment();
-    }
-    if (nanos > slowNanos) {
-      slowSuccessful.increment();
-    }
-    if (failureThreshold > 0 && consecutiveFailures.get() != 0) {
-      consecutiveFailures.set(0);
-    }
-    if (observed != CircuitState.CLOSED || (!counted && r4j.getState() != CLOSED)) {
-      observe();
-    }
-  }
-
-  /**
-   * Records a failure.
-   *
-   * @param nanos the attempt's duration
-   * @param failure the failure, or null when a result counts as failure
-   * @param callSucceeds whether the call still returns this attempt's result as a success
-   */
-  void onFailure(long nanos, Throwable failure, boolean callSucceeds) {
-    final CountWindow w = window;
-    boolean tripped = false;
-    if (w != null && r4j.getState() == CLOSED) {
-      tripped =
-          w.record(
-              nanos > slowNanos ? CountWindow.FAILURE | CountWindow.SLOW : CountWindow.FAILURE);
-    } else {
-      r4j.onError(nanos, TimeUnit.NANOSECONDS, failure == null ? RESULT_FAILURE : failure);
-    }
-    failed.increment();
-    if (callSucceeds) {
-      missingSuccesses.increment();
-    }
-    if (nanos > slowNanos) {
-      slowFailed.increment();
-    }
-    if (failureThreshold > 0) {
-      io.github.resilience4j.circuitbreaker.CircuitBreaker.State s = r4j.getState();
-      if (s == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED) {
-        if (consecutiveFailures.incrementAndGet() == failureThreshold || tripped) {
-          tripFrom(s);
-        }
-      } else if (s == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN) {
-        tripFrom(s);
-      }
-    } else if (tripped) {
-      tripFrom(CLOSED);
-    }
-    observe();
-  }
-
-  /** Records an attempt whose failure the breaker does not count. */
-  void onIgnored() {
-    r4j.releasePermission();
-    ignored.increment();
-  }
-
-  /** Returns whether the breaker refuses every call now: open or forced open. */
-  boolean refusesCalls() {
-    CircuitState s = observed;
-    return s == CircuitState.OPEN || s == CircuitState.FORCED_OPEN;
-  }
-
-  /** Builds the rejection for a refused call. */
-  CircuitOpenException rejection() {
-    CircuitState s = state();
-    // The hint as retryAfter() computes it, in nanoseconds: no Optional and no Duration per call.
-    long left = -1;
-    if (s == CircuitState.OPEN) {
-      left = Math.max(0, Math.min(waitInOpenNanos - (time.nanoTime() - openedAt), waitInOpenNanos));
-    }
-    return new CircuitOpenException(name, s.name(), left);
-  }
-
-  private void tripFrom(io.github.resilience4j.circuitbreaker.CircuitBreaker.State expected) {
-    if (r4j.getState() != expected) {
-      return;
-    }
-    try {
-      r4j.transitionToOpenState();
-    } catch (IllegalStateTransitionException raced) {
-      // another thread moved the breaker first
-    }
-    observe();
-  }
-
-  /** Compares Resilience4j's state with the last observed one and reports a change once. */
-  void observe() {
-    CircuitState now = map(r4j.getState());
-    CircuitState prev = observed;
-    if (now != prev && OBSERVED.compareAndSet(this, prev, now)) {
-      if (windows != null) {
-        // A fresh window on leaving the closed state, so that the calls that end while the breaker
-        // closes again cannot trip it on the old failures; another on entering it, without the
-        // calls that ended in between.
-        lastClosed = prev == CircuitState.CLOSED ? window : null;
-        window = windows.get();
-      }
-      long t = time.nanoTime();
-      if (now == CircuitState.OPEN) {
-        openedAt = t;
-        if (prev == CircuitState.CLOSED || prev == CircuitState.HALF_OPEN) {
-          openings.increment();
-        }
-      } else if (now == CircuitState.HALF_OPEN) {
-        halfOpenedAt = t;
-      }
-      consecutiveFailures.set(0);
-      sink.onStateChange(prev, now);
-    }
-  }
-
   static CircuitState map(io.github.resilience4j.circuitbreaker.CircuitBreaker.State s) {
     switch (s) {
       case CLOSED:
@@ -318,19 +200,228 @@ final class Breaker implements CircuitBreaker {
     }
   }
 
+  // ---- the state chain
+
+  /** Returns the current state: the end of the chain, moving the current pointer along it. */
+  private BreakerState current() {
+    BreakerState s = (BreakerState) CURRENT.getAcquire(this);
+    BreakerState n;
+    while ((n = s.next()) != null) {
+      // CAS invariant: current only moves from a state to its successor, so it never goes back.
+      CURRENT.compareAndSet(this, s, n);
+      s = n;
+    }
+    return s;
+  }
+
+  /**
+   * Makes a transition from a state, if no other transition left it first, and reports it.
+   *
+   * @return whether this call made it
+   */
+  private boolean move(BreakerState from, BreakerState to) {
+    if (!from.leaveFor(to)) {
+      return false;
+    }
+    CURRENT.compareAndSet(this, from, to);
+    if (to.kind == CircuitState.OPEN
+        && (from.kind == CircuitState.CLOSED || from.kind == CircuitState.HALF_OPEN)) {
+      openings.increment();
+    }
+    drain();
+    return true;
+  }
+
+  /** Replaces whatever state is current, as a manual control does. */
+  private void replace(Supplier<BreakerState> next) {
+    while (!move(current(), next.get())) {
+      // another transition came first: replace the state it made
+    }
+  }
+
+  /**
+   * Reports the transitions not yet reported, in the chain's order. One thread drains at a time:
+   * the one that raised the count from zero; a thread that finds a drain under way leaves its
+   * transition to it. A state replaced by one of the same kind (a reset of a closed breaker, say)
+   * is not a change and is not reported, as in Resilience4j.
+   */
+  private void drain() {
+    if ((int) DRAINS.getAndAdd(this, 1) != 0) {
+      return;
+    }
+    int missed = 1;
+    try {
+      while (true) {
+        BreakerState r = reported;
+        BreakerState n;
+        while ((n = r.next()) != null) {
+          reported = n;
+          if (r.kind != n.kind) {
+            sink.onStateChange(r.kind, n.kind);
+          }
+          r = n;
+        }
+        missed = (int) DRAINS.getAndAdd(this, -missed) - missed;
+        if (missed == 0) {
+          return;
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      // The sink failed: let the next transition's thread drain what is left.
+      DRAINS.setVolatile(this, 0);
+      throw e;
+    }
+  }
+
+  private void trip(BreakerState from) {
+    move(from, BreakerState.open(from.window, time.nanoTime()));
+  }
+
+  // ---- hot path
+
+  @Override
+  public boolean tryAcquire() {
+    while (true) {
+      final BreakerState s = current();
+      final CircuitState k = s.kind;
+      if (k == CircuitState.CLOSED) {
+        return true;
+      }
+      if (k == CircuitState.OPEN) {
+        long now = time.nanoTime();
+        if (now - s.since > openWaitNanos) {
+          move(s, BreakerState.halfOpen(trials.get(), halfOpenCalls, now));
+          continue; // ask the half-open state, whoever made it
+        }
+      } else if (k == CircuitState.HALF_OPEN) {
+        if (maxWaitInHalfOpenNanos > 0) {
+          long now = time.nanoTime();
+          if (now - s.since >= maxWaitInHalfOpenNanos) {
+            move(s, BreakerState.open(s.window, now));
+            continue;
+          }
+        }
+        if (s.takePermit()) {
+          return true;
+        }
+      } else if (k != CircuitState.FORCED_OPEN) {
+        return true; // forced closed or disabled
+      }
+      rejected.increment();
+      return false;
+    }
+  }
+
+  @Override
+  public void release() {
+    BreakerState s = current();
+    if (s.kind == CircuitState.HALF_OPEN) {
+      s.releasePermit();
+    }
+  }
+
+  @Override
+  public void onSuccess(long nanos, boolean endsCall) {
+    final BreakerState s = current();
+    final boolean slow = nanos > slowNanos;
+    final CircuitState k = s.kind;
+    if (k == CircuitState.CLOSED) {
+      if (s.window.add(slow ? CountWindow.SUCCESS | CountWindow.SLOW : CountWindow.SUCCESS, nanos)
+          == Window.EXCEEDED) {
+        trip(s);
+      } else if (failureThreshold > 0) {
+        s.endRun();
+      }
+    } else if (k != CircuitState.FORCED_OPEN && k != CircuitState.DISABLED) {
+      int verdict =
+          s.window.add(slow ? CountWindow.SUCCESS | CountWindow.SLOW : CountWindow.SUCCESS, nanos);
+      if (k == CircuitState.HALF_OPEN) {
+        settle(s, verdict);
+      }
+    }
+    successes.success(nanos);
+    if (slow) {
+      slowSuccessful.increment();
+    }
+  }
+
+  @Override
+  public void onFailure(long nanos, Throwable failure, boolean callSucceeds) {
+    final BreakerState s = current();
+    final boolean slow = nanos > slowNanos;
+    final CircuitState k = s.kind;
+    failed.increment();
+    if (slow) {
+      slowFailed.increment();
+    }
+    if (k == CircuitState.FORCED_OPEN || k == CircuitState.DISABLED) {
+      return;
+    }
+    int verdict =
+        s.window.add(slow ? CountWindow.FAILURE | CountWindow.SLOW : CountWindow.FAILURE, nanos);
+    if (k == CircuitState.CLOSED) {
+      if (verdict == Window.EXCEEDED
+          | (failureThreshold > 0 && s.addFailureInARow() >= failureThreshold)) {
+        trip(s);
+      }
+    } else if (k == CircuitState.HALF_OPEN) {
+      if (failureThreshold > 0) {
+        trip(s); // a failed trial call reopens at once under the consecutive-failure rule
+      } else {
+        settle(s, verdict);
+      }
+    }
+  }
+
+  /** Ends the half-open state once its trial calls decide. */
+  private void settle(BreakerState halfOpen, int verdict) {
+    if (verdict == Window.EXCEEDED) {
+      trip(halfOpen);
+    } else if (verdict == Window.BELOW) {
+      move(halfOpen, BreakerState.closed(windows.get(), time.nanoTime()));
+    }
+  }
+
+  @Override
+  public void onIgnored() {
+    release();
+    ignored.increment();
+  }
+
+  @Override
+  public boolean refusesCalls() {
+    CircuitState s = current().kind;
+    return s == CircuitState.OPEN || s == CircuitState.FORCED_OPEN;
+  }
+
+  @Override
+  public CircuitOpenException rejection() {
+    BreakerState s = current();
+    // The hint as retryAfter() computes it, in nanoseconds: no Optional and no Duration per call.
+    long left = -1;
+    if (s.kind == CircuitState.OPEN) {
+      left = Math.max(0, Math.min(waitInOpenNanos - (time.nanoTime() - s.since), waitInOpenNanos));
+    }
+    return new CircuitOpenException(name, s.kind.name(), left);
+  }
+
   // ---- view
 
   @Override
   public CircuitState state() {
-    return map(r4j.getState());
+    return current().kind;
   }
 
   @Override
   public Optional<Duration> retryAfter() {
-    if (state() != CircuitState.OPEN) {
+    return retryAfter(current());
+  }
+
+  private Optional<Duration> retryAfter(BreakerState s) {
+    if (s.kind != CircuitState.OPEN) {
       return Optional.empty();
     }
-    long left = waitInOpenNanos - (time.nanoTime() - openedAt);
+    long left = waitInOpenNanos - (time.nanoTime() - s.since);
     return Optional.of(Duration.ofNanos(Math.max(0, Math.min(left, waitInOpenNanos))));
   }
 
@@ -341,41 +432,22 @@ final class Breaker implements CircuitBreaker {
 
   @Override
   public float failureRate() {
-    CountWindow w = countingWindow();
-    return w == null ? r4j.getMetrics().getFailureRate() : w.failureRate(w.counts());
+    return current().window.failureRate();
   }
 
   @Override
   public float slowCallRate() {
-    CountWindow w = countingWindow();
-    return w == null ? r4j.getMetrics().getSlowCallRate() : w.slowCallRate(w.counts());
+    return current().window.slowCallRate();
   }
 
   @Override
   public int bufferedCalls() {
-    CountWindow w = countingWindow();
-    return w == null ? r4j.getMetrics().getNumberOfBufferedCalls() : CountWindow.calls(w.counts());
-  }
-
-  /** The window whose rates apply now, or null for Resilience4j's. */
-  private CountWindow countingWindow() {
-    if (windows == null) {
-      return null;
-    }
-    io.github.resilience4j.circuitbreaker.CircuitBreaker.State s = r4j.getState();
-    if (s == CLOSED) {
-      return window;
-    }
-    return s == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN ? lastClosed : null;
+    return current().window.bufferedCalls();
   }
 
   @Override
   public long successfulCalls() {
-    return Math.max(
-        0,
-        stats.calls(dev.reliability.core.policy.CallOutcome.SUCCESS)
-            + extraSuccesses.sum()
-            - missingSuccesses.sum());
+    return successes.calls(CallOutcome.SUCCESS);
   }
 
   @Override
@@ -410,48 +482,31 @@ final class Breaker implements CircuitBreaker {
 
   @Override
   public void forceOpen() {
-    r4j.transitionToForcedOpenState();
-    observe();
+    replace(() -> BreakerState.forcedOpen(time.nanoTime()));
   }
 
   @Override
   public void forceClosed() {
-    r4j.transitionToMetricsOnlyState();
-    observe();
+    replace(() -> BreakerState.forcedClosed(windows.get(), time.nanoTime()));
   }
 
   @Override
   public void disable() {
-    r4j.transitionToDisabledState();
-    observe();
+    replace(() -> BreakerState.disabled(time.nanoTime()));
   }
 
   @Override
   public void reset() {
-    r4j.reset();
-    if (windows != null) {
-      window = windows.get();
-      lastClosed = null;
-    }
-    observe();
+    replace(() -> BreakerState.closed(windows.get(), time.nanoTime()));
   }
 
   @Override
-  public io.github.resilience4j.circuitbreaker.CircuitBreaker unwrap() {
-    return r4j;
+  public Optional<io.github.resilience4j.circuitbreaker.CircuitBreaker> resilience4j() {
+    return Optional.empty();
   }
 
   @Override
   public String toString() {
     return "CircuitBreaker[" + name + ", " + state() + "]";
-  }
-
-  /** Stands for a result that counts as a failure. */
-  private static final class ResultFailure extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    ResultFailure() {
-      super("result counted as failure", null, false, false);
-    }
   }
 }

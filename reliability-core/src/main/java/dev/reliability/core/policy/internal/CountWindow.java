@@ -44,7 +44,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Thread-safe. Internal: may change at any time.
  */
-final class CountWindow {
+final class CountWindow implements Window {
 
   /** The largest window this class holds: every count must fit in 21 bits. */
   static final int MAX_SIZE = (1 << 21) - 1;
@@ -126,6 +126,33 @@ final class CountWindow {
    * @return whether the failure rate or the slow-call rate has reached its threshold
    */
   boolean record(int outcome) {
+    return exceeded(recordCounts(outcome));
+  }
+
+  /**
+   * Records an outcome for a breaker state.
+   *
+   * @param outcome as for {@link #record(int)}
+   * @param nanos the call's duration, unused: the outcome says whether it was slow
+   * @return the verdict on the counts with this outcome
+   */
+  @Override
+  public int add(int outcome, long nanos) {
+    long c = recordCounts(outcome);
+    int calls = calls(c);
+    if (calls == 0 || calls < minimumCalls) {
+      return TOO_FEW;
+    }
+    return exceeded(c) ? EXCEEDED : BELOW;
+  }
+
+  /**
+   * Records an outcome and returns the counts just after it.
+   *
+   * @param outcome as for {@link #record(int)}
+   * @return the packed counts
+   */
+  private long recordCounts(int outcome) {
     final int[] s = slots;
     long at;
     long next;
@@ -152,7 +179,7 @@ final class CountWindow {
         break;
       }
     }
-    return exceeded((long) COUNTS.getVolatile(this));
+    return (long) COUNTS.getVolatile(this);
   }
 
   /**
@@ -236,5 +263,20 @@ final class CountWindow {
   float slowCallRate(long counts) {
     int calls = calls(counts);
     return calls == 0 || calls < minimumCalls ? -1f : slowCalls(counts) * 100.0f / calls;
+  }
+
+  @Override
+  public float failureRate() {
+    return failureRate(counts());
+  }
+
+  @Override
+  public float slowCallRate() {
+    return slowCallRate(counts());
+  }
+
+  @Override
+  public int bufferedCalls() {
+    return calls(counts());
   }
 }

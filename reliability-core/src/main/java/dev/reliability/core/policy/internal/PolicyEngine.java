@@ -56,7 +56,7 @@ public final class PolicyEngine implements AutoCloseable {
   final ContextSnapshotFactory contexts;
 
   final Stats stats = new Stats();
-  final Breaker breaker;
+  final PolicyBreaker breaker;
   private final CircuitBreakerConfig breakerConfig;
   private final boolean breakerResultRule;
 
@@ -103,7 +103,8 @@ public final class PolicyEngine implements AutoCloseable {
 
   /**
    * Creates the engine with some components taken from the user's Resilience4j instances; each one
-   * given replaces the component the configuration describes.
+   * given replaces the component the configuration describes (a user's circuit breaker also
+   * replaces the configured breaker's settings: the engine reads them from the instance).
    *
    * @param name the policy's name
    * @param config the resolved configuration
@@ -137,11 +138,16 @@ public final class PolicyEngine implements AutoCloseable {
     this.executor = e;
     this.ownedExecutor = owned;
 
-    this.breakerConfig = config.circuitBreaker().orElse(null);
-    this.breaker =
-        breakerConfig == null
-            ? null
-            : new Breaker(name, breakerConfig, time, this::onStateChange, stats);
+    if (own.circuitBreaker() != null) {
+      this.breaker = new Resilience4jBreaker(name, own.circuitBreaker(), time, this::onStateChange);
+      this.breakerConfig = breaker.config();
+    } else {
+      this.breakerConfig = config.circuitBreaker().orElse(null);
+      this.breaker =
+          breakerConfig == null
+              ? null
+              : new Breaker(name, breakerConfig, time, this::onStateChange, new Stats());
+    }
     this.breakerResultRule = breakerConfig != null && breakerConfig.hasFailureResultRule();
     this.retry =
         own.retry() != null
@@ -205,7 +211,7 @@ public final class PolicyEngine implements AutoCloseable {
     if (r != null) {
       r.deposit();
     }
-    final Breaker b = breaker;
+    final PolicyBreaker b = breaker;
     if (b != null && !b.tryAcquire()) {
       return rejectFirst(b.rejection(), RejectionReason.CIRCUIT_OPEN, start, fallback);
     }

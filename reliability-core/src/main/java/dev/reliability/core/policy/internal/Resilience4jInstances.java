@@ -6,17 +6,20 @@ package dev.reliability.core.policy.internal;
  *
  * <p>Internal: may change at any time.
  *
+ * @param circuitBreaker the user's circuit breaker, or null
  * @param bulkhead the user's bulkhead, or null
  * @param rateLimiter the user's rate limiter, or null
  * @param retry the user's retry, or null
  */
 public record Resilience4jInstances(
+    io.github.resilience4j.circuitbreaker.CircuitBreaker circuitBreaker,
     io.github.resilience4j.bulkhead.Bulkhead bulkhead,
     io.github.resilience4j.ratelimiter.RateLimiter rateLimiter,
     io.github.resilience4j.retry.Retry retry) {
 
   /** No user instances: every component comes from the configuration. */
-  public static final Resilience4jInstances NONE = new Resilience4jInstances(null, null, null);
+  public static final Resilience4jInstances NONE =
+      new Resilience4jInstances(null, null, null, null);
 
   /**
    * Describes the user's bulkhead's settings as this library's.
