@@ -386,7 +386,7 @@ public final class Policy implements AutoCloseable {
      * @return this builder
      */
     public Builder config(PolicyConfig config) {
-      this.components = PolicyConfig.from(Checks.notNull("config", config));
+      this.components = Checks.notNull("config", config).toBuilder();
       return this;
     }
 
@@ -512,7 +512,7 @@ public final class Policy implements AutoCloseable {
 
     /**
      * Applies configuration keys for this policy's name on build, see {@link
-     * PolicyConfig#resolve(ConfigSource, String)}. Default none: only the values set in code.
+     * PolicyConfig#withOverrides(ConfigSource, String)}. Default none: only the values set in code.
      *
      * @param source the configuration source, such as {@link ConfigSource#standard()}
      * @return this builder
@@ -532,7 +532,7 @@ public final class Policy implements AutoCloseable {
     public Policy build() {
       PolicyConfig config = components.build();
       if (configSource != null) {
-        config = config.resolve(configSource, name);
+        config = config.withOverrides(configSource, name);
       }
       return new Policy(
           name, config, new PolicyEngine(name, config, listener, scheduler, executor, contexts));
