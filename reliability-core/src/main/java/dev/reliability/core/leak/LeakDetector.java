@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (LeakDetector detector = LeakDetector.builder()
- *     .config(LeakDetectorConfig.from(ConfigSource.standard()))
+ *     .config(LeakDetectorConfig.ofDefaults().withOverrides(ConfigSource.standard()))
  *     .gauge(LeakGauge.builder("sessions", sessions::size).minIncrease(500).build())
  *     .listener(new LeakListener() {
  *       @Override

@@ -295,7 +295,7 @@ class LeakDetectorTest {
     LeakDetector detector =
         track(
             LeakDetector.builder()
-                .config(LeakDetectorConfig.builder(QUIET).heap(true).heapThreshold(0).build())
+                .config(QUIET.toBuilder().heap(true).heapThreshold(0).build())
                 .timeSource(time)
                 .build());
 
@@ -321,7 +321,7 @@ class LeakDetectorTest {
     LeakDetector detector =
         track(
             LeakDetector.builder()
-                .config(LeakDetectorConfig.builder(QUIET).heap(true).build())
+                .config(QUIET.toBuilder().heap(true).build())
                 .timeSource(time)
                 .listener(recording)
                 .build());
@@ -397,8 +397,7 @@ class LeakDetectorTest {
     LeakDetector detector =
         track(
             LeakDetector.builder()
-                .config(
-                    LeakDetectorConfig.builder(QUIET).histogramMinInterval(Duration.ZERO).build())
+                .config(QUIET.toBuilder().histogramMinInterval(Duration.ZERO).build())
                 .timeSource(time)
                 .build());
     List<Retained> retained = new ArrayList<>();
@@ -455,11 +454,7 @@ class LeakDetectorTest {
         track(
             LeakDetector.builder()
                 .config(
-                    LeakDetectorConfig.builder(QUIET)
-                        .heap(true)
-                        .heapThreshold(0)
-                        .recordOnSuspicion(true)
-                        .build())
+                    QUIET.toBuilder().heap(true).heapThreshold(0).recordOnSuspicion(true).build())
                 .timeSource(time)
                 .build());
 
@@ -477,7 +472,7 @@ class LeakDetectorTest {
             LeakDetector.builder()
                 .name("lifecycle")
                 .config(
-                    LeakDetectorConfig.builder(QUIET)
+                    QUIET.toBuilder()
                         .sampleInterval(Duration.ofMillis(20))
                         .minSpan(Duration.ofMillis(100))
                         .window(Duration.ofSeconds(10))
@@ -507,7 +502,7 @@ class LeakDetectorTest {
         track(
             LeakDetector.builder()
                 .name("off")
-                .config(LeakDetectorConfig.builder(QUIET).enabled(false).build())
+                .config(QUIET.toBuilder().enabled(false).build())
                 .build());
 
     detector.start();
