@@ -292,10 +292,10 @@ public final class ExampleService implements AutoCloseable {
               .config(
                   ConnectionRegistryConfig.builder()
                       .name("websocket")
-                      .configSource(source)
                       .maxConnections(wsMax)
                       .maxConnectionsPerKey(wsMaxPerClient)
                       .build())
+              .configSource(source)
               .build();
 
       // Metrics.
@@ -308,7 +308,7 @@ public final class ExampleService implements AutoCloseable {
       p.leaks =
           LeakDetector.builder()
               .name("example")
-              .config(LeakDetectorConfig.from(source))
+              .config(LeakDetectorConfig.ofDefaults().withOverrides(source))
               .gauge(LeakGauge.builder("websocket.connections", p.connections::activeCount).build())
               .build()
               .start();
