@@ -1,6 +1,7 @@
 package dev.reliability.health.http;
 
 import dev.reliability.core.Checks;
+import dev.reliability.core.config.ConfigSource;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.internal.HealthResponder;
 import jakarta.servlet.http.HttpServlet;
@@ -32,13 +33,14 @@ public final class HealthServlet extends HttpServlet {
   private final transient HealthResponder responder;
 
   /**
-   * Creates the servlet with the endpoint configuration from {@link
-   * HealthEndpointConfig#ofDefaults()}.
+   * Creates the servlet with the default endpoint configuration overridden by system properties and
+   * environment variables: {@code
+   * HealthEndpointConfig.ofDefaults().withOverrides(ConfigSource.standard())}.
    *
    * @param registry the registry to serve
    */
   public HealthServlet(HealthCheckRegistry registry) {
-    this(registry, HealthEndpointConfig.ofDefaults());
+    this(registry, HealthEndpointConfig.ofDefaults().withOverrides(ConfigSource.standard()));
   }
 
   /**
