@@ -129,7 +129,7 @@ class ServiceTracingTest {
             .withAliases(ServiceTracing.LEGACY_ALIASES);
     tracing =
         ServiceTracing.builder()
-            .config(env)
+            .configSource(env)
             .spanExporter(spans)
             .otelEnvironment(Map.of("OTEL_TRACES_EXPORTER", "none"))
             .build();
@@ -160,7 +160,7 @@ class ServiceTracingTest {
     assertThatThrownBy(
             () ->
                 ServiceTracing.builder()
-                    .config(
+                    .configSource(
                         ConfigSource.fromMap(
                             "test",
                             Map.of(
