@@ -188,4 +188,49 @@ class ConnectionRegistryConfigTest {
     assertThatThrownBy(() -> b.listener(null)).hasMessage("listener must not be null");
     assertThatThrownBy(() -> b.config(null)).hasMessage("config must not be null");
   }
+
+  @Test
+  void overridesApplyOnTopOfAConfigurationAlreadyOverridden() {
+    ConfigSource first =
+        ConfigSource.fromMap("first", Map.of("reliability.websocket.chat.max-connections", "50"));
+    ConfigSource second =
+        ConfigSource.fromMap("second", Map.of("reliability.websocket.retry-after", "30s"));
+
+    ConnectionRegistryConfig config =
+        ConnectionRegistryConfig.builder()
+            .name("chat")
+            .maxConnections(10)
+            .build()
+            .withOverrides(first)
+            .withOverrides(second);
+
+    assertThat(config.maxConnections()).isEqualTo(50);
+    assertThat(config.retryAfter()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.toBuilder().build()).hasToString(config.toString());
+  }
+
+  @Test
+  void theRegistryBuilderAppliesItsSourceOverTheConfigurationAtBuild() {
+    ConnectionRegistryConfig code =
+        ConnectionRegistryConfig.builder()
+            .name("chat")
+            .maxConnections(10)
+            .sweepInterval(Duration.ZERO)
+            .build();
+    ConfigSource source =
+        ConfigSource.fromMap("test", Map.of("reliability.websocket.chat.max-connections", "3"));
+
+    try (ConnectionRegistry<FakeConnection> overridden =
+            ConnectionRegistry.builder(new FakeTransport())
+                .config(code)
+                .configSource(source)
+                .build();
+        ConnectionRegistry<FakeConnection> inCode =
+            ConnectionRegistry.builder(new FakeTransport()).config(code).build()) {
+      assertThat(overridden.config().maxConnections()).isEqualTo(3);
+      assertThat(inCode.config().maxConnections()).isEqualTo(10);
+    }
+    assertThatThrownBy(() -> ConnectionRegistry.builder(new FakeTransport()).configSource(null))
+        .hasMessage("source must not be null");
+  }
 }
