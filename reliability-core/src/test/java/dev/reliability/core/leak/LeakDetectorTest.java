@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.error.RateLimitExceededException;
 import dev.reliability.core.time.ManualTimeSource;
 import java.time.Duration;
@@ -630,5 +631,18 @@ class LeakDetectorTest {
       this.id = id;
       this.payload = new byte[256];
     }
+  }
+
+  @Test
+  void theBuilderAppliesItsSourceOverTheConfigurationAtBuild() {
+    ConfigSource source = ConfigSource.fromMap("test", Map.of("reliability.leak.min-span", "45s"));
+
+    LeakDetector overridden =
+        track(LeakDetector.builder().config(QUIET).configSource(source).timeSource(time).build());
+    LeakDetector inCode = track(LeakDetector.builder().config(QUIET).timeSource(time).build());
+
+    assertThat(overridden.config().minSpan()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(overridden.config().heap()).isFalse();
+    assertThat(inCode.config()).isSameAs(QUIET);
   }
 }
