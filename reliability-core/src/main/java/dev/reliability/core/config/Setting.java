@@ -2,6 +2,7 @@ package dev.reliability.core.config;
 
 import dev.reliability.core.Checks;
 import dev.reliability.core.DurationText;
+import dev.reliability.core.redaction.Redactor;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -292,13 +293,18 @@ public final class Setting<T> {
    * @throws NullPointerException if the value is null, with message {@code "<name> must not be
    *     null"}
    * @throws IllegalArgumentException if the value breaks the rule, with message {@code "<name> must
-   *     be <rule>, was <value>"}, such as {@code "max-retries must be a whole number of at least 0,
-   *     was -1"}
+   *     be <rule>, was <value>"}, such as {@code "max-retries must be a whole number between 0 and
+   *     1000, was -1"}; text values are shown in quotes, and values of settings whose names look
+   *     secret are masked as the source path masks them
    */
   public T check(T value) {
     Checks.notNull(name, value);
     if (!accepts(value)) {
-      throw new IllegalArgumentException(name + " must be " + ruleText + ", was " + format(value));
+      String shown =
+          Redactor.defaults().isSensitiveKey(name)
+              ? Redactor.MASK
+              : value instanceof String ? "\"" + value + "\"" : format(value);
+      throw new IllegalArgumentException(name + " must be " + ruleText + ", was " + shown);
     }
     return value;
   }
