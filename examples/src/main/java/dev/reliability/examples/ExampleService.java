@@ -259,13 +259,13 @@ public final class ExampleService implements AutoCloseable {
     Parts p = new Parts();
     try {
       // Errors, request IDs, tracing (off unless RELIABILITY_TRACING_ENABLED=true).
-      ProblemDetailFactory problems = ProblemDetailFactory.builder().config(source).build();
+      ProblemDetailFactory problems = ProblemDetailFactory.builder().configSource(source).build();
       p.tracing =
-          ServiceTracing.builder().serviceName("reliability-example").config(source).build();
+          ServiceTracing.builder().serviceName("reliability-example").configSource(source).build();
       RequestTracing requestTracing =
           RequestTracing.builder()
               .tracing(p.tracing)
-              .sanitizer(RequestIdSanitizer.builder().config(source).build())
+              .sanitizer(RequestIdSanitizer.builder().configSource(source).build())
               .build();
 
       // The downstream dependency, and the policy that guards calls to it.
@@ -292,10 +292,10 @@ public final class ExampleService implements AutoCloseable {
               .config(
                   ConnectionRegistryConfig.builder()
                       .name("websocket")
-                      .configSource(source)
                       .maxConnections(wsMax)
                       .maxConnectionsPerKey(wsMaxPerClient)
                       .build())
+              .configSource(source)
               .build();
 
       // Metrics.
@@ -308,7 +308,7 @@ public final class ExampleService implements AutoCloseable {
       p.leaks =
           LeakDetector.builder()
               .name("example")
-              .config(LeakDetectorConfig.from(source))
+              .config(LeakDetectorConfig.ofDefaults().withOverrides(source))
               .gauge(LeakGauge.builder("websocket.connections", p.connections::activeCount).build())
               .build()
               .start();
@@ -353,8 +353,8 @@ public final class ExampleService implements AutoCloseable {
                   HealthEndpointConfig.builder()
                       .showDetails(ShowDetails.ALWAYS)
                       .serviceName("reliability-example")
-                      .configSource(source)
-                      .build())),
+                      .build()
+                      .withOverrides(source))),
           "/health/*");
       if (p.metrics.prometheus().isPresent()) {
         context.addServlet(

@@ -1,5 +1,8 @@
 package dev.reliability.health;
 
+import dev.reliability.core.config.ConfigBinder;
+import dev.reliability.core.config.ConfigSource;
+import dev.reliability.core.config.ConfigurationException;
 import dev.reliability.core.config.Setting;
 import dev.reliability.core.internal.Checks;
 import dev.reliability.core.internal.DurationText;
@@ -109,14 +112,13 @@ public final class HealthCheckConfig {
   }
 
   /**
-   * Starts a configuration holding the values of another, to derive a variant.
+   * Returns a builder holding this configuration's values, to derive a variant; this configuration
+   * is unchanged.
    *
-   * @param base the configuration to start from
    * @return a new builder
-   * @throws NullPointerException if {@code base} is null
    */
-  public static Builder builder(HealthCheckConfig base) {
-    Checks.notNull("base", base);
+  public Builder toBuilder() {
+    HealthCheckConfig base = this;
     Builder b = new Builder();
     b.groups = base.groups == null ? null : new LinkedHashSet<>(base.groups);
     b.critical = base.critical;
@@ -133,6 +135,69 @@ public final class HealthCheckConfig {
     b.successThreshold = base.successThreshold;
     b.minTimeInError = base.minTimeInError;
     return b;
+  }
+
+  /**
+   * Returns this configuration with the settings a source holds for one check replaced: the check's
+   * own key ({@code reliability.health.<check>.check-timeout}), then the shared key ({@code
+   * reliability.health.check-timeout}), then the value set in code, then the default. The result
+   * holds every value in force, the derived staleness bounds included. The registry applies its
+   * {@linkplain HealthCheckRegistry.Builder#configSource(ConfigSource) source} this way when a
+   * check is registered.
+   *
+   * @param source where overrides come from, such as {@link ConfigSource#standard()}
+   * @param checkName the check's name, letters, digits, {@code -} and {@code _}
+   * @return a new configuration; this one is unchanged
+   * @throws ConfigurationException listing every invalid setting, or naming settings that do not
+   *     fit together
+   */
+  public HealthCheckConfig withOverrides(ConfigSource source, String checkName) {
+    Checks.notNull("source", source);
+    HealthCheckConfig code = this;
+    ConfigBinder config = ConfigBinder.of(source, HealthSettings.PREFIX).instance(checkName);
+    HealthCheckConfig.Builder b = code.toBuilder();
+    b.critical(config.get(HealthSettings.CRITICAL, code.criticalSet()));
+    b.timeout(config.get(HealthSettings.CHECK_TIMEOUT, code.timeoutSet()));
+    b.cacheTtl(config.get(HealthSettings.CACHE_TTL, code.cacheTtlSet()));
+    b.background(config.get(HealthSettings.BACKGROUND, code.backgroundSet()));
+    b.interval(config.get(HealthSettings.CHECK_INTERVAL, code.intervalSet()));
+    b.jitter(config.get(HealthSettings.JITTER, code.jitterSet()));
+    b.failureThreshold(config.get(HealthSettings.FAILURE_THRESHOLD, code.failureThresholdSet()));
+    b.successThreshold(config.get(HealthSettings.SUCCESS_THRESHOLD, code.successThresholdSet()));
+    b.minTimeInError(config.get(HealthSettings.MIN_TIME_IN_ERROR, code.minTimeInErrorSet()));
+    Duration unknownAfter = optional(config, HealthSettings.UNKNOWN_AFTER, code.unknownAfterSet());
+    Duration unhealthyAfter =
+        optional(config, HealthSettings.UNHEALTHY_AFTER, code.unhealthyAfterSet());
+    config.throwIfInvalid();
+    if (unknownAfter != null) {
+      b.unknownAfter(unknownAfter);
+    }
+    if (unhealthyAfter != null) {
+      b.unhealthyAfter(unhealthyAfter);
+    }
+    HealthCheckConfig bound;
+    try {
+      bound = b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(
+          HealthSettings.PREFIX + "." + checkName + "." + e.getMessage());
+    }
+    // Freeze the derived staleness bounds so the registration shows every value in force.
+    return bound.toBuilder()
+        .unknownAfter(bound.unknownAfter())
+        .unhealthyAfter(
+            bound.unhealthyAfter().compareTo(bound.unknownAfter()) < 0
+                ? bound.unknownAfter()
+                : bound.unhealthyAfter())
+        .build();
+  }
+
+  private static Duration optional(ConfigBinder config, Setting<Duration> setting, Duration code) {
+    Optional<Duration> found = config.find(setting);
+    if (found.isPresent()) {
+      return found.get();
+    }
+    return code == null ? null : config.get(setting, code);
   }
 
   /**
@@ -455,12 +520,12 @@ public final class HealthCheckConfig {
     /**
      * Sets the timeout of one run. Default 5s.
      *
-     * @param timeout longer than zero
+     * @param timeout 1 ms to 1 h ({@link HealthSettings#CHECK_TIMEOUT})
      * @return this builder
-     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     * @throws IllegalArgumentException if {@code timeout} is out of range
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = Checks.positive("check-timeout", timeout);
+      this.timeout = HealthSettings.CHECK_TIMEOUT.check(timeout);
       return this;
     }
 
@@ -468,12 +533,12 @@ public final class HealthCheckConfig {
      * Sets how long probes reuse the last result. Default 1s; zero runs the check for every probe
      * that does not overlap a run in flight.
      *
-     * @param ttl zero or longer
+     * @param ttl zero to 1 h ({@link HealthSettings#CACHE_TTL})
      * @return this builder
-     * @throws IllegalArgumentException if {@code ttl} is negative
+     * @throws IllegalArgumentException if {@code ttl} is out of range
      */
     public Builder cacheTtl(Duration ttl) {
-      this.cacheTtl = Checks.notNegative("cache-ttl", ttl);
+      this.cacheTtl = HealthSettings.CACHE_TTL.check(ttl);
       return this;
     }
 
@@ -491,12 +556,12 @@ public final class HealthCheckConfig {
     /**
      * Sets the interval between background runs. Default 60s.
      *
-     * @param interval longer than zero
+     * @param interval 10 ms to one day ({@link HealthSettings#CHECK_INTERVAL})
      * @return this builder
-     * @throws IllegalArgumentException if {@code interval} is zero or negative
+     * @throws IllegalArgumentException if {@code interval} is out of range
      */
     public Builder interval(Duration interval) {
-      this.interval = Checks.positive("check-interval", interval);
+      this.interval = HealthSettings.CHECK_INTERVAL.check(interval);
       return this;
     }
 
@@ -508,31 +573,31 @@ public final class HealthCheckConfig {
      * @throws IllegalArgumentException if {@code fraction} is outside that range
      */
     public Builder jitter(double fraction) {
-      this.jitter = Checks.inRange("jitter", fraction, 0.0, 0.5);
+      this.jitter = HealthSettings.JITTER.check(fraction);
       return this;
     }
 
     /**
      * Sets the age after which a background result reports unknown.
      *
-     * @param age longer than zero
+     * @param age 1 ms to 7 days ({@link HealthSettings#UNKNOWN_AFTER})
      * @return this builder
-     * @throws IllegalArgumentException if {@code age} is zero or negative
+     * @throws IllegalArgumentException if {@code age} is out of range
      */
     public Builder unknownAfter(Duration age) {
-      this.unknownAfter = Checks.positive("unknown-after", age);
+      this.unknownAfter = HealthSettings.UNKNOWN_AFTER.check(age);
       return this;
     }
 
     /**
      * Sets the age after which a background result reports unhealthy.
      *
-     * @param age longer than zero, and not shorter than unknown-after
+     * @param age 1 ms to 7 days, and not shorter than unknown-after
      * @return this builder
-     * @throws IllegalArgumentException if {@code age} is zero or negative
+     * @throws IllegalArgumentException if {@code age} is out of range
      */
     public Builder unhealthyAfter(Duration age) {
-      this.unhealthyAfter = Checks.positive("unhealthy-after", age);
+      this.unhealthyAfter = HealthSettings.UNHEALTHY_AFTER.check(age);
       return this;
     }
 
@@ -545,7 +610,7 @@ public final class HealthCheckConfig {
      * @throws IllegalArgumentException if {@code runs} is outside that range
      */
     public Builder failureThreshold(int runs) {
-      this.failureThreshold = Checks.inRange("failure-threshold", runs, 1, 1000);
+      this.failureThreshold = HealthSettings.FAILURE_THRESHOLD.check(runs);
       return this;
     }
 
@@ -558,19 +623,19 @@ public final class HealthCheckConfig {
      * @throws IllegalArgumentException if {@code runs} is outside that range
      */
     public Builder successThreshold(int runs) {
-      this.successThreshold = Checks.inRange("success-threshold", runs, 1, 1000);
+      this.successThreshold = HealthSettings.SUCCESS_THRESHOLD.check(runs);
       return this;
     }
 
     /**
      * Sets how long a check must have been failing before it reports the failure. Default zero.
      *
-     * @param time zero or longer
+     * @param time zero to one day ({@link HealthSettings#MIN_TIME_IN_ERROR})
      * @return this builder
-     * @throws IllegalArgumentException if {@code time} is negative
+     * @throws IllegalArgumentException if {@code time} is out of range
      */
     public Builder minTimeInError(Duration time) {
-      this.minTimeInError = Checks.notNegative("min-time-in-error", time);
+      this.minTimeInError = HealthSettings.MIN_TIME_IN_ERROR.check(time);
       return this;
     }
 

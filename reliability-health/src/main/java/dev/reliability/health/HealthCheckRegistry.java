@@ -226,50 +226,7 @@ public final class HealthCheckRegistry implements AutoCloseable {
   }
 
   private HealthCheckConfig bind(String checkName, HealthCheckConfig code) {
-    ConfigBinder config = ConfigBinder.of(configSource, HealthSettings.PREFIX).instance(checkName);
-    HealthCheckConfig.Builder b = HealthCheckConfig.builder(code);
-    b.critical(config.get(HealthSettings.CRITICAL, code.criticalSet()));
-    b.timeout(config.get(HealthSettings.CHECK_TIMEOUT, code.timeoutSet()));
-    b.cacheTtl(config.get(HealthSettings.CACHE_TTL, code.cacheTtlSet()));
-    b.background(config.get(HealthSettings.BACKGROUND, code.backgroundSet()));
-    b.interval(config.get(HealthSettings.CHECK_INTERVAL, code.intervalSet()));
-    b.jitter(config.get(HealthSettings.JITTER, code.jitterSet()));
-    b.failureThreshold(config.get(HealthSettings.FAILURE_THRESHOLD, code.failureThresholdSet()));
-    b.successThreshold(config.get(HealthSettings.SUCCESS_THRESHOLD, code.successThresholdSet()));
-    b.minTimeInError(config.get(HealthSettings.MIN_TIME_IN_ERROR, code.minTimeInErrorSet()));
-    Duration unknownAfter = optional(config, HealthSettings.UNKNOWN_AFTER, code.unknownAfterSet());
-    Duration unhealthyAfter =
-        optional(config, HealthSettings.UNHEALTHY_AFTER, code.unhealthyAfterSet());
-    config.throwIfInvalid();
-    if (unknownAfter != null) {
-      b.unknownAfter(unknownAfter);
-    }
-    if (unhealthyAfter != null) {
-      b.unhealthyAfter(unhealthyAfter);
-    }
-    HealthCheckConfig bound;
-    try {
-      bound = b.build();
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(
-          HealthSettings.PREFIX + "." + checkName + "." + e.getMessage());
-    }
-    // Freeze the derived staleness bounds so the registration shows every value in force.
-    return HealthCheckConfig.builder(bound)
-        .unknownAfter(bound.unknownAfter())
-        .unhealthyAfter(
-            bound.unhealthyAfter().compareTo(bound.unknownAfter()) < 0
-                ? bound.unknownAfter()
-                : bound.unhealthyAfter())
-        .build();
-  }
-
-  private static Duration optional(ConfigBinder config, Setting<Duration> setting, Duration code) {
-    Optional<Duration> found = config.find(setting);
-    if (found.isPresent()) {
-      return found.get();
-    }
-    return code == null ? null : config.get(setting, code);
+    return code.withOverrides(configSource, checkName);
   }
 
   /**
@@ -546,12 +503,12 @@ public final class HealthCheckRegistry implements AutoCloseable {
     /**
      * Sets the longest a probe waits for its checks. Default 5s.
      *
-     * @param timeout longer than zero
+     * @param timeout 1 ms to 10 minutes ({@link HealthSettings#PROBE_TIMEOUT})
      * @return this builder
-     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     * @throws IllegalArgumentException if {@code timeout} is out of range
      */
     public Builder probeTimeout(Duration timeout) {
-      this.probeTimeout = Checks.positive("probe-timeout", timeout);
+      this.probeTimeout = HealthSettings.PROBE_TIMEOUT.check(timeout);
       return this;
     }
 
@@ -563,7 +520,7 @@ public final class HealthCheckRegistry implements AutoCloseable {
      * @throws IllegalArgumentException if {@code max} is outside that range
      */
     public Builder maxConcurrency(int max) {
-      this.maxConcurrency = Checks.inRange("max-concurrency", max, 1, 1024);
+      this.maxConcurrency = HealthSettings.MAX_CONCURRENCY.check(max);
       return this;
     }
 
@@ -571,12 +528,12 @@ public final class HealthCheckRegistry implements AutoCloseable {
      * Sets how long a graceful shutdown keeps readiness failing before the application may stop.
      * Default 30s.
      *
-     * @param drainTime zero or longer
+     * @param drainTime zero to 1 h ({@link HealthSettings#SHUTDOWN_DRAIN_TIME})
      * @return this builder
-     * @throws IllegalArgumentException if {@code drainTime} is negative
+     * @throws IllegalArgumentException if {@code drainTime} is out of range
      */
     public Builder shutdownDrainTime(Duration drainTime) {
-      this.drainTime = Checks.notNegative("shutdown-drain-time", drainTime);
+      this.drainTime = HealthSettings.SHUTDOWN_DRAIN_TIME.check(drainTime);
       return this;
     }
 

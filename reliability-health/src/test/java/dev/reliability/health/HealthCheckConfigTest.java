@@ -37,25 +37,25 @@ class HealthCheckConfigTest {
             .timeout(Duration.ofSeconds(2))
             .build();
 
-    HealthCheckConfig derived = HealthCheckConfig.builder(base).cacheTtl(Duration.ZERO).build();
+    HealthCheckConfig derived = base.toBuilder().cacheTtl(Duration.ZERO).build();
 
     assertThat(derived.groups()).containsExactly(HealthGroups.LIVENESS, "payments");
     assertThat(derived.critical()).isFalse();
     assertThat(derived.timeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(derived.cacheTtl()).isZero();
-    assertThat(HealthCheckConfig.builder(base).build()).isEqualTo(base).hasSameHashCodeAs(base);
+    assertThat(base.toBuilder().build()).isEqualTo(base).hasSameHashCodeAs(base);
   }
 
   @Test
   void rejectsBadValuesWithSettingNames() {
     assertThatThrownBy(() -> HealthCheckConfig.builder().timeout(Duration.ZERO))
-        .hasMessage("check-timeout must be longer than zero, was 0s");
+        .hasMessage("check-timeout must be a duration between 1ms and 1h, was 0s");
     assertThatThrownBy(() -> HealthCheckConfig.builder().cacheTtl(Duration.ofSeconds(-1)))
-        .hasMessage("cache-ttl must be zero or longer, was -1s");
+        .hasMessage("cache-ttl must be a duration between 0s and 1h, was -1s");
     assertThatThrownBy(() -> HealthCheckConfig.builder().jitter(0.8))
-        .hasMessage("jitter must be between 0.0 and 0.5, was 0.8");
+        .hasMessage("jitter must be a percentage between 0.0 and 0.5, was 0.8");
     assertThatThrownBy(() -> HealthCheckConfig.builder().failureThreshold(0))
-        .hasMessage("failure-threshold must be between 1 and 1000, was 0");
+        .hasMessage("failure-threshold must be a whole number between 1 and 1000, was 0");
     assertThatThrownBy(() -> HealthCheckConfig.builder().groups())
         .hasMessage("groups must be at least one group, was none");
     assertThatThrownBy(() -> HealthCheckConfig.builder().groups("Ready"))

@@ -175,14 +175,12 @@ class HealthCheckRegistryTest {
                 registry.register(
                     "lambda-db",
                     HealthCheckResult::healthy,
-                    HealthCheckConfig.builder(onLiveness).kind(HealthCheckKind.DEPENDENCY).build()))
+                    onLiveness.toBuilder().kind(HealthCheckKind.DEPENDENCY).build()))
         .isInstanceOf(IllegalArgumentException.class);
 
     HealthCheckRegistration r =
         registry.register(
-            "database",
-            database,
-            HealthCheckConfig.builder(onLiveness).allowOnLiveness(true).build());
+            "database", database, onLiveness.toBuilder().allowOnLiveness(true).build());
     assertThat(r.kind()).isEqualTo(HealthCheckKind.DATASTORE);
     assertThat(registry.liveness().checks()).hasSize(1);
   }
@@ -303,9 +301,9 @@ class HealthCheckRegistryTest {
   @Test
   void builderRejectsBadValues() {
     assertThatThrownBy(() -> HealthCheckRegistry.builder().probeTimeout(Duration.ZERO))
-        .hasMessage("probe-timeout must be longer than zero, was 0s");
+        .hasMessage("probe-timeout must be a duration between 1ms and 10m, was 0s");
     assertThatThrownBy(() -> HealthCheckRegistry.builder().maxConcurrency(0))
-        .hasMessage("max-concurrency must be between 1 and 1024, was 0");
+        .hasMessage("max-concurrency must be a whole number between 1 and 1024, was 0");
     assertThatThrownBy(() -> HealthCheckRegistry.builder().name("my registry"))
         .hasMessage(
             "registry name must be letters, digits, '-' and '_' (at most 63), was \"my registry\"");

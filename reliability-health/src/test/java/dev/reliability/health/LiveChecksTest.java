@@ -49,7 +49,6 @@ class LiveChecksTest {
           .config(
               ConnectionRegistryConfig.builder()
                   .name("ws")
-                  .configSource(ConfigSource.empty())
                   .maxConnections(2)
                   .sweepInterval(Duration.ZERO)
                   .drainTimeout(Duration.ZERO)

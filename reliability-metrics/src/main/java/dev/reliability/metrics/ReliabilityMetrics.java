@@ -276,9 +276,10 @@ public final class ReliabilityMetrics implements AutoCloseable {
      *
      * @param service the service name
      * @return this builder
+     * @throws IllegalArgumentException if blank
      */
     public Builder service(String service) {
-      this.service = Checks.notBlank("service", service);
+      this.service = SERVICE.check(service);
       return this;
     }
 
@@ -289,7 +290,7 @@ public final class ReliabilityMetrics implements AutoCloseable {
      * @return this builder
      */
     public Builder environment(String environment) {
-      this.environment = Checks.notNull("environment", environment);
+      this.environment = ENVIRONMENT.check(environment);
       return this;
     }
 
@@ -300,7 +301,7 @@ public final class ReliabilityMetrics implements AutoCloseable {
      * @return this builder
      */
     public Builder instance(String instance) {
-      this.instance = Checks.notNull("instance", instance);
+      this.instance = INSTANCE.check(instance);
       return this;
     }
 
@@ -309,9 +310,10 @@ public final class ReliabilityMetrics implements AutoCloseable {
      *
      * @param prefix lower-case words joined by dots
      * @return this builder
+     * @throws IllegalArgumentException if the prefix breaks the rule of {@link #PREFIX}
      */
     public Builder prefix(String prefix) {
-      this.prefix = Checks.notNull("prefix", prefix);
+      this.prefix = PREFIX.check(prefix);
       return this;
     }
 

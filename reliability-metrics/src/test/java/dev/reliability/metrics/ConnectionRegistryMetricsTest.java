@@ -3,7 +3,6 @@ package dev.reliability.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.connection.CloseStatus;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
@@ -30,7 +29,6 @@ class ConnectionRegistryMetricsTest {
           .config(
               ConnectionRegistryConfig.builder()
                   .name("chat")
-                  .configSource(ConfigSource.empty())
                   .maxConnections(10)
                   .maxConnectionsPerKey(1)
                   .idleTimeout(Duration.ofMinutes(5))

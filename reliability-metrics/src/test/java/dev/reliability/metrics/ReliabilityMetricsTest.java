@@ -128,6 +128,6 @@ class ReliabilityMetricsTest {
                             + " not set"));
     assertThatThrownBy(() -> ReliabilityMetrics.builder().service(""))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("service must not be blank, was \"\"");
+        .hasMessage("service must be a service name, was \"\"");
   }
 }

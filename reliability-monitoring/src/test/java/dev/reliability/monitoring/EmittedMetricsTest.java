@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.connection.ConnectionTransport;
@@ -63,7 +62,6 @@ class EmittedMetricsTest {
           .config(
               ConnectionRegistryConfig.builder()
                   .name("websocket")
-                  .configSource(ConfigSource.empty())
                   .sweepInterval(Duration.ZERO)
                   .build())
           .build();

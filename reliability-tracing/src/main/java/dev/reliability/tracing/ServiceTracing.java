@@ -56,7 +56,7 @@ import java.util.concurrent.TimeUnit;
  * try (ServiceTracing tracing = ServiceTracing.builder()
  *     .serviceName("orders")
  *     .environment("production")
- *     .config(ConfigSource.standard().withAliases(ServiceTracing.LEGACY_ALIASES))
+ *     .configSource(ConfigSource.standard().withAliases(ServiceTracing.LEGACY_ALIASES))
  *     .build()) {
  *   Tracer tracer = tracing.tracer();
  * }
@@ -316,7 +316,7 @@ public final class ServiceTracing implements AutoCloseable {
      * @throws IllegalArgumentException if out of range
      */
     public Builder sampleRatio(double ratio) {
-      this.sampleRatio = Checks.fraction("sample-ratio", ratio);
+      this.sampleRatio = SAMPLE_RATIO.check(ratio);
       return this;
     }
 
@@ -338,7 +338,7 @@ public final class ServiceTracing implements AutoCloseable {
      * @param source the source, such as {@link ConfigSource#standard()}
      * @return this builder
      */
-    public Builder config(ConfigSource source) {
+    public Builder configSource(ConfigSource source) {
       this.config = Checks.notNull("source", source);
       return this;
     }

@@ -129,7 +129,7 @@ class ServiceTracingTest {
             .withAliases(ServiceTracing.LEGACY_ALIASES);
     tracing =
         ServiceTracing.builder()
-            .config(env)
+            .configSource(env)
             .spanExporter(spans)
             .otelEnvironment(Map.of("OTEL_TRACES_EXPORTER", "none"))
             .build();
@@ -160,7 +160,7 @@ class ServiceTracingTest {
     assertThatThrownBy(
             () ->
                 ServiceTracing.builder()
-                    .config(
+                    .configSource(
                         ConfigSource.fromMap(
                             "test",
                             Map.of(
@@ -173,7 +173,8 @@ class ServiceTracingTest {
         .hasMessageContaining("reliability.tracing.sample-ratio must be");
     assertThatThrownBy(() -> ServiceTracing.builder().sampleRatio(1.5))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("sample-ratio must be a fraction between 0.0 and 1.0, was 1.5");
+        .hasMessage(
+            "sample-ratio must be a percentage such as 80% or a fraction such as 0.8, was 1.5");
   }
 
   @Test

@@ -1,6 +1,5 @@
 package dev.reliability.benchmarks.connection;
 
-import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.connection.ConnectionTransport;
@@ -231,7 +230,6 @@ public class ConnectionRegistryBenchmark {
       ConnectionRegistryConfig.Builder config =
           ConnectionRegistryConfig.builder()
               .name("bench")
-              .configSource(ConfigSource.empty())
               .maxConnections(capacity)
               .sweepInterval(Duration.ZERO);
       if (keyed) {

@@ -99,9 +99,7 @@ public final class HealthEndpointLoad {
                 InetAddress.getLoopbackAddress(), scenario.equals("serve") ? 8089 : 0),
             1024);
     server.setExecutor(serverThreads);
-    HealthHttpHandler.create(
-            registry, HealthEndpointConfig.builder().configSource(ConfigSource.empty()).build())
-        .mount(server);
+    HealthHttpHandler.create(registry, HealthEndpointConfig.builder().build()).mount(server);
     server.start();
     int port = server.getAddress().getPort();
     if (scenario.equals("serve")) {

@@ -127,7 +127,7 @@ public final class WorkloadMain {
     try (LeakDetector detector =
         LeakDetector.builder()
             .name("harness")
-            .config(LeakDetectorConfig.from(ConfigSource.standard()))
+            .config(LeakDetectorConfig.ofDefaults().withOverrides(ConfigSource.standard()))
             .listener(listener)
             .build()
             .start()) {

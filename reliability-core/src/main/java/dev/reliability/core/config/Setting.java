@@ -2,6 +2,7 @@ package dev.reliability.core.config;
 
 import dev.reliability.core.internal.Checks;
 import dev.reliability.core.internal.DurationText;
+import dev.reliability.core.redaction.Redactor;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -37,6 +38,7 @@ public final class Setting<T> {
   private final String type;
   private final ValueParser<T> parser;
   private final T defaultValue;
+  private final Predicate<T> domain;
   private final Predicate<T> rule;
   private final String ruleText;
   private final String description;
@@ -46,6 +48,7 @@ public final class Setting<T> {
     this.type = b.type;
     this.parser = b.parser;
     this.defaultValue = b.defaultValue;
+    this.domain = b.domain;
     this.rule = b.rule;
     this.ruleText = b.ruleText;
     this.description = b.description;
@@ -78,7 +81,7 @@ public final class Setting<T> {
    * @return a builder
    */
   public static Builder<Double> doubleSetting(String name) {
-    return new Builder<>(name, "number", ValueParsers::parseDouble);
+    return new Builder<Double>(name, "number", ValueParsers::parseDouble).domain(Double::isFinite);
   }
 
   /**
@@ -101,8 +104,9 @@ public final class Setting<T> {
    */
   public static Builder<Duration> durationSetting(String name, ChronoUnit bareNumberUnit) {
     Checks.notNull("bareNumberUnit", bareNumberUnit);
-    return new Builder<>(
-        name, "duration", text -> ValueParsers.parseDuration(text, bareNumberUnit));
+    return new Builder<Duration>(
+            name, "duration", text -> ValueParsers.parseDuration(text, bareNumberUnit))
+        .domain(d -> !d.isNegative() && d.compareTo(ValueParsers.MAX_DURATION) <= 0);
   }
 
   /**
@@ -112,7 +116,7 @@ public final class Setting<T> {
    * @return a builder
    */
   public static Builder<Long> sizeSetting(String name) {
-    return new Builder<>(name, "size", ValueParsers::parseSize);
+    return new Builder<Long>(name, "size", ValueParsers::parseSize).domain(v -> v >= 0);
   }
 
   /**
@@ -122,7 +126,8 @@ public final class Setting<T> {
    * @return a builder
    */
   public static Builder<Double> percentageSetting(String name) {
-    return new Builder<>(name, "percentage", ValueParsers::parsePercentage);
+    return new Builder<Double>(name, "percentage", ValueParsers::parsePercentage)
+        .domain(v -> v >= 0.0 && v <= 1.0);
   }
 
   /**
@@ -263,13 +268,45 @@ public final class Setting<T> {
   }
 
   /**
-   * Returns whether a value meets the rule.
+   * Returns whether a value meets the rule and is one that {@link #parse(String)} can produce (a
+   * duration or size that is not negative, a finite number, a percentage between 0 and 1), so a
+   * value set in code is allowed exactly when its text form is allowed in a configuration source.
    *
    * @param value the value
    * @return true if allowed
    */
   public boolean accepts(T value) {
-    return value != null && rule.test(value);
+    return value != null && domain.test(value) && rule.test(value);
+  }
+
+  /**
+   * Checks a value set in code against this setting's rule: builders' setters call this, so a rule
+   * is written once and a setter accepts a value exactly when a configuration source accepts its
+   * text.
+   *
+   * <pre>{@code
+   * this.maxRetries = MAX_RETRIES.check(maxRetries);
+   * }</pre>
+   *
+   * @param value the value
+   * @return {@code value}
+   * @throws NullPointerException if the value is null, with message {@code "<name> must not be
+   *     null"}
+   * @throws IllegalArgumentException if the value breaks the rule, with message {@code "<name> must
+   *     be <rule>, was <value>"}, such as {@code "max-retries must be a whole number between 0 and
+   *     1000, was -1"}; text values are shown in quotes, and values of settings whose names look
+   *     secret are masked as the source path masks them
+   */
+  public T check(T value) {
+    Checks.notNull(name, value);
+    if (!accepts(value)) {
+      String shown =
+          Redactor.defaults().isSensitiveKey(name)
+              ? Redactor.MASK
+              : value instanceof String ? "\"" + value + "\"" : format(value);
+      throw new IllegalArgumentException(name + " must be " + ruleText + ", was " + shown);
+    }
+    return value;
   }
 
   @Override
@@ -302,6 +339,7 @@ public final class Setting<T> {
     private final String type;
     private final ValueParser<T> parser;
     private T defaultValue;
+    private Predicate<T> domain = v -> true;
     private Predicate<T> rule = v -> true;
     private String ruleText;
     private String description = "";
@@ -397,6 +435,11 @@ public final class Setting<T> {
       return this;
     }
 
+    private Builder<T> domain(Predicate<T> domain) {
+      this.domain = domain;
+      return this;
+    }
+
     /**
      * Sets the description shown in the configuration reference.
      *
@@ -415,7 +458,7 @@ public final class Setting<T> {
      * @throws IllegalArgumentException if the default breaks the rule
      */
     public Setting<T> build() {
-      if (defaultValue != null && !rule.test(defaultValue)) {
+      if (defaultValue != null && !(domain.test(defaultValue) && rule.test(defaultValue))) {
         throw new IllegalArgumentException(
             "default of " + name + " must be " + ruleText + ", was " + format(defaultValue));
       }

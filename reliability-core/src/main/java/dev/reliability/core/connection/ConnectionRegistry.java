@@ -1,5 +1,6 @@
 package dev.reliability.core.connection;
 
+import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.connection.internal.DefaultConnectionRegistry;
 import dev.reliability.core.error.CapacityExceededException;
 import dev.reliability.core.internal.Checks;
@@ -225,6 +226,7 @@ public interface ConnectionRegistry<C> extends AutoCloseable {
   final class Builder<C> {
     private final ConnectionTransport<C> transport;
     private ConnectionRegistryConfig config;
+    private ConfigSource configSource;
     private TimeSource timeSource = TimeSource.system();
     private final List<ConnectionListener> listeners = new ArrayList<>();
 
@@ -233,14 +235,31 @@ public interface ConnectionRegistry<C> extends AutoCloseable {
     }
 
     /**
-     * Sets the configuration. Default: {@code ConnectionRegistryConfig.builder().build()}, the
-     * defaults with overrides from system properties and environment variables.
+     * Sets the configuration. Default: {@link ConnectionRegistryConfig#ofDefaults()} with overrides
+     * from {@link ConfigSource#standard()} (system properties and environment variables). A
+     * {@linkplain #configSource(ConfigSource) configuration source}, if set, overrides it at {@link
+     * #build()}.
      *
      * @param config the configuration
      * @return this builder
      */
     public Builder<C> config(ConnectionRegistryConfig config) {
       this.config = Checks.notNull("config", config);
+      return this;
+    }
+
+    /**
+     * Sets where settings are read from at {@link #build()}, on top of the {@linkplain
+     * #config(ConnectionRegistryConfig) configuration} (see {@link
+     * ConnectionRegistryConfig#withOverrides(ConfigSource)}), such as {@link
+     * ConfigSource#standard()} (system properties, then environment variables). Default none: the
+     * values of the configuration only.
+     *
+     * @param source the source
+     * @return this builder
+     */
+    public Builder<C> configSource(ConfigSource source) {
+      this.configSource = Checks.notNull("source", source);
       return this;
     }
 
@@ -272,12 +291,17 @@ public interface ConnectionRegistry<C> extends AutoCloseable {
      * reliability-connections-<name>}.
      *
      * @return the registry; close it to stop the thread
-     * @throws dev.reliability.core.config.ConfigurationException if no configuration was set and
-     *     the environment holds invalid values
+     * @throws dev.reliability.core.config.ConfigurationException if the configuration source holds
+     *     invalid values
      */
     public ConnectionRegistry<C> build() {
       ConnectionRegistryConfig c =
-          config != null ? config : ConnectionRegistryConfig.builder().build();
+          config != null
+              ? config
+              : ConnectionRegistryConfig.ofDefaults().withOverrides(ConfigSource.standard());
+      if (configSource != null) {
+        c = c.withOverrides(configSource);
+      }
       return new DefaultConnectionRegistry<>(c, transport, timeSource, List.copyOf(listeners));
     }
   }

@@ -17,8 +17,9 @@ import java.util.List;
  * {@code reliability.websocket} (see {@link ConfigBinder} for precedence): {@code
  * RELIABILITY_WEBSOCKET_MAX_CONNECTIONS} for all registries, {@code
  * RELIABILITY_WEBSOCKET_CHAT_MAX_CONNECTIONS} for the one named {@code chat}. A value found in the
- * {@linkplain Builder#configSource source} wins over the value set in code, which wins over the
- * default.
+ * source given to {@link #withOverrides(ConfigSource)} (or to {@link
+ * ConnectionRegistry.Builder#configSource(ConfigSource)}, which applies it when the registry is
+ * built) wins over the value set in code, which wins over the default.
  *
  * <table>
  *   <caption>Settings and defaults</caption>
@@ -56,6 +57,10 @@ import java.util.List;
  * for a temporary overload, which tells clients to reconnect with back-off. Seed 000 used 1008
  * ("policy violation"), which clients read as their own fault; set {@code
  * over-capacity-close-code=1008} to keep that behaviour.
+ *
+ * <p>Each builder setter checks its value with the setting's own rule ({@link Setting#check}), so a
+ * value is accepted in code exactly when its text is accepted from a configuration source, with the
+ * same message.
  *
  * <p>Immutable and thread-safe.
  */
@@ -238,7 +243,6 @@ public final class ConnectionRegistryConfig {
   private final CloseStatus shutdownStatus;
   private final Duration drainTimeout;
   private final Duration sweepInterval;
-  private final Builder origin;
 
   private ConnectionRegistryConfig(Builder b, ConfigBinder config) {
     this.name = b.name;
@@ -267,12 +271,10 @@ public final class ConnectionRegistryConfig {
                 : "Server shutting down");
     this.drainTimeout = config.get(DRAIN_TIMEOUT, b.drainTimeout);
     this.sweepInterval = config.get(SWEEP_INTERVAL, b.sweepInterval);
-    this.origin = b.copy();
   }
 
   /**
-   * Returns a builder with every setting at its default, reading overrides from {@link
-   * ConfigSource#standard()} unless told otherwise.
+   * Returns a builder with every setting at its default.
    *
    * @return a new builder
    */
@@ -281,15 +283,31 @@ public final class ConnectionRegistryConfig {
   }
 
   /**
-   * Returns a builder that starts from an existing configuration's code values, to derive a
-   * variant.
+   * Returns a builder starting from this configuration's values, to derive a variant; this
+   * configuration is unchanged.
    *
-   * @param base the configuration to start from
-   * @return a new builder
+   * @return a new builder holding this configuration's values
    */
-  public static Builder builder(ConnectionRegistryConfig base) {
-    Checks.notNull("base", base);
-    return base.origin.copy();
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.name = name;
+    b.maxConnections = maxConnections;
+    b.maxConnectionsPerKey = maxConnectionsPerKey;
+    b.overCapacityCloseCode = overCapacityStatus.code();
+    b.retryAfter = retryAfter;
+    b.reservationTimeout = reservationTimeout;
+    b.idleTimeout = idleTimeout;
+    b.maxAge = maxAge;
+    b.heartbeatInterval = heartbeatInterval;
+    b.heartbeatMissedPongs = heartbeatMissedPongs;
+    b.maxQueuedMessages = maxQueuedMessages;
+    b.maxQueuedBytes = maxQueuedBytes;
+    b.overflowPolicy = overflowPolicy;
+    b.sendTimeout = sendTimeout;
+    b.shutdownCloseCode = shutdownStatus.code();
+    b.drainTimeout = drainTimeout;
+    b.sweepInterval = sweepInterval;
+    return b;
   }
 
   /**
@@ -298,7 +316,26 @@ public final class ConnectionRegistryConfig {
    * @return the default configuration
    */
   public static ConnectionRegistryConfig ofDefaults() {
-    return builder().configSource(ConfigSource.empty()).build();
+    return builder().build();
+  }
+
+  /**
+   * Returns this configuration with every setting the source sets replaced: the registry's own key
+   * ({@code reliability.websocket.<name>.max-connections}), then the shared key ({@code
+   * reliability.websocket.max-connections}), then the value set in code, then the default.
+   *
+   * <pre>{@code
+   * ConnectionRegistryConfig config = ConnectionRegistryConfig.builder().name("chat").build()
+   *     .withOverrides(ConfigSource.standard());
+   * }</pre>
+   *
+   * @param source where overrides come from, such as {@link ConfigSource#standard()}
+   * @return a new configuration; this one is unchanged
+   * @throws ConfigurationException listing every invalid value found in the source
+   */
+  public ConnectionRegistryConfig withOverrides(ConfigSource source) {
+    Checks.notNull("source", source);
+    return toBuilder().build(source);
   }
 
   /**
@@ -491,7 +528,6 @@ public final class ConnectionRegistryConfig {
    */
   public static final class Builder {
     private String name = DEFAULT_NAME;
-    private ConfigSource configSource = ConfigSource.standard();
     private Integer maxConnections;
     private Integer maxConnectionsPerKey;
     private Integer overCapacityCloseCode;
@@ -510,29 +546,6 @@ public final class ConnectionRegistryConfig {
     private Duration sweepInterval;
 
     private Builder() {}
-
-    private Builder copy() {
-      Builder b = new Builder();
-      b.name = name;
-      b.configSource = configSource;
-      b.maxConnections = maxConnections;
-      b.maxConnectionsPerKey = maxConnectionsPerKey;
-      b.overCapacityCloseCode = overCapacityCloseCode;
-      b.retryAfter = retryAfter;
-      b.reservationTimeout = reservationTimeout;
-      b.idleTimeout = idleTimeout;
-      b.maxAge = maxAge;
-      b.heartbeatInterval = heartbeatInterval;
-      b.heartbeatMissedPongs = heartbeatMissedPongs;
-      b.maxQueuedMessages = maxQueuedMessages;
-      b.maxQueuedBytes = maxQueuedBytes;
-      b.overflowPolicy = overflowPolicy;
-      b.sendTimeout = sendTimeout;
-      b.shutdownCloseCode = shutdownCloseCode;
-      b.drainTimeout = drainTimeout;
-      b.sweepInterval = sweepInterval;
-      return b;
-    }
 
     /**
      * Sets the registry name. Default {@code websocket}.
@@ -553,37 +566,24 @@ public final class ConnectionRegistryConfig {
     }
 
     /**
-     * Sets where settings are read from. Default {@link ConfigSource#standard()} (system
-     * properties, then environment variables); {@link ConfigSource#empty()} to use code values
-     * only.
-     *
-     * @param source the source
-     * @return this builder
-     */
-    public Builder configSource(ConfigSource source) {
-      this.configSource = Checks.notNull("source", source);
-      return this;
-    }
-
-    /**
      * Sets the global capacity. Default 1000.
      *
-     * @param max at least 1
+     * @param max 1 to 10,000,000
      * @return this builder
      */
     public Builder maxConnections(int max) {
-      this.maxConnections = Checks.inRange("maxConnections", max, 1, 10_000_000);
+      this.maxConnections = MAX_CONNECTIONS.check(max);
       return this;
     }
 
     /**
      * Sets the capacity per key. Default 0, no per-key limit.
      *
-     * @param max 0 for none, or the limit
+     * @param max 0 for none, or the limit, up to 10,000,000
      * @return this builder
      */
     public Builder maxConnectionsPerKey(int max) {
-      this.maxConnectionsPerKey = Checks.inRange("maxConnectionsPerKey", max, 0, 10_000_000);
+      this.maxConnectionsPerKey = MAX_CONNECTIONS_PER_KEY.check(max);
       return this;
     }
 
@@ -594,12 +594,7 @@ public final class ConnectionRegistryConfig {
      * @return this builder
      */
     public Builder overCapacityCloseCode(int code) {
-      Checks.check(
-          code == CloseStatus.TRY_AGAIN_LATER || code == CloseStatus.POLICY_VIOLATION,
-          "overCapacityCloseCode",
-          "1013 or 1008",
-          code);
-      this.overCapacityCloseCode = code;
+      this.overCapacityCloseCode = OVER_CAPACITY_CLOSE_CODE.check(code);
       return this;
     }
 
@@ -610,14 +605,7 @@ public final class ConnectionRegistryConfig {
      * @return this builder
      */
     public Builder retryAfter(Duration retryAfter) {
-      Checks.positive("retryAfter", retryAfter);
-      Checks.check(
-          retryAfter.compareTo(Duration.ofSeconds(1)) >= 0
-              && retryAfter.compareTo(Duration.ofHours(1)) <= 0,
-          "retryAfter",
-          "between 1s and 1h",
-          DurationText.format(retryAfter));
-      this.retryAfter = retryAfter;
+      this.retryAfter = RETRY_AFTER.check(retryAfter);
       return this;
     }
 
@@ -626,11 +614,11 @@ public final class ConnectionRegistryConfig {
      * loopback or a LAN takes milliseconds, and the adapters release the reservations of failed
      * handshakes themselves, so the timeout only bounds what a lost handshake can hold.
      *
-     * @param timeout longer than zero
+     * @param timeout 1 ms to 1 h
      * @return this builder
      */
     public Builder reservationTimeout(Duration timeout) {
-      this.reservationTimeout = Checks.positive("reservationTimeout", timeout);
+      this.reservationTimeout = RESERVATION_TIMEOUT.check(timeout);
       return this;
     }
 
@@ -641,18 +629,18 @@ public final class ConnectionRegistryConfig {
      * @return this builder
      */
     public Builder idleTimeout(Duration timeout) {
-      this.idleTimeout = Checks.notNegative("idleTimeout", timeout);
+      this.idleTimeout = IDLE_TIMEOUT.check(timeout);
       return this;
     }
 
     /**
      * Sets the maximum age. Default 1h.
      *
-     * @param maxAge zero to disable
+     * @param maxAge zero to disable, at most 365 days
      * @return this builder
      */
     public Builder maxAge(Duration maxAge) {
-      this.maxAge = Checks.notNegative("maxAge", maxAge);
+      this.maxAge = MAX_AGE.check(maxAge);
       return this;
     }
 
@@ -660,13 +648,13 @@ public final class ConnectionRegistryConfig {
      * Sets the heartbeat: ping every {@code interval}, close after {@code missedPongs} pings
      * without a pong. Default 30s and 2.
      *
-     * @param interval zero to disable
+     * @param interval zero to disable, at most one day
      * @param missedPongs between 1 and 100
      * @return this builder
      */
     public Builder heartbeat(Duration interval, int missedPongs) {
-      this.heartbeatInterval = Checks.notNegative("heartbeatInterval", interval);
-      this.heartbeatMissedPongs = Checks.inRange("heartbeatMissedPongs", missedPongs, 1, 100);
+      this.heartbeatInterval = HEARTBEAT_INTERVAL.check(interval);
+      this.heartbeatMissedPongs = HEARTBEAT_MISSED_PONGS.check(missedPongs);
       return this;
     }
 
@@ -674,15 +662,15 @@ public final class ConnectionRegistryConfig {
      * Sets the outbound queue bounds and overflow policy. Defaults 1024 messages, 1MB, {@link
      * OverflowPolicy#CLOSE}.
      *
-     * @param maxMessages messages waiting behind the send in flight, at least 1
-     * @param maxBytes bytes waiting behind the send in flight, at least 1
+     * @param maxMessages messages waiting behind the send in flight, 1 to 10,000,000
+     * @param maxBytes bytes waiting behind the send in flight, 1 B to 1 TB
      * @param policy what a full queue does
      * @return this builder
      */
     public Builder outboundQueue(int maxMessages, long maxBytes, OverflowPolicy policy) {
-      this.maxQueuedMessages = Checks.positive("maxQueuedMessages", maxMessages);
-      this.maxQueuedBytes = Checks.positive("maxQueuedBytes", maxBytes);
-      this.overflowPolicy = Checks.notNull("policy", policy);
+      this.maxQueuedMessages = MAX_QUEUED_MESSAGES.check(maxMessages);
+      this.maxQueuedBytes = MAX_QUEUED_BYTES.check(maxBytes);
+      this.overflowPolicy = OVERFLOW_POLICY.check(policy);
       return this;
     }
 
@@ -693,7 +681,7 @@ public final class ConnectionRegistryConfig {
      * @return this builder
      */
     public Builder sendTimeout(Duration timeout) {
-      this.sendTimeout = Checks.notNegative("sendTimeout", timeout);
+      this.sendTimeout = SEND_TIMEOUT.check(timeout);
       return this;
     }
 
@@ -704,23 +692,18 @@ public final class ConnectionRegistryConfig {
      * @return this builder
      */
     public Builder shutdownCloseCode(int code) {
-      Checks.check(
-          code == CloseStatus.GOING_AWAY || code == CloseStatus.SERVICE_RESTART,
-          "shutdownCloseCode",
-          "1001 or 1012",
-          code);
-      this.shutdownCloseCode = code;
+      this.shutdownCloseCode = SHUTDOWN_CLOSE_CODE.check(code);
       return this;
     }
 
     /**
      * Sets how long {@link ConnectionRegistry#close()} waits for connections to close. Default 10s.
      *
-     * @param timeout zero or longer
+     * @param timeout zero or longer, at most one hour
      * @return this builder
      */
     public Builder drainTimeout(Duration timeout) {
-      this.drainTimeout = Checks.notNegative("drainTimeout", timeout);
+      this.drainTimeout = DRAIN_TIMEOUT.check(timeout);
       return this;
     }
 
@@ -729,22 +712,26 @@ public final class ConnectionRegistryConfig {
      * the application calls {@link ConnectionRegistry#sweep()} (tests with a manual time source
      * do).
      *
-     * @param interval zero or longer
+     * @param interval zero or longer, at most ten minutes
      * @return this builder
      */
     public Builder sweepInterval(Duration interval) {
-      this.sweepInterval = Checks.notNegative("sweepInterval", interval);
+      this.sweepInterval = SWEEP_INTERVAL.check(interval);
       return this;
     }
 
     /**
-     * Builds the configuration, reading overrides from the configuration source.
+     * Builds the configuration from the values set in code and the defaults; no configuration
+     * source is read (see {@link ConnectionRegistryConfig#withOverrides(ConfigSource)}).
      *
      * @return an immutable configuration
-     * @throws ConfigurationException listing every invalid value found in the source
      */
     public ConnectionRegistryConfig build() {
-      ConfigBinder config = ConfigBinder.of(configSource, CONFIG_PREFIX).instance(name);
+      return build(ConfigSource.empty());
+    }
+
+    private ConnectionRegistryConfig build(ConfigSource source) {
+      ConfigBinder config = ConfigBinder.of(source, CONFIG_PREFIX).instance(name);
       ConnectionRegistryConfig result = new ConnectionRegistryConfig(this, config);
       config.throwIfInvalid();
       return result;

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The maximum length can be set in code or by the setting {@code
  * reliability.context.request-id-max-length} (env {@code
- * RELIABILITY_CONTEXT_REQUEST_ID_MAX_LENGTH}) read through {@link Builder#config(ConfigSource)}.
+ * RELIABILITY_CONTEXT_REQUEST_ID_MAX_LENGTH}) read through {@link
+ * Builder#configSource(ConfigSource)}.
  *
  * <p>Thread-safe; {@link #sanitize(String)} does not allocate for a valid ID and never throws.
  */
@@ -225,17 +226,18 @@ public final class RequestIdSanitizer {
      * @throws IllegalArgumentException if out of range
      */
     public Builder maxLength(int maxLength) {
-      this.maxLength = Checks.inRange("request-id-max-length", maxLength, 16, 1024);
+      this.maxLength = MAX_LENGTH.check(maxLength);
       return this;
     }
 
     /**
-     * Reads {@link #MAX_LENGTH} from a source; a value there wins over {@link #maxLength(int)}.
+     * Sets where {@link #MAX_LENGTH} is read from at {@link #build()}; a value there wins over
+     * {@link #maxLength(int)}. Default none: the value set in code only.
      *
      * @param source the configuration source, such as {@link ConfigSource#standard()}
      * @return this builder
      */
-    public Builder config(ConfigSource source) {
+    public Builder configSource(ConfigSource source) {
       this.config = Checks.notNull("source", source);
       return this;
     }

@@ -1,5 +1,6 @@
 package dev.reliability.core.leak;
 
+import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.error.RateLimitExceededException;
 import dev.reliability.core.internal.Checks;
 import dev.reliability.core.internal.DurationText;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (LeakDetector detector = LeakDetector.builder()
- *     .config(LeakDetectorConfig.from(ConfigSource.standard()))
+ *     .config(LeakDetectorConfig.ofDefaults().withOverrides(ConfigSource.standard()))
  *     .gauge(LeakGauge.builder("sessions", sessions::size).minIncrease(500).build())
  *     .listener(new LeakListener() {
  *       @Override
@@ -780,6 +781,7 @@ public final class LeakDetector implements AutoCloseable {
   public static final class Builder {
     private String name = "default";
     private LeakDetectorConfig config = LeakDetectorConfig.ofDefaults();
+    private ConfigSource configSource;
     private TimeSource time = TimeSource.system();
     private final List<LeakListener> listeners = new ArrayList<>();
     private final List<LeakGauge> gauges = new ArrayList<>();
@@ -816,6 +818,19 @@ public final class LeakDetector implements AutoCloseable {
      */
     public Builder config(LeakDetectorConfig config) {
       this.config = Checks.notNull("config", config);
+      return this;
+    }
+
+    /**
+     * Sets where the configuration's settings are read from at {@link #build()}: the source
+     * overrides the {@linkplain #config(LeakDetectorConfig) configuration} (see {@link
+     * LeakDetectorConfig#withOverrides(ConfigSource)}). Default none: the configuration only.
+     *
+     * @param source the source, such as {@link ConfigSource#standard()}
+     * @return this builder
+     */
+    public Builder configSource(ConfigSource source) {
+      this.configSource = Checks.notNull("source", source);
       return this;
     }
 
@@ -890,8 +905,14 @@ public final class LeakDetector implements AutoCloseable {
      * @return a new detector
      * @throws IllegalArgumentException if a gauge has the name of a standard JVM gauge that is also
      *     watched
+     * @throws dev.reliability.core.config.ConfigurationException if the configuration source holds
+     *     an invalid setting
      */
     public LeakDetector build() {
+      if (configSource != null) {
+        config = config.withOverrides(configSource);
+        configSource = null;
+      }
       if (config.jvmGauges()) {
         for (LeakGauge jvm : JvmGauges.all()) {
           for (LeakGauge g : gauges) {

@@ -331,25 +331,13 @@ public final class LeakDetectorConfig {
   }
 
   /**
-   * Starts a builder with the values of an existing configuration.
+   * Returns a builder starting from this configuration, to derive a variant; this configuration is
+   * unchanged.
    *
-   * @param base the configuration to derive from
-   * @return a new builder
-   * @throws NullPointerException if {@code base} is null
+   * @return a new builder holding this configuration's values
    */
-  public static Builder builder(LeakDetectorConfig base) {
-    return new Builder(Checks.notNull("base", base));
-  }
-
-  /**
-   * Returns the defaults overridden by a source, such as {@link ConfigSource#standard()}.
-   *
-   * @param source where overrides come from
-   * @return the configuration
-   * @throws ConfigurationException listing every invalid setting
-   */
-  public static LeakDetectorConfig from(ConfigSource source) {
-    return DEFAULTS.withOverrides(source);
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /**
@@ -366,7 +354,7 @@ public final class LeakDetectorConfig {
     Checks.notNull("source", source);
     ConfigBinder c = ConfigBinder.of(source, CONFIG_PREFIX);
     Builder b =
-        builder(this)
+        toBuilder()
             .enabled(c.get(ENABLED, enabled))
             .sampleInterval(c.get(SAMPLE_INTERVAL, sampleInterval))
             .window(c.get(WINDOW, window))
@@ -702,7 +690,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder sampleInterval(Duration interval) {
-      this.sampleInterval = checked("sample-interval", interval, SAMPLE_INTERVAL);
+      this.sampleInterval = SAMPLE_INTERVAL.check(interval);
       return this;
     }
 
@@ -714,7 +702,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder window(Duration window) {
-      this.window = checked("window", window, WINDOW);
+      this.window = WINDOW.check(window);
       return this;
     }
 
@@ -726,7 +714,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder warmUp(Duration warmUp) {
-      this.warmUp = checked("warm-up", warmUp, WARM_UP);
+      this.warmUp = WARM_UP.check(warmUp);
       return this;
     }
 
@@ -738,7 +726,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder minSpan(Duration minSpan) {
-      this.minSpan = checked("min-span", minSpan, MIN_SPAN);
+      this.minSpan = MIN_SPAN.check(minSpan);
       return this;
     }
 
@@ -750,7 +738,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder minCollections(int minCollections) {
-      this.minCollections = Checks.inRange("min-collections", minCollections, 1, 100_000);
+      this.minCollections = MIN_COLLECTIONS.check(minCollections);
       return this;
     }
 
@@ -762,7 +750,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder minIncrease(double fraction) {
-      this.minIncrease = Checks.inRange("min-increase", fraction, 0.001, 1.0);
+      this.minIncrease = MIN_INCREASE.check(fraction);
       return this;
     }
 
@@ -774,7 +762,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder minTrendStrength(double tau) {
-      this.minTrendStrength = Checks.inRange("min-trend-strength", tau, 0.1, 1.0);
+      this.minTrendStrength = MIN_TREND_STRENGTH.check(tau);
       return this;
     }
 
@@ -788,7 +776,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder earlyWarningHorizon(Duration horizon) {
-      this.earlyWarningHorizon = checked("early-warning-horizon", horizon, EARLY_WARNING_HORIZON);
+      this.earlyWarningHorizon = EARLY_WARNING_HORIZON.check(horizon);
       return this;
     }
 
@@ -800,7 +788,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder confirmAfter(Duration confirmAfter) {
-      this.confirmAfter = checked("confirm-after", confirmAfter, CONFIRM_AFTER);
+      this.confirmAfter = CONFIRM_AFTER.check(confirmAfter);
       return this;
     }
 
@@ -812,7 +800,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder withdrawAfter(Duration withdrawAfter) {
-      this.withdrawAfter = checked("withdraw-after", withdrawAfter, WITHDRAW_AFTER);
+      this.withdrawAfter = WITHDRAW_AFTER.check(withdrawAfter);
       return this;
     }
 
@@ -824,7 +812,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder returnFraction(double fraction) {
-      this.returnFraction = Checks.inRange("return-fraction", fraction, 0.05, 1.0);
+      this.returnFraction = RETURN_FRACTION.check(fraction);
       return this;
     }
 
@@ -836,7 +824,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder heapThreshold(double fraction) {
-      this.heapThreshold = Checks.fraction("heap-threshold", fraction);
+      this.heapThreshold = HEAP_THRESHOLD.check(fraction);
       return this;
     }
 
@@ -848,7 +836,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder exhaustionHorizon(Duration horizon) {
-      this.exhaustionHorizon = checked("exhaustion-horizon", horizon, EXHAUSTION_HORIZON);
+      this.exhaustionHorizon = EXHAUSTION_HORIZON.check(horizon);
       return this;
     }
 
@@ -882,8 +870,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder histogramMinInterval(Duration interval) {
-      this.histogramMinInterval =
-          checked("histogram-min-interval", interval, HISTOGRAM_MIN_INTERVAL);
+      this.histogramMinInterval = HISTOGRAM_MIN_INTERVAL.check(interval);
       return this;
     }
 
@@ -895,7 +882,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder suspectsLimit(int limit) {
-      this.suspectsLimit = Checks.inRange("suspects-limit", limit, 1, 1_000);
+      this.suspectsLimit = SUSPECTS_LIMIT.check(limit);
       return this;
     }
 
@@ -918,8 +905,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder recordingMaxSize(long bytes) {
-      this.recordingMaxSize =
-          Checks.inRange("recording-max-size", bytes, 1024L * 1024, 1024L * 1024 * 1024);
+      this.recordingMaxSize = RECORDING_MAX_SIZE.check(bytes);
       return this;
     }
 
@@ -931,7 +917,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder recordingDuration(Duration duration) {
-      this.recordingDuration = checked("recording-duration", duration, RECORDING_DURATION);
+      this.recordingDuration = RECORDING_DURATION.check(duration);
       return this;
     }
 
@@ -943,7 +929,7 @@ public final class LeakDetectorConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder recordingCutoff(Duration cutoff) {
-      this.recordingCutoff = checked("recording-cutoff", cutoff, RECORDING_CUTOFF);
+      this.recordingCutoff = RECORDING_CUTOFF.check(cutoff);
       return this;
     }
 
@@ -999,12 +985,6 @@ public final class LeakDetectorConfig {
             withdrawAfter);
       }
       return null;
-    }
-
-    private static Duration checked(String name, Duration value, Setting<Duration> setting) {
-      Checks.notNull(name, value);
-      Checks.check(setting.accepts(value), name, setting.rule(), DurationText.format(value));
-      return value;
     }
   }
 }

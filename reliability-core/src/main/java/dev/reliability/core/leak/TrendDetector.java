@@ -1,5 +1,6 @@
 package dev.reliability.core.leak;
 
+import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.internal.Checks;
 import dev.reliability.core.time.TimeSource;
 import java.util.concurrent.locks.ReentrantLock;
@@ -205,6 +206,7 @@ public final class TrendDetector {
     private LongSupplier limit;
     private long minIncrease;
     private LeakDetectorConfig config = LeakDetectorConfig.ofDefaults();
+    private ConfigSource configSource;
     private TimeSource time = TimeSource.system();
 
     private Builder(String name) {
@@ -283,6 +285,19 @@ public final class TrendDetector {
     }
 
     /**
+     * Sets where the configuration's settings are read from at {@link #build()}: the source
+     * overrides the {@linkplain #config(LeakDetectorConfig) configuration} (see {@link
+     * LeakDetectorConfig#withOverrides(ConfigSource)}). Default none: the configuration only.
+     *
+     * @param source the source, such as {@link ConfigSource#standard()}
+     * @return this builder
+     */
+    public Builder configSource(ConfigSource source) {
+      this.configSource = Checks.notNull("source", source);
+      return this;
+    }
+
+    /**
      * Sets the time source. Default {@link TimeSource#system()}; tests pass a {@code
      * ManualTimeSource}.
      *
@@ -298,8 +313,14 @@ public final class TrendDetector {
      * Builds the detector, in state {@link LeakState#NONE}.
      *
      * @return a new detector
+     * @throws dev.reliability.core.config.ConfigurationException if the configuration source holds
+     *     an invalid setting
      */
     public TrendDetector build() {
+      if (configSource != null) {
+        config = config.withOverrides(configSource);
+        configSource = null;
+      }
       return new TrendDetector(this);
     }
   }

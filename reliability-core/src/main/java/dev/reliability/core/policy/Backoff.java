@@ -58,13 +58,13 @@ public final class Backoff {
   /**
    * Returns a backoff that waits the same time before every retry.
    *
-   * @param delay the delay, zero or longer
+   * @param delay the delay, zero to one day ({@link RetryConfig#INITIAL_DELAY})
    * @return the backoff
    * @throws NullPointerException if {@code delay} is null
-   * @throws IllegalArgumentException if {@code delay} is negative
+   * @throws IllegalArgumentException if {@code delay} is negative or longer than one day
    */
   public static Backoff fixed(Duration delay) {
-    long nanos = nanos("delay", delay);
+    long nanos = nanos(RetryConfig.INITIAL_DELAY.check(delay));
     return new Backoff(Kind.FIXED, nanos, 0, 1.0, nanos);
   }
 
@@ -72,10 +72,11 @@ public final class Backoff {
    * Returns a linear backoff whose increment equals its initial delay: {@code initial}, {@code 2 *
    * initial}, {@code 3 * initial}, ... up to {@code maxDelay}.
    *
-   * @param initial the delay before the first retry, zero or longer
-   * @param maxDelay the cap, at least {@code initial}
+   * @param initial the delay before the first retry, zero to one day
+   * @param maxDelay the cap, at least {@code initial}, at most one day
    * @return the backoff
-   * @throws IllegalArgumentException if a duration is negative or {@code maxDelay < initial}
+   * @throws IllegalArgumentException if a duration is negative, longer than one day, or {@code
+   *     maxDelay < initial}
    */
   public static Backoff linear(Duration initial, Duration maxDelay) {
     return linear(initial, initial, maxDelay);
@@ -84,16 +85,17 @@ public final class Backoff {
   /**
    * Returns a linear backoff: {@code initial + (n - 1) * increment} before retry {@code n}, capped.
    *
-   * @param initial the delay before the first retry, zero or longer
+   * @param initial the delay before the first retry, zero to one day
    * @param increment what each further retry adds, zero or longer
-   * @param maxDelay the cap, at least {@code initial}
+   * @param maxDelay the cap, at least {@code initial}, at most one day
    * @return the backoff
-   * @throws IllegalArgumentException if a duration is negative or {@code maxDelay < initial}
+   * @throws IllegalArgumentException if a duration is negative, longer than one day, or {@code
+   *     maxDelay < initial}
    */
   public static Backoff linear(Duration initial, Duration increment, Duration maxDelay) {
-    long i = nanos("initial", initial);
-    long inc = nanos("increment", increment);
-    long max = nanos("maxDelay", maxDelay);
+    long i = nanos(RetryConfig.INITIAL_DELAY.check(initial));
+    long inc = nanos(Checks.notNegative("increment", increment));
+    long max = nanos(RetryConfig.MAX_DELAY.check(maxDelay));
     checkCap(i, max, maxDelay, initial);
     return new Backoff(Kind.LINEAR, i, inc, 1.0, max);
   }
@@ -102,10 +104,11 @@ public final class Backoff {
    * Returns an exponential backoff that doubles: {@code initial}, {@code 2 * initial}, {@code 4 *
    * initial}, ... up to {@code maxDelay}.
    *
-   * @param initial the delay before the first retry, zero or longer
-   * @param maxDelay the cap, at least {@code initial}
+   * @param initial the delay before the first retry, zero to one day
+   * @param maxDelay the cap, at least {@code initial}, at most one day
    * @return the backoff
-   * @throws IllegalArgumentException if a duration is negative or {@code maxDelay < initial}
+   * @throws IllegalArgumentException if a duration is negative, longer than one day, or {@code
+   *     maxDelay < initial}
    */
   public static Backoff exponential(Duration initial, Duration maxDelay) {
     return exponential(initial, 2.0, maxDelay);
@@ -115,17 +118,17 @@ public final class Backoff {
    * Returns an exponential backoff: {@code initial * multiplier^(n - 1)} before retry {@code n},
    * capped.
    *
-   * @param initial the delay before the first retry, zero or longer
+   * @param initial the delay before the first retry, zero to one day
    * @param multiplier the growth factor, between 1.0 and 100.0
-   * @param maxDelay the cap, at least {@code initial}
+   * @param maxDelay the cap, at least {@code initial}, at most one day
    * @return the backoff
-   * @throws IllegalArgumentException if a duration is negative, {@code maxDelay < initial} or the
-   *     multiplier is out of range
+   * @throws IllegalArgumentException if a duration is out of range, {@code maxDelay < initial} or
+   *     the multiplier is out of range
    */
   public static Backoff exponential(Duration initial, double multiplier, Duration maxDelay) {
-    long i = nanos("initial", initial);
-    Checks.inRange("multiplier", multiplier, 1.0, 100.0);
-    long max = nanos("maxDelay", maxDelay);
+    long i = nanos(RetryConfig.INITIAL_DELAY.check(initial));
+    RetryConfig.MULTIPLIER.check(multiplier);
+    long max = nanos(RetryConfig.MAX_DELAY.check(maxDelay));
     checkCap(i, max, maxDelay, initial);
     return new Backoff(Kind.EXPONENTIAL, i, 0, multiplier, max);
   }
@@ -238,8 +241,7 @@ public final class Backoff {
     return maxNanos;
   }
 
-  private static long nanos(String name, Duration d) {
-    Checks.notNegative(name, d);
+  private static long nanos(Duration d) {
     try {
       return d.toNanos();
     } catch (ArithmeticException e) {
@@ -250,7 +252,7 @@ public final class Backoff {
   private static void checkCap(long initial, long max, Duration maxDelay, Duration initialDelay) {
     Checks.check(
         max >= initial,
-        "maxDelay",
+        RetryConfig.MAX_DELAY.name(),
         "at least the initial delay (" + DurationText.format(initialDelay) + ")",
         DurationText.format(maxDelay));
   }

@@ -2,7 +2,6 @@ package dev.reliability.core.policy;
 
 import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.Setting;
-import dev.reliability.core.internal.Checks;
 import dev.reliability.core.internal.DurationText;
 import java.time.Duration;
 import java.util.List;
@@ -128,13 +127,13 @@ public final class BulkheadConfig {
   }
 
   /**
-   * Returns a builder starting from an existing configuration.
+   * Returns a builder starting from this configuration, to derive a variant; this configuration is
+   * unchanged.
    *
-   * @param base the configuration to copy
-   * @return a new builder
+   * @return a new builder holding this configuration's values
    */
-  public static Builder from(BulkheadConfig base) {
-    return new Builder(Checks.notNull("base", base));
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /**
@@ -165,7 +164,7 @@ public final class BulkheadConfig {
   }
 
   BulkheadConfig bind(ConfigBinder binder) {
-    return from(this)
+    return toBuilder()
         .maxConcurrentCalls(binder.get(MAX_CONCURRENT_CALLS, maxConcurrentCalls))
         .maxWait(binder.get(MAX_WAIT, maxWait))
         .retryAfter(binder.get(RETRY_AFTER, retryAfter))
@@ -213,12 +212,12 @@ public final class BulkheadConfig {
     /**
      * Sets the calls allowed in flight at the same time. Default 25.
      *
-     * @param maxConcurrentCalls at least 1
+     * @param maxConcurrentCalls 1 to 1,000,000 ({@link #MAX_CONCURRENT_CALLS})
      * @return this builder
-     * @throws IllegalArgumentException if below 1
+     * @throws IllegalArgumentException if out of range
      */
     public Builder maxConcurrentCalls(int maxConcurrentCalls) {
-      this.maxConcurrentCalls = Checks.positive("maxConcurrentCalls", maxConcurrentCalls);
+      this.maxConcurrentCalls = MAX_CONCURRENT_CALLS.check(maxConcurrentCalls);
       return this;
     }
 
@@ -230,8 +229,7 @@ public final class BulkheadConfig {
      * @throws IllegalArgumentException if negative or longer than one hour
      */
     public Builder maxWait(Duration maxWait) {
-      Checks.notNegative("maxWait", maxWait);
-      this.maxWait = Checks.atMost("maxWait", maxWait, MAX_WAIT_LIMIT);
+      this.maxWait = MAX_WAIT.check(maxWait);
       return this;
     }
 
@@ -244,8 +242,7 @@ public final class BulkheadConfig {
      * @throws IllegalArgumentException if negative or longer than one day
      */
     public Builder retryAfter(Duration retryAfter) {
-      Checks.notNegative("retryAfter", retryAfter);
-      this.retryAfter = Checks.atMost("retryAfter", retryAfter, RETRY_AFTER_LIMIT);
+      this.retryAfter = RETRY_AFTER.check(retryAfter);
       return this;
     }
 

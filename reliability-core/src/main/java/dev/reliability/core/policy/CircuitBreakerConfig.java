@@ -280,13 +280,13 @@ public final class CircuitBreakerConfig {
   }
 
   /**
-   * Returns a builder starting from an existing configuration, to derive a variant.
+   * Returns a builder starting from this configuration, to derive a variant; this configuration is
+   * unchanged.
    *
-   * @param base the configuration to copy
-   * @return a new builder
+   * @return a new builder holding this configuration's values
    */
-  public static Builder from(CircuitBreakerConfig base) {
-    return new Builder(Checks.notNull("base", base));
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /**
@@ -429,7 +429,7 @@ public final class CircuitBreakerConfig {
    * @return the configuration with the configured values
    */
   CircuitBreakerConfig bind(ConfigBinder binder) {
-    Builder b = from(this);
+    Builder b = toBuilder();
     Optional<Preset> preset = binder.find(PRESET);
     preset.ifPresent(b::preset);
     CircuitBreakerConfig start = b.build();
@@ -540,12 +540,12 @@ public final class CircuitBreakerConfig {
      * Sets the failures in a row that open the breaker. Default 5; 0 turns the rule off (and the
      * trial calls' failure rate then decides in the half-open state).
      *
-     * @param failureThreshold zero or more
+     * @param failureThreshold 0 to 100,000 ({@link #FAILURE_THRESHOLD})
      * @return this builder
-     * @throws IllegalArgumentException if negative
+     * @throws IllegalArgumentException if out of range
      */
     public Builder failureThreshold(int failureThreshold) {
-      this.failureThreshold = Checks.notNegative("failureThreshold", failureThreshold);
+      this.failureThreshold = FAILURE_THRESHOLD.check(failureThreshold);
       return this;
     }
 
@@ -557,12 +557,7 @@ public final class CircuitBreakerConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder failureRateThreshold(double fraction) {
-      Checks.check(
-          fraction > 0.0 && fraction <= 1.0,
-          "failureRateThreshold",
-          "a fraction above 0.0 and at most 1.0",
-          fraction);
-      this.failureRateThreshold = fraction;
+      this.failureRateThreshold = FAILURE_RATE_THRESHOLD.check(fraction);
       return this;
     }
 
@@ -573,44 +568,43 @@ public final class CircuitBreakerConfig {
      * @return this builder
      */
     public Builder slidingWindowType(WindowType type) {
-      this.slidingWindowType = Checks.notNull("slidingWindowType", type);
+      this.slidingWindowType = SLIDING_WINDOW_TYPE.check(type);
       return this;
     }
 
     /**
      * Sets the window's size, in calls or seconds. Default 100.
      *
-     * @param size at least 1
+     * @param size 1 to 100,000 ({@link #SLIDING_WINDOW_SIZE})
      * @return this builder
-     * @throws IllegalArgumentException if below 1
+     * @throws IllegalArgumentException if out of range
      */
     public Builder slidingWindowSize(int size) {
-      this.slidingWindowSize = Checks.positive("slidingWindowSize", size);
+      this.slidingWindowSize = SLIDING_WINDOW_SIZE.check(size);
       return this;
     }
 
     /**
      * Sets the calls the window must hold before the rate rules apply. Default 100.
      *
-     * @param minimumCalls at least 1
+     * @param minimumCalls 1 to 100,000 ({@link #MINIMUM_CALLS})
      * @return this builder
-     * @throws IllegalArgumentException if below 1
+     * @throws IllegalArgumentException if out of range
      */
     public Builder minimumCalls(int minimumCalls) {
-      this.minimumCalls = Checks.positive("minimumCalls", minimumCalls);
+      this.minimumCalls = MINIMUM_CALLS.check(minimumCalls);
       return this;
     }
 
     /**
      * Sets the duration above which a call counts as slow. Default 60 s.
      *
-     * @param threshold longer than zero, at most one day
+     * @param threshold 1 ms to one day ({@link #SLOW_CALL_THRESHOLD})
      * @return this builder
-     * @throws IllegalArgumentException if zero, negative or longer than one day
+     * @throws IllegalArgumentException if shorter than 1 ms or longer than one day
      */
     public Builder slowCallThreshold(Duration threshold) {
-      Checks.positive("slowCallThreshold", threshold);
-      this.slowCallThreshold = Checks.atMost("slowCallThreshold", threshold, DURATION_LIMIT);
+      this.slowCallThreshold = SLOW_CALL_THRESHOLD.check(threshold);
       return this;
     }
 
@@ -622,12 +616,7 @@ public final class CircuitBreakerConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder slowCallRateThreshold(double fraction) {
-      Checks.check(
-          fraction > 0.0 && fraction <= 1.0,
-          "slowCallRateThreshold",
-          "a fraction above 0.0 and at most 1.0",
-          fraction);
-      this.slowCallRateThreshold = fraction;
+      this.slowCallRateThreshold = SLOW_CALL_RATE_THRESHOLD.check(fraction);
       return this;
     }
 
@@ -639,25 +628,19 @@ public final class CircuitBreakerConfig {
      * @throws IllegalArgumentException if shorter than 1 ms or longer than one day
      */
     public Builder waitInOpen(Duration wait) {
-      Checks.notNull("waitInOpen", wait);
-      Checks.check(
-          wait.compareTo(Duration.ofMillis(1)) >= 0,
-          "waitInOpen",
-          "at least 1ms",
-          DurationText.format(wait));
-      this.waitInOpen = Checks.atMost("waitInOpen", wait, DURATION_LIMIT);
+      this.waitInOpen = WAIT_IN_OPEN.check(wait);
       return this;
     }
 
     /**
      * Sets the number of trial calls in the half-open state. Default 3.
      *
-     * @param calls at least 1
+     * @param calls 1 to 10,000 ({@link #HALF_OPEN_CALLS})
      * @return this builder
-     * @throws IllegalArgumentException if below 1
+     * @throws IllegalArgumentException if out of range
      */
     public Builder halfOpenCalls(int calls) {
-      this.halfOpenCalls = Checks.positive("halfOpenCalls", calls);
+      this.halfOpenCalls = HALF_OPEN_CALLS.check(calls);
       return this;
     }
 
@@ -670,8 +653,7 @@ public final class CircuitBreakerConfig {
      * @throws IllegalArgumentException if negative or longer than one day
      */
     public Builder maxWaitInHalfOpen(Duration maxWait) {
-      Checks.notNegative("maxWaitInHalfOpen", maxWait);
-      this.maxWaitInHalfOpen = Checks.atMost("maxWaitInHalfOpen", maxWait, DURATION_LIMIT);
+      this.maxWaitInHalfOpen = MAX_WAIT_IN_HALF_OPEN.check(maxWait);
       return this;
     }
 

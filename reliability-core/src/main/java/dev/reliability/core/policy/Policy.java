@@ -391,7 +391,7 @@ public final class Policy implements AutoCloseable {
      * @return this builder
      */
     public Builder config(PolicyConfig config) {
-      this.components = PolicyConfig.from(Checks.notNull("config", config));
+      this.components = Checks.notNull("config", config).toBuilder();
       this.ownBulkhead = null;
       this.ownRateLimiter = null;
       this.ownRetry = null;
@@ -603,7 +603,7 @@ public final class Policy implements AutoCloseable {
 
     /**
      * Applies configuration keys for this policy's name on build, see {@link
-     * PolicyConfig#resolve(ConfigSource, String)}. Default none: only the values set in code.
+     * PolicyConfig#withOverrides(ConfigSource, String)}. Default none: only the values set in code.
      *
      * @param source the configuration source, such as {@link ConfigSource#standard()}
      * @return this builder
@@ -623,12 +623,12 @@ public final class Policy implements AutoCloseable {
     public Policy build() {
       PolicyConfig config = components.build();
       if (configSource != null) {
-        config = config.resolve(configSource, name);
+        config = config.withOverrides(configSource, name);
       }
       Resilience4jInstances own = Resilience4jInstances.NONE;
       if (ownBulkhead != null || ownRateLimiter != null || ownRetry != null) {
         // The user's instances decide; the configuration describes them.
-        PolicyConfig.Builder described = PolicyConfig.from(config);
+        PolicyConfig.Builder described = config.toBuilder();
         if (ownBulkhead != null) {
           described.bulkhead(Resilience4jInstances.describeBulkhead(ownBulkhead));
         }

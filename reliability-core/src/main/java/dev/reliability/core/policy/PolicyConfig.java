@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * fallback, retry, circuit breaker, rate limiter, bulkhead, time limit, then the call. So each
  * retry goes through the breaker, the rate limiter, the bulkhead and gets its own time limit.
  *
- * <p>{@link #resolve(ConfigSource, String)} applies configuration keys for one policy name on top
- * of the code's values, so thresholds change by environment variable without a code change. The
+ * <p>{@link #withOverrides(ConfigSource, String)} applies configuration keys for one policy name on
+ * top of the code's values, so thresholds change by environment variable without a code change. The
  * keys of every component are listed in {@link #SETTINGS}.
  *
  * <pre>{@code
@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  *     .retry(RetryConfig.builder().maxRetries(2).build())
  *     .timeLimiter(TimeLimiterConfig.of(Duration.ofSeconds(2)))
  *     .build();
- * PolicyConfig payments = PolicyConfig.from(httpClients)
+ * PolicyConfig payments = httpClients.toBuilder()
  *     .bulkhead(BulkheadConfig.ofMaxConcurrentCalls(10))
  *     .build();
  * }</pre>
@@ -100,13 +100,13 @@ public final class PolicyConfig {
   }
 
   /**
-   * Returns a builder starting from an existing configuration, to derive a variant.
+   * Returns a builder starting from this configuration, to derive a variant; this configuration is
+   * unchanged.
    *
-   * @param base the configuration to copy
-   * @return a new builder
+   * @return a new builder holding this configuration's values
    */
-  public static Builder from(PolicyConfig base) {
-    return new Builder(Checks.notNull("base", base));
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /**
@@ -163,16 +163,17 @@ public final class PolicyConfig {
    * {@code enabled} key adds it (with its defaults) or removes it.
    *
    * <pre>{@code
-   * PolicyConfig resolved = PolicyConfig.ofDefaults().resolve(ConfigSource.standard(), "payments");
+   * PolicyConfig payments =
+   *     PolicyConfig.ofDefaults().withOverrides(ConfigSource.standard(), "payments");
    * }</pre>
    *
    * @param source where the keys come from
    * @param policyName the policy's name, letters, digits, {@code -} and {@code _}
-   * @return the resolved configuration
+   * @return a new configuration with the source's values applied; this one is unchanged
    * @throws ConfigurationException listing every invalid key, with its value and origin
    * @throws IllegalArgumentException if the name has other characters
    */
-  public PolicyConfig resolve(ConfigSource source, String policyName) {
+  public PolicyConfig withOverrides(ConfigSource source, String policyName) {
     Checks.notNull("source", source);
     checkName(policyName);
     ConfigBinder cb =

@@ -2,7 +2,6 @@ package dev.reliability.core.policy;
 
 import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.Setting;
-import dev.reliability.core.internal.Checks;
 import dev.reliability.core.internal.DurationText;
 import java.time.Duration;
 import java.util.List;
@@ -135,13 +134,13 @@ public final class RateLimiterConfig {
   }
 
   /**
-   * Returns a builder starting from an existing configuration.
+   * Returns a builder starting from this configuration, to derive a variant; this configuration is
+   * unchanged.
    *
-   * @param base the configuration to copy
-   * @return a new builder
+   * @return a new builder holding this configuration's values
    */
-  public static Builder from(RateLimiterConfig base) {
-    return new Builder(Checks.notNull("base", base));
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /**
@@ -172,7 +171,7 @@ public final class RateLimiterConfig {
   }
 
   RateLimiterConfig bind(ConfigBinder binder) {
-    return from(this)
+    return toBuilder()
         .limit(binder.get(LIMIT, limit))
         .period(binder.get(PERIOD, period))
         .maxWait(binder.get(MAX_WAIT, maxWait))
@@ -220,12 +219,12 @@ public final class RateLimiterConfig {
     /**
      * Sets the calls allowed per period, which is also the largest burst. Default 60.
      *
-     * @param limit at least 1
+     * @param limit 1 to 1,000,000,000 ({@link #LIMIT})
      * @return this builder
-     * @throws IllegalArgumentException if below 1
+     * @throws IllegalArgumentException if out of range
      */
     public Builder limit(int limit) {
-      this.limit = Checks.positive("limit", limit);
+      this.limit = LIMIT.check(limit);
       return this;
     }
 
@@ -237,13 +236,7 @@ public final class RateLimiterConfig {
      * @throws IllegalArgumentException if shorter than 1 ms or longer than one day
      */
     public Builder period(Duration period) {
-      Checks.notNull("period", period);
-      Checks.check(
-          period.compareTo(Duration.ofMillis(1)) >= 0,
-          "period",
-          "at least 1ms",
-          DurationText.format(period));
-      this.period = Checks.atMost("period", period, PERIOD_LIMIT);
+      this.period = PERIOD.check(period);
       return this;
     }
 
@@ -255,8 +248,7 @@ public final class RateLimiterConfig {
      * @throws IllegalArgumentException if negative or longer than one hour
      */
     public Builder maxWait(Duration maxWait) {
-      Checks.notNegative("maxWait", maxWait);
-      this.maxWait = Checks.atMost("maxWait", maxWait, MAX_WAIT_LIMIT);
+      this.maxWait = MAX_WAIT.check(maxWait);
       return this;
     }
 

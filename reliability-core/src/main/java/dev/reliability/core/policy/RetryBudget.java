@@ -1,6 +1,5 @@
 package dev.reliability.core.policy;
 
-import dev.reliability.core.internal.Checks;
 import java.util.Objects;
 
 /**
@@ -33,13 +32,13 @@ public final class RetryBudget {
    * Returns a budget.
    *
    * @param ratio the retries allowed per call, between 0.0 and 1.0
-   * @param reserve the most retries that may be saved up, at least 1
+   * @param reserve the most retries that may be saved up, 1 to 1,000,000
    * @return the budget
    * @throws IllegalArgumentException if a value is out of range
    */
   public static RetryBudget of(double ratio, int reserve) {
-    Checks.fraction("ratio", ratio);
-    Checks.positive("reserve", reserve);
+    RetryConfig.BUDGET_RATIO.check(ratio);
+    RetryConfig.BUDGET_RESERVE.check(reserve);
     return new RetryBudget(ratio, reserve);
   }
 

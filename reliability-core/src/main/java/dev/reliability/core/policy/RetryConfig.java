@@ -230,13 +230,13 @@ public final class RetryConfig {
   }
 
   /**
-   * Returns a builder starting from an existing configuration.
+   * Returns a builder starting from this configuration, to derive a variant; this configuration is
+   * unchanged.
    *
-   * @param base the configuration to copy
-   * @return a new builder
+   * @return a new builder holding this configuration's values
    */
-  public static Builder from(RetryConfig base) {
-    return new Builder(Checks.notNull("base", base));
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /**
@@ -373,7 +373,7 @@ public final class RetryConfig {
    * @throws IllegalArgumentException if the configured delays contradict each other
    */
   RetryConfig bind(ConfigBinder binder) {
-    Builder b = from(this);
+    Builder b = toBuilder();
     b.maxRetries(binder.get(MAX_RETRIES, maxRetries));
     Optional<Backoff.Kind> kind = binder.find(BACKOFF);
     Optional<Duration> initial = binder.find(INITIAL_DELAY);
@@ -454,12 +454,12 @@ public final class RetryConfig {
     /**
      * Sets the number of retries after the first attempt. Default 3; 0 makes the retry count only.
      *
-     * @param maxRetries zero or more
+     * @param maxRetries 0 to 1,000 ({@link #MAX_RETRIES})
      * @return this builder
-     * @throws IllegalArgumentException if negative
+     * @throws IllegalArgumentException if out of range
      */
     public Builder maxRetries(int maxRetries) {
-      this.maxRetries = Checks.notNegative("maxRetries", maxRetries);
+      this.maxRetries = MAX_RETRIES.check(maxRetries);
       return this;
     }
 
@@ -481,7 +481,7 @@ public final class RetryConfig {
      * @return this builder
      */
     public Builder jitter(Jitter jitter) {
-      this.jitter = Checks.notNull("jitter", jitter);
+      this.jitter = JITTER.check(jitter);
       return this;
     }
 
@@ -495,8 +495,7 @@ public final class RetryConfig {
      * @throws IllegalArgumentException if negative or longer than seven days
      */
     public Builder maxDuration(Duration maxDuration) {
-      Checks.notNegative("maxDuration", maxDuration);
-      this.maxDuration = Checks.atMost("maxDuration", maxDuration, MAX_DURATION_LIMIT);
+      this.maxDuration = MAX_DURATION.check(maxDuration);
       return this;
     }
 

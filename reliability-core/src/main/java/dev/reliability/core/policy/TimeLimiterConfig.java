@@ -2,7 +2,6 @@ package dev.reliability.core.policy;
 
 import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.Setting;
-import dev.reliability.core.internal.Checks;
 import dev.reliability.core.internal.DurationText;
 import java.time.Duration;
 import java.util.List;
@@ -134,13 +133,13 @@ public final class TimeLimiterConfig {
   }
 
   /**
-   * Returns a builder starting from an existing configuration.
+   * Returns a builder starting from this configuration, to derive a variant; this configuration is
+   * unchanged.
    *
-   * @param base the configuration to copy
-   * @return a new builder
+   * @return a new builder holding this configuration's values
    */
-  public static Builder from(TimeLimiterConfig base) {
-    return new Builder(Checks.notNull("base", base));
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /**
@@ -173,7 +172,7 @@ public final class TimeLimiterConfig {
   }
 
   TimeLimiterConfig bind(ConfigBinder binder) {
-    return from(this)
+    return toBuilder()
         .timeout(binder.get(TIMEOUT, timeout))
         .cancelRunning(binder.get(CANCEL_RUNNING, cancelRunning))
         .maxConcurrentAttempts(binder.get(MAX_CONCURRENT_ATTEMPTS, maxConcurrentAttempts))
@@ -226,13 +225,7 @@ public final class TimeLimiterConfig {
      * @throws IllegalArgumentException if shorter than 1 ms or longer than one day
      */
     public Builder timeout(Duration timeout) {
-      Checks.notNull("timeout", timeout);
-      Checks.check(
-          timeout.compareTo(Duration.ofMillis(1)) >= 0,
-          "timeout",
-          "at least 1ms",
-          DurationText.format(timeout));
-      this.timeout = Checks.atMost("timeout", timeout, TIMEOUT_LIMIT);
+      this.timeout = TIMEOUT.check(timeout);
       return this;
     }
 
@@ -259,12 +252,7 @@ public final class TimeLimiterConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder maxConcurrentAttempts(int max) {
-      Checks.check(
-          MAX_CONCURRENT_ATTEMPTS.accepts(max),
-          "maxConcurrentAttempts",
-          MAX_CONCURRENT_ATTEMPTS.rule(),
-          Integer.toString(max));
-      this.maxConcurrentAttempts = max;
+      this.maxConcurrentAttempts = MAX_CONCURRENT_ATTEMPTS.check(max);
       return this;
     }
 

@@ -39,7 +39,7 @@ import java.util.Map;
  * <p>Defaults: {@link ErrorClassifier#defaults()}, {@link Redactor#defaults()}, development mode
  * off, type {@code about:blank}. Development mode can also be switched by the setting {@code
  * reliability.errors.development-mode} (env {@code RELIABILITY_ERRORS_DEVELOPMENT_MODE}) through
- * {@link Builder#config(ConfigSource)}.
+ * {@link Builder#configSource(ConfigSource)}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -237,6 +237,7 @@ public final class ProblemDetailFactory {
     private ErrorClassifier classifier = ErrorClassifier.defaults();
     private Redactor redactor = Redactor.defaults();
     private boolean developmentMode;
+    private ConfigSource configSource;
     private String typeBase;
 
     private Builder() {}
@@ -296,27 +297,32 @@ public final class ProblemDetailFactory {
     }
 
     /**
-     * Reads {@link #DEVELOPMENT_MODE} from a source; a value there overrides {@link
-     * #developmentMode(boolean)}.
+     * Sets where {@link #DEVELOPMENT_MODE} is read from at {@link #build()}; a value there
+     * overrides {@link #developmentMode(boolean)}. Default none: the value set in code only.
      *
-     * @param source the source
+     * @param source the source, such as {@link ConfigSource#standard()}
      * @return this builder
-     * @throws dev.reliability.core.config.ConfigurationException if the value is invalid
      */
-    public Builder config(ConfigSource source) {
-      ConfigBinder binder = ConfigBinder.of(source, CONFIG_PREFIX);
-      boolean mode = binder.get(DEVELOPMENT_MODE, developmentMode);
-      binder.throwIfInvalid();
-      this.developmentMode = mode;
+    public Builder configSource(ConfigSource source) {
+      this.configSource = Checks.notNull("source", source);
       return this;
     }
 
     /**
-     * Builds the factory.
+     * Builds the factory, applying the {@linkplain #configSource(ConfigSource) configuration
+     * source} if one is set.
      *
      * @return an immutable factory
+     * @throws dev.reliability.core.config.ConfigurationException if the source holds an invalid
+     *     value
      */
     public ProblemDetailFactory build() {
+      if (configSource != null) {
+        ConfigBinder binder = ConfigBinder.of(configSource, CONFIG_PREFIX);
+        boolean mode = binder.get(DEVELOPMENT_MODE, developmentMode);
+        binder.throwIfInvalid();
+        this.developmentMode = mode;
+      }
       return new ProblemDetailFactory(this);
     }
   }

@@ -105,4 +105,42 @@ class SettingTest {
     assertThat(rate.parse("50%")).isEqualTo(0.5);
     assertThat(rate.rule()).isEqualTo("a percentage between 0.01 and 1.0");
   }
+
+  @Test
+  void checkRefusesAValueWithTheKeyRuleAndValueOfTheSourcePath() {
+    Setting<Integer> retries =
+        Setting.intSetting("max-retries").defaultValue(3).between(0, 1_000).build();
+
+    assertThat(retries.check(2)).isEqualTo(2);
+    assertThatThrownBy(() -> retries.check(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("max-retries must be a whole number between 0 and 1000, was -1");
+    assertThatThrownBy(() -> retries.check(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("max-retries must not be null");
+    ConfigBinder binder =
+        ConfigBinder.of(ConfigSource.fromMap("test", java.util.Map.of("x.max-retries", "-1")), "x");
+    binder.get(retries);
+    assertThat(binder.problems().get(0).describe())
+        .startsWith("x.max-retries must be a whole number between 0 and 1000, was \"-1\"");
+  }
+
+  @Test
+  void checkRefusesInCodeWhatNoTextCouldGive() {
+    Setting<Duration> any = Setting.durationSetting("delay").build();
+    Setting<Long> size = Setting.sizeSetting("max-size").build();
+    Setting<Double> factor = Setting.doubleSetting("factor").build();
+    Setting<Double> share = Setting.percentageSetting("share").build();
+
+    assertThatThrownBy(() -> any.check(Duration.ofMillis(-5)))
+        .hasMessage("delay must be " + any.rule() + ", was -5ms");
+    assertThatThrownBy(() -> any.parse("-5ms")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(any.check(Duration.ZERO)).isZero();
+    assertThatThrownBy(() -> size.check(-1L)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> factor.check(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> factor.check(Double.POSITIVE_INFINITY))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> share.check(1.5)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(share.check(1.0)).isEqualTo(1.0);
+  }
 }

@@ -76,15 +76,15 @@ class ConnectionRegistryConfigTest {
     ConnectionRegistryConfig chat =
         ConnectionRegistryConfig.builder()
             .name("chat")
-            .configSource(env)
             .maxConnections(10)
-            .build();
+            .build()
+            .withOverrides(env);
     ConnectionRegistryConfig feed =
         ConnectionRegistryConfig.builder()
             .name("feed")
-            .configSource(env)
             .maxConnections(10)
-            .build();
+            .build()
+            .withOverrides(env);
 
     assertThat(chat.maxConnections()).isEqualTo(50);
     assertThat(feed.maxConnections()).isEqualTo(500);
@@ -100,7 +100,7 @@ class ConnectionRegistryConfigTest {
         ConfigSource.environment(Map.of("WS_MAX_CONNECTIONS", "250"))
             .withAliases(Map.of("reliability.websocket.max-connections", "WS_MAX_CONNECTIONS"));
 
-    assertThat(ConnectionRegistryConfig.builder().configSource(source).build().maxConnections())
+    assertThat(ConnectionRegistryConfig.ofDefaults().withOverrides(source).maxConnections())
         .isEqualTo(250);
   }
 
@@ -113,7 +113,7 @@ class ConnectionRegistryConfigTest {
                 "RELIABILITY_WEBSOCKET_SHUTDOWN_CLOSE_CODE", "1006",
                 "RELIABILITY_WEBSOCKET_OVER_CAPACITY_CLOSE_CODE", "1005"));
 
-    assertThatThrownBy(() -> ConnectionRegistryConfig.builder().configSource(env).build())
+    assertThatThrownBy(() -> ConnectionRegistryConfig.ofDefaults().withOverrides(env))
         .isInstanceOf(ConfigurationException.class)
         .satisfies(
             e ->
@@ -133,27 +133,30 @@ class ConnectionRegistryConfigTest {
   void builderRejectsBadValuesWithTheProjectsMessages() {
     ConnectionRegistryConfig.Builder b = ConnectionRegistryConfig.builder();
     assertThatThrownBy(() -> b.maxConnections(0))
-        .hasMessage("maxConnections must be between 1 and 10000000, was 0");
+        .hasMessage("max-connections must be a whole number between 1 and 10000000, was 0");
     assertThatThrownBy(() -> b.maxConnectionsPerKey(-1))
-        .hasMessage("maxConnectionsPerKey must be between 0 and 10000000, was -1");
+        .hasMessage(
+            "max-connections-per-key must be a whole number between 0 and 10000000, was -1");
     assertThatThrownBy(() -> b.overCapacityCloseCode(1006))
-        .hasMessage("overCapacityCloseCode must be 1013 or 1008, was 1006");
+        .hasMessage("over-capacity-close-code must be 1013 or 1008, was 1006");
     assertThatThrownBy(() -> b.shutdownCloseCode(1000))
-        .hasMessage("shutdownCloseCode must be 1001 or 1012, was 1000");
+        .hasMessage("shutdown-close-code must be 1001 or 1012, was 1000");
     assertThatThrownBy(() -> b.idleTimeout(Duration.ofSeconds(-1)))
-        .hasMessage("idleTimeout must be zero or longer, was -1s");
+        .hasMessage("idle-timeout must be a duration between 0s and 365d, was -1s");
     assertThatThrownBy(() -> b.reservationTimeout(Duration.ZERO))
-        .hasMessage("reservationTimeout must be longer than zero, was 0s");
+        .hasMessage("reservation-timeout must be a duration between 1ms and 1h, was 0s");
     assertThatThrownBy(() -> b.retryAfter(Duration.ofMillis(500)))
-        .hasMessage("retryAfter must be between 1s and 1h, was 500ms");
+        .hasMessage("retry-after must be a duration between 1s and 1h, was 500ms");
     assertThatThrownBy(() -> b.heartbeat(Duration.ofSeconds(30), 0))
-        .hasMessage("heartbeatMissedPongs must be between 1 and 100, was 0");
+        .hasMessage("heartbeat-missed-pongs must be a whole number between 1 and 100, was 0");
     assertThatThrownBy(() -> b.outboundQueue(0, 10, OverflowPolicy.CLOSE))
-        .hasMessage("maxQueuedMessages must be at least 1, was 0");
-    assertThatThrownBy(() -> b.outboundQueue(1, 10, null)).hasMessage("policy must not be null");
+        .hasMessage("max-queued-messages must be a whole number between 1 and 10000000, was 0");
+    assertThatThrownBy(() -> b.outboundQueue(1, 10, null))
+        .hasMessage("overflow-policy must not be null");
     assertThatThrownBy(() -> b.name("chat room"))
         .hasMessage("name must be letters, digits, '-' and '_', was \"chat room\"");
-    assertThatThrownBy(() -> b.configSource(null)).hasMessage("source must not be null");
+    assertThatThrownBy(() -> ConnectionRegistryConfig.ofDefaults().withOverrides(null))
+        .hasMessage("source must not be null");
   }
 
   @Test
@@ -161,13 +164,11 @@ class ConnectionRegistryConfigTest {
     ConnectionRegistryConfig base =
         ConnectionRegistryConfig.builder()
             .name("chat")
-            .configSource(ConfigSource.empty())
             .maxConnections(10)
             .maxConnectionsPerKey(2)
             .build();
 
-    ConnectionRegistryConfig derived =
-        ConnectionRegistryConfig.builder(base).overCapacityCloseCode(1008).build();
+    ConnectionRegistryConfig derived = base.toBuilder().overCapacityCloseCode(1008).build();
 
     assertThat(derived.name()).isEqualTo("chat");
     assertThat(derived.maxConnections()).isEqualTo(10);
@@ -186,5 +187,50 @@ class ConnectionRegistryConfigTest {
     assertThatThrownBy(() -> b.timeSource(null)).hasMessage("timeSource must not be null");
     assertThatThrownBy(() -> b.listener(null)).hasMessage("listener must not be null");
     assertThatThrownBy(() -> b.config(null)).hasMessage("config must not be null");
+  }
+
+  @Test
+  void overridesApplyOnTopOfAConfigurationAlreadyOverridden() {
+    ConfigSource first =
+        ConfigSource.fromMap("first", Map.of("reliability.websocket.chat.max-connections", "50"));
+    ConfigSource second =
+        ConfigSource.fromMap("second", Map.of("reliability.websocket.retry-after", "30s"));
+
+    ConnectionRegistryConfig config =
+        ConnectionRegistryConfig.builder()
+            .name("chat")
+            .maxConnections(10)
+            .build()
+            .withOverrides(first)
+            .withOverrides(second);
+
+    assertThat(config.maxConnections()).isEqualTo(50);
+    assertThat(config.retryAfter()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.toBuilder().build()).hasToString(config.toString());
+  }
+
+  @Test
+  void theRegistryBuilderAppliesItsSourceOverTheConfigurationAtBuild() {
+    ConnectionRegistryConfig code =
+        ConnectionRegistryConfig.builder()
+            .name("chat")
+            .maxConnections(10)
+            .sweepInterval(Duration.ZERO)
+            .build();
+    ConfigSource source =
+        ConfigSource.fromMap("test", Map.of("reliability.websocket.chat.max-connections", "3"));
+
+    try (ConnectionRegistry<FakeConnection> overridden =
+            ConnectionRegistry.builder(new FakeTransport())
+                .config(code)
+                .configSource(source)
+                .build();
+        ConnectionRegistry<FakeConnection> inCode =
+            ConnectionRegistry.builder(new FakeTransport()).config(code).build()) {
+      assertThat(overridden.config().maxConnections()).isEqualTo(3);
+      assertThat(inCode.config().maxConnections()).isEqualTo(10);
+    }
+    assertThatThrownBy(() -> ConnectionRegistry.builder(new FakeTransport()).configSource(null))
+        .hasMessage("source must not be null");
   }
 }

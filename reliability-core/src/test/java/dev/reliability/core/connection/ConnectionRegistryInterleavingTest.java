@@ -1,6 +1,5 @@
 package dev.reliability.core.connection;
 
-import dev.reliability.core.config.ConfigSource;
 import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import org.jetbrains.lincheck.Lincheck;
@@ -25,7 +24,6 @@ class ConnectionRegistryInterleavingTest {
     ConnectionRegistryConfig config =
         ConnectionRegistryConfig.builder()
             .name("proof")
-            .configSource(ConfigSource.empty())
             .sweepInterval(Duration.ZERO)
             .maxConnections(CAPACITY)
             .maxConnectionsPerKey(1)

@@ -2,7 +2,6 @@ package dev.reliability.core.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reliability.core.config.ConfigSource;
 import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +33,6 @@ class ConnectionRegistryStressTest {
             .config(
                 ConnectionRegistryConfig.builder()
                     .name("stress")
-                    .configSource(ConfigSource.empty())
                     .sweepInterval(Duration.ZERO)
                     .maxConnections(1)
                     .maxConnectionsPerKey(1)

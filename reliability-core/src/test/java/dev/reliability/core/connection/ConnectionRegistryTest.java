@@ -3,7 +3,6 @@ package dev.reliability.core.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.error.CapacityExceededException;
 import dev.reliability.test.ManualTimeSource;
 import java.nio.ByteBuffer;
@@ -45,10 +44,7 @@ class ConnectionRegistryTest {
       };
 
   static ConnectionRegistryConfig.Builder config() {
-    return ConnectionRegistryConfig.builder()
-        .name("test")
-        .configSource(ConfigSource.empty())
-        .sweepInterval(Duration.ZERO);
+    return ConnectionRegistryConfig.builder().name("test").sweepInterval(Duration.ZERO);
   }
 
   private ConnectionRegistry<FakeConnection> build(ConnectionRegistryConfig.Builder config) {

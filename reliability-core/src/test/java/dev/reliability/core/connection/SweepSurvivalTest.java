@@ -3,7 +3,6 @@ package dev.reliability.core.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.reliability.core.config.ConfigSource;
 import dev.reliability.test.ManualTimeSource;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -50,7 +49,6 @@ class SweepSurvivalTest {
           .config(
               ConnectionRegistryConfig.builder()
                   .name("sweep-survival")
-                  .configSource(ConfigSource.empty())
                   .maxConnections(10)
                   .idleTimeout(IDLE)
                   .sweepInterval(Duration.ofMillis(5))

@@ -75,7 +75,7 @@ class RequestIdSanitizerTest {
     RequestIdSanitizer configured =
         RequestIdSanitizer.builder()
             .maxLength(16)
-            .config(
+            .configSource(
                 ConfigSource.environment(Map.of("RELIABILITY_CONTEXT_REQUEST_ID_MAX_LENGTH", "64")))
             .build();
     assertThat(configured.maxLength()).isEqualTo(64);
@@ -86,11 +86,11 @@ class RequestIdSanitizerTest {
   void invalidSettingsAreRejectedWithTheStandardMessages() {
     assertThatThrownBy(() -> RequestIdSanitizer.builder().maxLength(8))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("request-id-max-length must be between 16 and 1024, was 8");
+        .hasMessage("request-id-max-length must be a whole number between 16 and 1024, was 8");
     assertThatThrownBy(
             () ->
                 RequestIdSanitizer.builder()
-                    .config(
+                    .configSource(
                         ConfigSource.fromMap(
                             "test", Map.of("reliability.context.request-id-max-length", "5000")))
                     .build())

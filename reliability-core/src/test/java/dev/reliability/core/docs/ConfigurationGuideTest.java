@@ -7,6 +7,9 @@ import dev.reliability.core.config.ConfigBinder;
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.ConfigurationException;
 import dev.reliability.core.config.Setting;
+import dev.reliability.core.leak.LeakDetectorConfig;
+import dev.reliability.core.policy.PolicyConfig;
+import dev.reliability.core.policy.RetryConfig;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -90,5 +93,33 @@ class ConfigurationGuideTest {
     assertThatThrownBy(() -> bind(env, "payments", null))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("(2 problems)");
+  }
+
+  @Test
+  void oneVerbForEachThing() {
+    // docs/configuration.md: one verb for each thing
+    ConfigSource source =
+        ConfigSource.fromMap(
+            "test",
+            Map.of(
+                "reliability.retry.payments.max-retries", "7",
+                "reliability.leak.min-span", "45s"));
+    RetryConfig base = RetryConfig.builder().maxRetries(2).build();
+    RetryConfig derived = base.toBuilder().maxRetries(5).build();
+    PolicyConfig payments =
+        PolicyConfig.builder().retry(derived).build().withOverrides(source, "payments");
+    LeakDetectorConfig leaks = LeakDetectorConfig.ofDefaults().withOverrides(source);
+
+    assertThat(base.maxRetries()).isEqualTo(2);
+    assertThat(derived.maxRetries()).isEqualTo(5);
+    assertThat(payments.retry().orElseThrow().maxRetries()).isEqualTo(7);
+    assertThat(leaks.minSpan()).isEqualTo(Duration.ofSeconds(45));
+  }
+
+  @Test
+  void settersCheckThroughTheSetting() {
+    assertThatThrownBy(() -> RetryConfig.builder().maxRetries(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("max-retries must be a whole number between 0 and 1000, was -1");
   }
 }

@@ -36,7 +36,7 @@ class LeakDetectionGuideTest {
     // docs/leak-detection.md: quick start
     LeakDetector detector =
         LeakDetector.builder()
-            .config(LeakDetectorConfig.from(ConfigSource.standard()))
+            .config(LeakDetectorConfig.ofDefaults().withOverrides(ConfigSource.standard()))
             .gauge(LeakGauge.builder("sessions", sessions::size).minIncrease(500).build())
             .listener(
                 new LeakListener() {

@@ -148,7 +148,6 @@ class WebSocketRegistryGuideTest {
     return ConnectionRegistry.builder(new NoopTransport())
         .config(
             ConnectionRegistryConfig.builder()
-                .configSource(ConfigSource.empty())
                 .maxConnections(capacity)
                 .sweepInterval(Duration.ZERO)
                 .drainTimeout(Duration.ZERO)
@@ -188,7 +187,7 @@ class WebSocketRegistryGuideTest {
         ConfigSource.standard()
             .withAliases(Map.of("reliability.websocket.max-connections", "WS_MAX_CONNECTIONS"));
     ConnectionRegistryConfig config =
-        ConnectionRegistryConfig.builder().name("chat").configSource(source).build();
+        ConnectionRegistryConfig.builder().name("chat").build().withOverrides(source);
 
     assertThat(config.maxConnections()).isPositive();
   }

@@ -66,7 +66,7 @@ class LeakDetectorConfigTest {
   void derivesFromAnExistingConfig() {
     LeakDetectorConfig base = LeakDetectorConfig.builder().minSpan(Duration.ofSeconds(45)).build();
 
-    LeakDetectorConfig derived = LeakDetectorConfig.builder(base).heapThreshold(0.9).build();
+    LeakDetectorConfig derived = base.toBuilder().heapThreshold(0.9).build();
 
     assertThat(derived.minSpan()).isEqualTo(Duration.ofSeconds(45));
     assertThat(derived.heapThreshold()).isEqualTo(0.9);
@@ -82,13 +82,14 @@ class LeakDetectorConfigTest {
         .hasMessage("sample-interval must be a duration between 10ms and 1h, was 1ms");
     assertThatThrownBy(() -> b.minCollections(0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("min-collections must be between 1 and 100000, was 0");
+        .hasMessage("min-collections must be a whole number between 1 and 100000, was 0");
     assertThatThrownBy(() -> b.minTrendStrength(0.05))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("min-trend-strength must be between 0.1 and 1.0, was 0.05");
+        .hasMessage("min-trend-strength must be a number between 0.1 and 1.0, was 0.05");
     assertThatThrownBy(() -> b.heapThreshold(1.5))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("heap-threshold must be a fraction between 0.0 and 1.0, was 1.5");
+        .hasMessage(
+            "heap-threshold must be a percentage such as 80% or a fraction such as 0.8, was 1.5");
     assertThatThrownBy(() -> b.warmUp(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("warm-up must not be null");
@@ -132,7 +133,8 @@ class LeakDetectorConfigTest {
     assertThat(c.heapThreshold()).isEqualTo(0.85);
     assertThat(c.jvmGauges()).isFalse();
     assertThat(c.window()).isEqualTo(Duration.ofHours(1));
-    assertThat(LeakDetectorConfig.from(env).minSpan()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(LeakDetectorConfig.ofDefaults().withOverrides(env).minSpan())
+        .isEqualTo(Duration.ofMinutes(1));
   }
 
   @Test
@@ -144,7 +146,7 @@ class LeakDetectorConfigTest {
                 "reliability.leak.min-span", "soon",
                 "reliability.leak.min-collections", "0"));
 
-    assertThatThrownBy(() -> LeakDetectorConfig.from(props))
+    assertThatThrownBy(() -> LeakDetectorConfig.ofDefaults().withOverrides(props))
         .isInstanceOfSatisfying(
             ConfigurationException.class,
             e ->
@@ -160,7 +162,7 @@ class LeakDetectorConfigTest {
         ConfigSource.fromMap(
             "application.properties", Map.of("reliability.leak.sample-interval", "10s"));
 
-    assertThatThrownBy(() -> LeakDetectorConfig.from(props))
+    assertThatThrownBy(() -> LeakDetectorConfig.ofDefaults().withOverrides(props))
         .isInstanceOfSatisfying(
             ConfigurationException.class,
             e ->

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.error.RateLimitExceededException;
 import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
@@ -295,7 +296,7 @@ class LeakDetectorTest {
     LeakDetector detector =
         track(
             LeakDetector.builder()
-                .config(LeakDetectorConfig.builder(QUIET).heap(true).heapThreshold(0).build())
+                .config(QUIET.toBuilder().heap(true).heapThreshold(0).build())
                 .timeSource(time)
                 .build());
 
@@ -321,7 +322,7 @@ class LeakDetectorTest {
     LeakDetector detector =
         track(
             LeakDetector.builder()
-                .config(LeakDetectorConfig.builder(QUIET).heap(true).build())
+                .config(QUIET.toBuilder().heap(true).build())
                 .timeSource(time)
                 .listener(recording)
                 .build());
@@ -397,8 +398,7 @@ class LeakDetectorTest {
     LeakDetector detector =
         track(
             LeakDetector.builder()
-                .config(
-                    LeakDetectorConfig.builder(QUIET).histogramMinInterval(Duration.ZERO).build())
+                .config(QUIET.toBuilder().histogramMinInterval(Duration.ZERO).build())
                 .timeSource(time)
                 .build());
     List<Retained> retained = new ArrayList<>();
@@ -455,11 +455,7 @@ class LeakDetectorTest {
         track(
             LeakDetector.builder()
                 .config(
-                    LeakDetectorConfig.builder(QUIET)
-                        .heap(true)
-                        .heapThreshold(0)
-                        .recordOnSuspicion(true)
-                        .build())
+                    QUIET.toBuilder().heap(true).heapThreshold(0).recordOnSuspicion(true).build())
                 .timeSource(time)
                 .build());
 
@@ -477,7 +473,7 @@ class LeakDetectorTest {
             LeakDetector.builder()
                 .name("lifecycle")
                 .config(
-                    LeakDetectorConfig.builder(QUIET)
+                    QUIET.toBuilder()
                         .sampleInterval(Duration.ofMillis(20))
                         .minSpan(Duration.ofMillis(100))
                         .window(Duration.ofSeconds(10))
@@ -507,7 +503,7 @@ class LeakDetectorTest {
         track(
             LeakDetector.builder()
                 .name("off")
-                .config(LeakDetectorConfig.builder(QUIET).enabled(false).build())
+                .config(QUIET.toBuilder().enabled(false).build())
                 .build());
 
     detector.start();
@@ -635,5 +631,18 @@ class LeakDetectorTest {
       this.id = id;
       this.payload = new byte[256];
     }
+  }
+
+  @Test
+  void theBuilderAppliesItsSourceOverTheConfigurationAtBuild() {
+    ConfigSource source = ConfigSource.fromMap("test", Map.of("reliability.leak.min-span", "45s"));
+
+    LeakDetector overridden =
+        track(LeakDetector.builder().config(QUIET).configSource(source).timeSource(time).build());
+    LeakDetector inCode = track(LeakDetector.builder().config(QUIET).timeSource(time).build());
+
+    assertThat(overridden.config().minSpan()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(overridden.config().heap()).isFalse();
+    assertThat(inCode.config()).isSameAs(QUIET);
   }
 }

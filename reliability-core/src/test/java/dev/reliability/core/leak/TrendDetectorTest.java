@@ -217,7 +217,7 @@ class TrendDetectorTest {
     // beyond the default early-warning horizon (15 minutes), within an hour's.
     TrendDetector trend = heap(NO_WARM_UP);
     LeakDetectorConfig loose =
-        LeakDetectorConfig.builder(NO_WARM_UP).earlyWarningHorizon(Duration.ofHours(1)).build();
+        NO_WARM_UP.toBuilder().earlyWarningHorizon(Duration.ofHours(1)).build();
     TrendDetector looseTrend = heap(loose);
     for (int s = 0; s < 300; s++) {
       long used = 40 * MB + s * 100 * 1024L;

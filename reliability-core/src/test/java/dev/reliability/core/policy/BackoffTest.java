@@ -57,13 +57,13 @@ class BackoffTest {
   @Test
   void rejectsInvalidArgumentsWithTheStandardMessage() {
     assertThatThrownBy(() -> Backoff.fixed(Duration.ofMillis(-5)))
-        .hasMessage("delay must be zero or longer, was -5ms");
+        .hasMessage("initial-delay must be a duration between 0s and 1d, was -5ms");
     assertThatThrownBy(() -> Backoff.exponential(Duration.ofSeconds(1), 0.5, Duration.ofSeconds(2)))
-        .hasMessage("multiplier must be between 1.0 and 100.0, was 0.5");
+        .hasMessage("multiplier must be a number between 1.0 and 100.0, was 0.5");
     assertThatThrownBy(() -> Backoff.linear(Duration.ofSeconds(2), Duration.ofSeconds(1)))
-        .hasMessage("maxDelay must be at least the initial delay (2s), was 1s");
+        .hasMessage("max-delay must be at least the initial delay (2s), was 1s");
     assertThatThrownBy(() -> Backoff.fixed(null))
         .isInstanceOf(NullPointerException.class)
-        .hasMessage("delay must not be null");
+        .hasMessage("initial-delay must not be null");
   }
 }

@@ -183,9 +183,9 @@ class BulkheadTest {
   @Test
   void builderRejectsInvalidValues() {
     assertThatThrownBy(() -> BulkheadConfig.ofMaxConcurrentCalls(0))
-        .hasMessage("maxConcurrentCalls must be at least 1, was 0");
+        .hasMessage("max-concurrent-calls must be a whole number between 1 and 1000000, was 0");
     assertThatThrownBy(() -> BulkheadConfig.builder().retryAfter(Duration.ofSeconds(-1)))
-        .hasMessage("retryAfter must be zero or longer, was -1s");
+        .hasMessage("retry-after must be a duration between 0s and 1d, was -1s");
     assertThat(BulkheadConfig.ofDefaults())
         .hasToString("BulkheadConfig[maxConcurrentCalls=25, maxWait=0s, retryAfter=1s]");
   }

@@ -137,8 +137,7 @@ class CircuitBreakerTest {
   void failureRatePresetDecidesOnTheRateOfTheWindow() {
     Policy policy =
         policy(
-            CircuitBreakerConfig.from(
-                    CircuitBreakerConfig.preset(CircuitBreakerConfig.Preset.FAILURE_RATE))
+            CircuitBreakerConfig.preset(CircuitBreakerConfig.Preset.FAILURE_RATE).toBuilder()
                 .slidingWindowSize(10)
                 .minimumCalls(10)
                 .build());
@@ -156,8 +155,7 @@ class CircuitBreakerTest {
   void failureRatePresetClosesWhenTrialCallsMostlySucceed() {
     Policy policy =
         policy(
-            CircuitBreakerConfig.from(
-                    CircuitBreakerConfig.preset(CircuitBreakerConfig.Preset.FAILURE_RATE))
+            CircuitBreakerConfig.preset(CircuitBreakerConfig.Preset.FAILURE_RATE).toBuilder()
                 .slidingWindowSize(4)
                 .minimumCalls(4)
                 .halfOpenCalls(4)
@@ -330,18 +328,19 @@ class CircuitBreakerTest {
   @Test
   void builderRejectsInvalidValuesWithTheStandardMessage() {
     assertThatThrownBy(() -> CircuitBreakerConfig.builder().failureThreshold(-1))
-        .hasMessage("failureThreshold must be zero or positive, was -1");
+        .hasMessage("failure-threshold must be a whole number between 0 and 100000, was -1");
     assertThatThrownBy(() -> CircuitBreakerConfig.builder().failureRateThreshold(0.0))
-        .hasMessage("failureRateThreshold must be a fraction above 0.0 and at most 1.0, was 0.0");
+        .hasMessage(
+            "failure-rate-threshold must be a percentage above 0% and at most 100%, was 0.0");
     assertThatThrownBy(() -> CircuitBreakerConfig.builder().slidingWindowSize(0))
-        .hasMessage("slidingWindowSize must be at least 1, was 0");
+        .hasMessage("sliding-window-size must be a whole number between 1 and 100000, was 0");
     assertThatThrownBy(() -> CircuitBreakerConfig.builder().waitInOpen(Duration.ZERO))
-        .hasMessage("waitInOpen must be at least 1ms, was 0s");
+        .hasMessage("wait-in-open must be a duration between 1ms and 1d, was 0s");
     assertThatThrownBy(() -> CircuitBreakerConfig.builder().halfOpenCalls(0))
-        .hasMessage("halfOpenCalls must be at least 1, was 0");
+        .hasMessage("half-open-calls must be a whole number between 1 and 10000, was 0");
     assertThatThrownBy(
             () -> CircuitBreakerConfig.builder().maxWaitInHalfOpen(Duration.ofMillis(-1)))
-        .hasMessage("maxWaitInHalfOpen must be zero or longer, was -1ms");
+        .hasMessage("max-wait-in-half-open must be a duration between 0s and 1d, was -1ms");
     assertThatThrownBy(() -> CircuitBreakerConfig.builder().recordFailureWhen(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("predicate must not be null");

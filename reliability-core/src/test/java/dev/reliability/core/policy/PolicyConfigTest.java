@@ -36,8 +36,10 @@ class PolicyConfigTest {
                     .build())
             .build();
 
-    CircuitBreakerConfig payments = code.resolve(source, "payments").circuitBreaker().orElseThrow();
-    CircuitBreakerConfig search = code.resolve(source, "search").circuitBreaker().orElseThrow();
+    CircuitBreakerConfig payments =
+        code.withOverrides(source, "payments").circuitBreaker().orElseThrow();
+    CircuitBreakerConfig search =
+        code.withOverrides(source, "search").circuitBreaker().orElseThrow();
 
     assertThat(payments.failureThreshold()).isEqualTo(9);
     assertThat(search.failureThreshold()).isEqualTo(7);
@@ -59,9 +61,7 @@ class PolicyConfigTest {
                 "RELIABILITY_RETRY_PAYMENTS_BUDGET_RATIO", "20%",
                 "RELIABILITY_TIMELIMITER_PAYMENTS_TIMEOUT", "1500ms"));
     PolicyConfig base =
-        PolicyConfig.from(PolicyConfig.ofDefaults())
-            .timeLimiter(TimeLimiterConfig.ofDefaults())
-            .build();
+        PolicyConfig.ofDefaults().toBuilder().timeLimiter(TimeLimiterConfig.ofDefaults()).build();
 
     Policy policy = Policy.builder("payments").config(base).configSource(source).build();
 
@@ -87,7 +87,7 @@ class PolicyConfigTest {
                 "RELIABILITY_RATELIMITER_OPENAI_LIMIT", "120",
                 "RELIABILITY_RETRY_OPENAI_ENABLED", "false",
                 "RELIABILITY_BULKHEAD_ENABLED", "yes"));
-    PolicyConfig resolved = PolicyConfig.ofDefaults().resolve(source, "openai");
+    PolicyConfig resolved = PolicyConfig.ofDefaults().withOverrides(source, "openai");
     assertThat(resolved.retry()).isEmpty();
     assertThat(resolved.circuitBreaker()).isPresent();
     assertThat(resolved.rateLimiter().orElseThrow().limit()).isEqualTo(120);
@@ -100,7 +100,7 @@ class PolicyConfigTest {
   void aPresetKeyReplacesTheNumbersSetInCode() {
     ConfigSource source = env(Map.of("RELIABILITY_CIRCUITBREAKER_PRESET", "failure-rate"));
     CircuitBreakerConfig resolved =
-        PolicyConfig.ofDefaults().resolve(source, "search").circuitBreaker().orElseThrow();
+        PolicyConfig.ofDefaults().withOverrides(source, "search").circuitBreaker().orElseThrow();
     assertThat(resolved.failureThreshold()).isZero();
     assertThat(resolved.halfOpenCalls()).isEqualTo(10);
   }
@@ -114,17 +114,16 @@ class PolicyConfigTest {
                 "RATE_LIMIT_OPENAI_RPM", "120"))
             .withAliases(PolicyConfig.legacyEnvironmentAliases("openai"));
     PolicyConfig base =
-        PolicyConfig.from(PolicyConfig.ofDefaults())
-            .rateLimiter(RateLimiterConfig.ofDefaults())
-            .build();
+        PolicyConfig.ofDefaults().toBuilder().rateLimiter(RateLimiterConfig.ofDefaults()).build();
 
-    PolicyConfig openai = base.resolve(source, "openai");
+    PolicyConfig openai = base.withOverrides(source, "openai");
 
     assertThat(openai.circuitBreaker().orElseThrow().failureThreshold()).isEqualTo(3);
     assertThat(openai.circuitBreaker().orElseThrow().waitInOpen())
         .isEqualTo(Duration.ofSeconds(30));
     assertThat(openai.rateLimiter().orElseThrow().limit()).isEqualTo(120);
-    assertThat(base.resolve(source, "other").rateLimiter().orElseThrow().limit()).isEqualTo(60);
+    assertThat(base.withOverrides(source, "other").rateLimiter().orElseThrow().limit())
+        .isEqualTo(60);
     assertThat(PolicyConfig.legacyEnvironmentAliases("open-ai"))
         .containsEntry("reliability.ratelimiter.open-ai.limit", "RATE_LIMIT_OPEN_AI_RPM")
         .containsEntry("reliability.circuitbreaker.failure-threshold", "CB_FAILURE_THRESHOLD")
@@ -139,7 +138,7 @@ class PolicyConfigTest {
                 "RELIABILITY_CIRCUITBREAKER_PAYMENTS_FAILURE_THRESHOLD", "many",
                 "RELIABILITY_RETRY_MAX_RETRIES", "-1"));
     String nl = System.lineSeparator();
-    assertThatThrownBy(() -> PolicyConfig.ofDefaults().resolve(source, "payments"))
+    assertThatThrownBy(() -> PolicyConfig.ofDefaults().withOverrides(source, "payments"))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
             "Invalid configuration (2 problems):"
@@ -159,10 +158,10 @@ class PolicyConfigTest {
             Map.of(
                 "RELIABILITY_RETRY_PAYMENTS_INITIAL_DELAY", "10s",
                 "RELIABILITY_RETRY_PAYMENTS_MAX_DELAY", "1s"));
-    assertThatThrownBy(() -> PolicyConfig.ofDefaults().resolve(source, "payments"))
+    assertThatThrownBy(() -> PolicyConfig.ofDefaults().withOverrides(source, "payments"))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
-            "Invalid configuration of policy 'payments': maxDelay must be at least the initial"
+            "Invalid configuration of policy 'payments': max-delay must be at least the initial"
                 + " delay (10s), was 1s");
   }
 
@@ -205,10 +204,10 @@ class PolicyConfigTest {
             .timeLimiter(TimeLimiterConfig.ofDefaults())
             .build();
     PolicyConfig derived =
-        PolicyConfig.from(base).noRetry().noRateLimiter().noBulkhead().noTimeLimiter().build();
+        base.toBuilder().noRetry().noRateLimiter().noBulkhead().noTimeLimiter().build();
     assertThat(derived.circuitBreaker()).isPresent();
     assertThat(derived.retry()).isEmpty();
-    assertThat(PolicyConfig.from(derived).noCircuitBreaker().build().circuitBreaker()).isEmpty();
+    assertThat(derived.toBuilder().noCircuitBreaker().build().circuitBreaker()).isEmpty();
     assertThat(PolicyConfig.empty().toString()).isEqualTo("PolicyConfig[]");
     assertThat(base.retry()).isPresent();
   }

@@ -116,10 +116,10 @@ class RateLimiterTest {
   @Test
   void builderRejectsInvalidValues() {
     assertThatThrownBy(() -> RateLimiterConfig.perSecond(0))
-        .hasMessage("limit must be at least 1, was 0");
+        .hasMessage("limit must be a whole number between 1 and 1000000000, was 0");
     assertThatThrownBy(() -> RateLimiterConfig.builder().period(Duration.ZERO))
-        .hasMessage("period must be at least 1ms, was 0s");
+        .hasMessage("period must be a duration between 1ms and 1d, was 0s");
     assertThatThrownBy(() -> RateLimiterConfig.builder().maxWait(Duration.ofSeconds(-1)))
-        .hasMessage("maxWait must be zero or longer, was -1s");
+        .hasMessage("max-wait must be a duration between 0s and 1h, was -1s");
   }
 }

@@ -345,13 +345,14 @@ class RetryTest {
   @Test
   void builderRejectsInvalidValues() {
     assertThatThrownBy(() -> RetryConfig.builder().maxRetries(-1))
-        .hasMessage("maxRetries must be zero or positive, was -1");
+        .hasMessage("max-retries must be a whole number between 0 and 1000, was -1");
     assertThatThrownBy(() -> RetryConfig.builder().maxDuration(Duration.ofSeconds(-1)))
-        .hasMessage("maxDuration must be zero or longer, was -1s");
+        .hasMessage("max-duration must be a duration between 0s and 7d, was -1s");
     assertThatThrownBy(() -> RetryBudget.of(1.5, 1))
-        .hasMessage("ratio must be a fraction between 0.0 and 1.0, was 1.5");
+        .hasMessage(
+            "budget-ratio must be a percentage such as 80% or a fraction such as 0.8, was 1.5");
     assertThatThrownBy(() -> RetryBudget.of(0.1, 0))
-        .hasMessage("reserve must be at least 1, was 0");
+        .hasMessage("budget-reserve must be a whole number between 1 and 1000000, was 0");
   }
 
   private static ServiceUnavailableException unavailable() {

@@ -192,13 +192,12 @@ class TimeLimitBoundTest {
     assertThatThrownBy(() -> TimeLimiterConfig.builder().maxConcurrentAttempts(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "maxConcurrentAttempts must be "
+            "max-concurrent-attempts must be "
                 + TimeLimiterConfig.MAX_CONCURRENT_ATTEMPTS.rule()
                 + ", was 0");
     assertThat(TimeLimiterConfig.ofDefaults().maxConcurrentAttempts()).isEqualTo(256);
     assertThat(TimeLimiterConfig.MAX_CONCURRENT_ATTEMPTS.defaultValue()).contains(256);
-    assertThat(
-            TimeLimiterConfig.from(TimeLimiterConfig.ofDefaults()).maxConcurrentAttempts(8).build())
+    assertThat(TimeLimiterConfig.ofDefaults().toBuilder().maxConcurrentAttempts(8).build())
         .isNotEqualTo(TimeLimiterConfig.ofDefaults())
         .hasToString("TimeLimiterConfig[timeout=30s, cancelRunning=true, maxConcurrentAttempts=8]");
   }
@@ -209,7 +208,7 @@ class TimeLimitBoundTest {
         PolicyConfig.builder()
             .timeLimiter(TimeLimiterConfig.ofDefaults())
             .build()
-            .resolve(
+            .withOverrides(
                 ConfigSource.fromMap(
                     "test",
                     Map.of("reliability.timelimiter.stuck-backend.max-concurrent-attempts", "12")),

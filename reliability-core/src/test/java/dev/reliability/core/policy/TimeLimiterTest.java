@@ -302,7 +302,7 @@ class TimeLimiterTest {
   @Test
   void builderRejectsInvalidValues() {
     assertThatThrownBy(() -> TimeLimiterConfig.of(Duration.ZERO))
-        .hasMessage("timeout must be at least 1ms, was 0s");
+        .hasMessage("timeout must be a duration between 1ms and 1d, was 0s");
     assertThat(TimeLimiterConfig.ofDefaults())
         .hasToString(
             "TimeLimiterConfig[timeout=30s, cancelRunning=true, maxConcurrentAttempts=256]");

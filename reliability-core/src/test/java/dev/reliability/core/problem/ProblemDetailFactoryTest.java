@@ -185,16 +185,20 @@ class ProblemDetailFactoryTest {
     ConfigSource env =
         ConfigSource.environment(Map.of("RELIABILITY_ERRORS_DEVELOPMENT_MODE", "true"));
 
-    assertThat(ProblemDetailFactory.builder().config(env).build().developmentMode()).isTrue();
+    assertThat(ProblemDetailFactory.builder().configSource(env).build().developmentMode()).isTrue();
     assertThat(
-            ProblemDetailFactory.builder().config(ConfigSource.empty()).build().developmentMode())
+            ProblemDetailFactory.builder()
+                .configSource(ConfigSource.empty())
+                .build()
+                .developmentMode())
         .isFalse();
     assertThatThrownBy(
             () ->
                 ProblemDetailFactory.builder()
-                    .config(
+                    .configSource(
                         ConfigSource.environment(
-                            Map.of("RELIABILITY_ERRORS_DEVELOPMENT_MODE", "maybe"))))
+                            Map.of("RELIABILITY_ERRORS_DEVELOPMENT_MODE", "maybe")))
+                    .build())
         .hasMessageContaining(
             "reliability.errors.development-mode must be true or false (also yes/no, on/off, 1/0), was \"maybe\"");
   }

@@ -534,22 +534,22 @@ public final class WebhookAlertNotifier implements HealthListener, AutoCloseable
     /**
      * Sets the minimum time between two alerts of the same check. Default 5m.
      *
-     * @param cooldown zero or longer
+     * @param cooldown zero to one day ({@link #COOLDOWN})
      * @return this builder
      */
     public Builder cooldown(Duration cooldown) {
-      this.cooldown = Checks.notNegative("alert-cooldown", cooldown);
+      this.cooldown = COOLDOWN.check(cooldown);
       return this;
     }
 
     /**
      * Sets how long one post may take. Default 5s.
      *
-     * @param timeout longer than zero
+     * @param timeout 1 ms to 1 minute ({@link #REQUEST_TIMEOUT})
      * @return this builder
      */
     public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = Checks.positive("alert-timeout", timeout);
+      this.requestTimeout = REQUEST_TIMEOUT.check(timeout);
       return this;
     }
 

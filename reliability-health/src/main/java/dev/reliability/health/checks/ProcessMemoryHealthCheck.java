@@ -138,12 +138,12 @@ public final class ProcessMemoryHealthCheck implements HealthCheck {
      * Sets the resident memory above which the check is degraded. Default 500 MiB; configuration
      * overrides it.
      *
-     * @param bytes at least 1 MiB
+     * @param bytes 1 MiB to 1024 TiB ({@link #MEMORY_THRESHOLD})
      * @return this builder
+     * @throws IllegalArgumentException if out of range
      */
     public Builder threshold(long bytes) {
-      Checks.check(bytes >= MIB, "memory-threshold", "at least 1MB", bytes);
-      this.threshold = bytes;
+      this.threshold = MEMORY_THRESHOLD.check(bytes);
       return this;
     }
 

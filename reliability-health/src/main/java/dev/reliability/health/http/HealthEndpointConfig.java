@@ -20,7 +20,16 @@ import java.util.function.Predicate;
  * Cache-Control: no-store}.
  *
  * <p>Settings, under {@value HealthSettings#PREFIX}: {@link #SHOW_DETAILS}, {@link
- * #DEGRADED_STATUS_CODE}, {@link #DEFAULT_FORMAT}; they override the values set in code.
+ * #DEGRADED_STATUS_CODE}, {@link #DEFAULT_FORMAT}; a source given to {@link
+ * #withOverrides(ConfigSource)} overrides the values set in code. The builder's setters check each
+ * value with the setting's own rule.
+ *
+ * <pre>{@code
+ * HealthEndpointConfig config = HealthEndpointConfig.builder()
+ *     .serviceName("checkout")
+ *     .build()
+ *     .withOverrides(ConfigSource.standard());
+ * }</pre>
  *
  * <p>Immutable and thread-safe.
  */
@@ -57,13 +66,16 @@ public final class HealthEndpointConfig {
 
   private final ShowDetails showDetails;
   private final Predicate<HealthRequest> authorizer;
+  private final Predicate<HealthRequest> authorizerSet;
   private final int degradedStatusCode;
   private final HealthFormat defaultFormat;
   private final String serviceName;
   private final String serviceVersion;
 
-  private HealthEndpointConfig(Builder b) {
-    ConfigBinder config = ConfigBinder.of(b.configSource, HealthSettings.PREFIX);
+  private static final HealthEndpointConfig DEFAULTS = new Builder().build();
+
+  private HealthEndpointConfig(Builder b, ConfigSource source) {
+    ConfigBinder config = ConfigBinder.of(source, HealthSettings.PREFIX);
     this.showDetails = config.get(SHOW_DETAILS, b.showDetails);
     this.degradedStatusCode = config.get(DEGRADED_STATUS_CODE, b.degradedStatusCode);
     this.defaultFormat = config.get(DEFAULT_FORMAT, b.defaultFormat);
@@ -73,20 +85,51 @@ public final class HealthEndpointConfig {
           "reliability.health.show-details is when-authorized, but no authorizer is set; set one"
               + " with HealthEndpointConfig.Builder.authorizer(...)");
     }
+    this.authorizerSet = b.authorizer;
     this.authorizer = b.authorizer == null ? request -> false : b.authorizer;
     this.serviceName = b.serviceName;
     this.serviceVersion = b.serviceVersion;
   }
 
   /**
-   * Returns the configuration with settings from {@link ConfigSource#standard()} or the defaults:
-   * details never shown, degraded answered with 200, this library's JSON format.
+   * Returns the defaults: details never shown, degraded answered with 200, this library's JSON
+   * format. No configuration source is read; see {@link #withOverrides(ConfigSource)}.
    *
    * @return the configuration
-   * @throws ConfigurationException if configuration holds an invalid setting
    */
   public static HealthEndpointConfig ofDefaults() {
-    return builder().build();
+    return DEFAULTS;
+  }
+
+  /**
+   * Returns a builder holding this configuration's values, to derive a variant; this configuration
+   * is unchanged.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.showDetails = showDetails;
+    b.authorizer = authorizerSet;
+    b.degradedStatusCode = degradedStatusCode;
+    b.defaultFormat = defaultFormat;
+    b.serviceName = serviceName;
+    b.serviceVersion = serviceVersion;
+    return b;
+  }
+
+  /**
+   * Returns this configuration with every setting the source sets replaced, keys under {@value
+   * HealthSettings#PREFIX}, such as {@code RELIABILITY_HEALTH_SHOW_DETAILS=always}.
+   *
+   * @param source where overrides come from, such as {@link ConfigSource#standard()}
+   * @return a new configuration; this one is unchanged
+   * @throws ConfigurationException if the source holds an invalid setting, or sets {@code
+   *     show-details} to {@code when-authorized} without an authoriser
+   */
+  public HealthEndpointConfig withOverrides(ConfigSource source) {
+    Checks.notNull("source", source);
+    return new HealthEndpointConfig(toBuilder(), source);
   }
 
   /**
@@ -173,7 +216,6 @@ public final class HealthEndpointConfig {
     private HealthFormat defaultFormat;
     private String serviceName;
     private String serviceVersion;
-    private ConfigSource configSource = ConfigSource.standard();
 
     private Builder() {}
 
@@ -184,7 +226,7 @@ public final class HealthEndpointConfig {
      * @return this builder
      */
     public Builder showDetails(ShowDetails showDetails) {
-      this.showDetails = Checks.notNull("showDetails", showDetails);
+      this.showDetails = SHOW_DETAILS.check(showDetails);
       return this;
     }
 
@@ -217,7 +259,7 @@ public final class HealthEndpointConfig {
      * @throws IllegalArgumentException if {@code code} is outside that range
      */
     public Builder degradedStatusCode(int code) {
-      this.degradedStatusCode = Checks.inRange("degraded-status-code", code, 200, 599);
+      this.degradedStatusCode = DEGRADED_STATUS_CODE.check(code);
       return this;
     }
 
@@ -228,7 +270,7 @@ public final class HealthEndpointConfig {
      * @return this builder
      */
     public Builder defaultFormat(HealthFormat format) {
-      this.defaultFormat = Checks.notNull("defaultFormat", format);
+      this.defaultFormat = DEFAULT_FORMAT.check(format);
       return this;
     }
 
@@ -256,25 +298,15 @@ public final class HealthEndpointConfig {
     }
 
     /**
-     * Sets where settings come from. Default {@link ConfigSource#standard()}.
-     *
-     * @param source the source
-     * @return this builder
-     */
-    public Builder configSource(ConfigSource source) {
-      this.configSource = Checks.notNull("configSource", source);
-      return this;
-    }
-
-    /**
-     * Builds the configuration.
+     * Builds the configuration from the values set in code and the defaults; no configuration
+     * source is read (see {@link HealthEndpointConfig#withOverrides(ConfigSource)}).
      *
      * @return an immutable configuration
-     * @throws ConfigurationException if configuration holds an invalid setting, or details are to
-     *     be shown when authorised but no authoriser is set
+     * @throws ConfigurationException if details are to be shown when authorised but no authoriser
+     *     is set
      */
     public HealthEndpointConfig build() {
-      return new HealthEndpointConfig(this);
+      return new HealthEndpointConfig(this, ConfigSource.empty());
     }
   }
 }

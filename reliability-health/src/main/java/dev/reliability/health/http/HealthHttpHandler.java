@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.internal.Checks;
 import dev.reliability.health.HealthCheckRegistry;
 import java.io.IOException;
@@ -65,14 +66,16 @@ public final class HealthHttpHandler implements HttpHandler {
   }
 
   /**
-   * Creates a handler with the endpoint configuration from {@link
-   * HealthEndpointConfig#ofDefaults()}.
+   * Creates a handler with the default endpoint configuration overridden by system properties and
+   * environment variables: {@code
+   * HealthEndpointConfig.ofDefaults().withOverrides(ConfigSource.standard())}.
    *
    * @param registry the registry to serve
    * @return the handler
    */
   public static HealthHttpHandler create(HealthCheckRegistry registry) {
-    return create(registry, HealthEndpointConfig.ofDefaults());
+    return create(
+        registry, HealthEndpointConfig.ofDefaults().withOverrides(ConfigSource.standard()));
   }
 
   /**

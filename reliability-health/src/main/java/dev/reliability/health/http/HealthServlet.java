@@ -1,5 +1,6 @@
 package dev.reliability.health.http;
 
+import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.internal.Checks;
 import dev.reliability.health.HealthCheckRegistry;
 import jakarta.servlet.http.HttpServlet;
@@ -31,13 +32,14 @@ public final class HealthServlet extends HttpServlet {
   private final transient HealthResponder responder;
 
   /**
-   * Creates the servlet with the endpoint configuration from {@link
-   * HealthEndpointConfig#ofDefaults()}.
+   * Creates the servlet with the default endpoint configuration overridden by system properties and
+   * environment variables: {@code
+   * HealthEndpointConfig.ofDefaults().withOverrides(ConfigSource.standard())}.
    *
    * @param registry the registry to serve
    */
   public HealthServlet(HealthCheckRegistry registry) {
-    this(registry, HealthEndpointConfig.ofDefaults());
+    this(registry, HealthEndpointConfig.ofDefaults().withOverrides(ConfigSource.standard()));
   }
 
   /**

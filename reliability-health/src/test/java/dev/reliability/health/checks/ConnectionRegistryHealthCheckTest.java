@@ -3,7 +3,6 @@ package dev.reliability.health.checks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.connection.ConnectionTransport;
@@ -23,7 +22,6 @@ class ConnectionRegistryHealthCheckTest {
           .config(
               ConnectionRegistryConfig.builder()
                   .name("chat")
-                  .configSource(ConfigSource.empty())
                   .maxConnections(10)
                   .sweepInterval(Duration.ZERO)
                   .drainTimeout(Duration.ZERO)

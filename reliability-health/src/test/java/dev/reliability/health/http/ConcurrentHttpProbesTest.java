@@ -72,8 +72,7 @@ class ConcurrentHttpProbesTest {
     server.setExecutor(serverThreads);
     AtomicInteger inside = new AtomicInteger();
     HealthHttpHandler handler =
-        HealthHttpHandler.create(
-            registry, HealthEndpointConfig.builder().configSource(ConfigSource.empty()).build());
+        HealthHttpHandler.create(registry, HealthEndpointConfig.builder().build());
     server.createContext(
         "/health",
         exchange -> {

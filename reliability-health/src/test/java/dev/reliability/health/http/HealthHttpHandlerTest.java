@@ -83,7 +83,7 @@ class HealthHttpHandlerTest {
   }
 
   private static HealthEndpointConfig.Builder config() {
-    return HealthEndpointConfig.builder().configSource(ConfigSource.empty());
+    return HealthEndpointConfig.builder();
   }
 
   @AfterEach

@@ -46,7 +46,6 @@ class HealthServletTest {
     registry.lifecycle().markStartupComplete();
     HealthEndpointConfig config =
         HealthEndpointConfig.builder()
-            .configSource(ConfigSource.empty())
             .authorizer(
                 request ->
                     "127.0.0.1".equals(request.remoteAddress()) && request.header("X-Ops") != null)

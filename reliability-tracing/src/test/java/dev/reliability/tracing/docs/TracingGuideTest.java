@@ -83,7 +83,7 @@ class TracingGuideTest {
   void sanitizingIds() {
     // docs/tracing.md: sanitizer
     RequestIdSanitizer sanitizer =
-        RequestIdSanitizer.builder().maxLength(64).config(ConfigSource.standard()).build();
+        RequestIdSanitizer.builder().maxLength(64).configSource(ConfigSource.standard()).build();
     String id = sanitizer.sanitize("abc\r\nforged");
     long rejected = sanitizer.rejectedCount(RequestIdSanitizer.Rejection.LINE_BREAK);
 
@@ -100,7 +100,7 @@ class TracingGuideTest {
         ServiceTracing.builder()
             .serviceName("orders")
             .environment("production")
-            .config(ConfigSource.standard().withAliases(ServiceTracing.LEGACY_ALIASES))
+            .configSource(ConfigSource.standard().withAliases(ServiceTracing.LEGACY_ALIASES))
             .build();
     RequestTracing requestTracing = RequestTracing.builder().tracing(tracing).build();
 

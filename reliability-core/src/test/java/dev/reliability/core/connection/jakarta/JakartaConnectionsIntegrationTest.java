@@ -3,7 +3,6 @@ package dev.reliability.core.connection.jakarta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.connection.CloseCause;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
@@ -38,7 +37,7 @@ class JakartaConnectionsIntegrationTest {
   private ConnectionRegistry<Session> registry(ConnectionRegistryConfig.Builder config) {
     ConnectionRegistry<Session> registry =
         ConnectionRegistry.builder(JakartaConnections.transport())
-            .config(config.name("jakarta").configSource(ConfigSource.empty()).build())
+            .config(config.name("jakarta").build())
             .build();
     resources.add(registry);
     return registry;

@@ -3,7 +3,6 @@ package dev.reliability.core.connection.jakarta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.connection.HandshakeReset;
@@ -36,7 +35,6 @@ class JakartaHandshakeResetTest {
           .config(
               ConnectionRegistryConfig.builder()
                   .name("jakarta")
-                  .configSource(ConfigSource.empty())
                   .sweepInterval(Duration.ZERO)
                   .maxConnections(CAPACITY)
                   .build())

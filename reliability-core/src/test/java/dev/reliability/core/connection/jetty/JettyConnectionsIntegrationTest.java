@@ -3,7 +3,6 @@ package dev.reliability.core.connection.jetty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.connection.CloseCause;
 import dev.reliability.core.connection.ConnectionListener;
 import dev.reliability.core.connection.ConnectionRegistry;
@@ -43,10 +42,7 @@ class JettyConnectionsIntegrationTest {
   private final List<AutoCloseable> resources = new ArrayList<>();
 
   static ConnectionRegistryConfig.Builder config() {
-    return ConnectionRegistryConfig.builder()
-        .name("jetty")
-        .configSource(ConfigSource.empty())
-        .sweepInterval(Duration.ZERO);
+    return ConnectionRegistryConfig.builder().name("jetty").sweepInterval(Duration.ZERO);
   }
 
   private ConnectionRegistry<Session> registry(ConnectionRegistryConfig config, TimeSource source) {
