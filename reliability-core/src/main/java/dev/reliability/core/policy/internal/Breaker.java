@@ -325,6 +325,9 @@ final class Breaker implements PolicyBreaker {
     final BreakerState s = current();
     final boolean slow = nanos > slowNanos;
     final CircuitState k = s.kind;
+    // Counted before the window: after the window's compare-and-set, this write doubled the time
+    // of a success on two threads sharing the breaker (PolicyBenchmark, 148 against 87 ns).
+    successes.success(nanos);
     if (k == CircuitState.CLOSED) {
       if (s.window.add(slow ? CountWindow.SUCCESS | CountWindow.SLOW : CountWindow.SUCCESS, nanos)
           == Window.EXCEEDED) {
@@ -339,7 +342,6 @@ final class Breaker implements PolicyBreaker {
         settle(s, verdict);
       }
     }
-    successes.success(nanos);
     if (slow) {
       slowSuccessful.increment();
     }
