@@ -815,20 +815,26 @@ public final class MonitoringDeclaration {
       return this;
     }
 
+    /** The longest runbook URL {@link #runbookBase(String)} accepts. */
+    public static final int MAX_RUNBOOK_BASE = 2048;
+
     /**
      * Sets the URL of the page holding the runbook entries; each alert links to {@code
      * <base>#<alert name in lower case>}.
      *
-     * @param runbookBase an http or https URL
+     * @param runbookBase an http or https URL of at most {@value #MAX_RUNBOOK_BASE} characters,
+     *     without white space (it is copied into every alert's annotations)
      * @return this builder
      */
     public Builder runbookBase(String runbookBase) {
       Checks.notNull("runbookBase", runbookBase);
       Checks.check(
-          runbookBase.startsWith("https://") || runbookBase.startsWith("http://"),
+          runbookBase.length() <= MAX_RUNBOOK_BASE
+              && (runbookBase.startsWith("https://") || runbookBase.startsWith("http://"))
+              && runbookBase.chars().noneMatch(c -> Character.isWhitespace(c) || c < 0x20),
           "runbookBase",
-          "an http or https URL",
-          runbookBase);
+          "an http or https URL of at most " + MAX_RUNBOOK_BASE + " characters without white space",
+          runbookBase.length() > 64 ? runbookBase.substring(0, 64) + "..." : runbookBase);
       this.runbookBase = runbookBase;
       return this;
     }

@@ -128,7 +128,15 @@ class MonitoringDeclarationTest {
         .hasMessage("page must be at least ticket (0.2), was 0.1");
     assertThatThrownBy(() -> MonitoringDeclaration.builder().runbookBase("docs/alerts.md"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("runbookBase must be an http or https URL, was docs/alerts.md");
+        .hasMessage(
+            "runbookBase must be an http or https URL of at most 2048 characters without white"
+                + " space, was docs/alerts.md");
+    String tooLong = "https://x/" + "a".repeat(MonitoringDeclaration.Builder.MAX_RUNBOOK_BASE);
+    assertThatThrownBy(() -> MonitoringDeclaration.builder().runbookBase(tooLong))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageEndingWith(", was " + tooLong.substring(0, 64) + "...");
+    assertThatThrownBy(() -> MonitoringDeclaration.builder().runbookBase("https://x/a b"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reliability.monitoring.MonitoringDeclaration;
 import dev.reliability.monitoring.MonitoringFiles;
 import dev.reliability.monitoring.Slo;
+import dev.reliability.test.CpuTime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -238,5 +239,33 @@ class MainTest {
     assertThat(run("--out", file.toString())).isEqualTo(Main.WRITE_FAILED);
 
     assertThat(err()).startsWith("error: cannot write the files into " + file);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "--service, a",
+    "--group-by, 'service,'",
+    "--availability, 9",
+    "--latency, '0.99,'",
+    "--slo-window, 1d",
+    "--error-rate, 0",
+    "--latency-p99, 1s",
+    "--minimum-requests, 1",
+    "--health-for, 1m",
+    "--heap-pressure, 0.",
+    "--runbook-base, https://x/",
+  })
+  void aHostileValueOfSixtyFourKilobytesIsRefusedQuicklyWithABoundedMessage(
+      String option, String unit) {
+    String hostile = unit.repeat(64 * 1024 / unit.length());
+    Path dir = tmp.resolve("hostile");
+
+    CpuTime.Measured<Integer> status =
+        CpuTime.measure(200_000_000L, () -> run("--out", dir.toString(), option, hostile));
+
+    assertThat(status.value()).isEqualTo(Main.USAGE);
+    assertThat(status.nanos()).as("CPU nanoseconds of one command line").isLessThan(200_000_000L);
+    assertThat(err().length()).isLessThan(4 * 1024);
+    assertThat(dir).doesNotExist();
   }
 }
