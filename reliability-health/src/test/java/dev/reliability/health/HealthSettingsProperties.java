@@ -1,15 +1,12 @@
 package dev.reliability.health;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
+import static dev.reliability.test.SettingAgreement.agree;
+import static dev.reliability.test.SettingAgreement.text;
 
-import dev.reliability.core.config.Setting;
-import dev.reliability.core.internal.DurationText;
 import dev.reliability.health.checks.ProcessMemoryHealthCheck;
-import java.math.BigDecimal;
+import dev.reliability.test.SettingAgreement.Case;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -21,8 +18,6 @@ import net.jqwik.api.Provide;
  * configuration source accepts its text, and refuses it with the source path's key and rule.
  */
 class HealthSettingsProperties {
-
-  record Case<T>(Setting<T> setting, Consumer<T> setter) {}
 
   static final List<Case<Integer>> INTS =
       List.of(
@@ -79,32 +74,14 @@ class HealthSettingsProperties {
   @Property(tries = 300)
   void aDurationIsAcceptedInCodeExactlyWhenItsTextIs(@ForAll("durations") Duration value) {
     for (Case<Duration> c : DURATIONS) {
-      agree(c, value, DurationText.format(value));
+      agree(c, value, text(value));
     }
   }
 
   @Property(tries = 300)
   void aNumberIsAcceptedInCodeExactlyWhenItsTextIs(@ForAll("decimals") double value) {
     for (Case<Double> c : DECIMALS) {
-      agree(c, value, BigDecimal.valueOf(value).toPlainString());
-    }
-  }
-
-  static <T> void agree(Case<T> c, T value, String text) {
-    Setting<T> setting = c.setting();
-    Throwable inCode = catchThrowable(() -> c.setter().accept(value));
-    Throwable fromText = catchThrowable(() -> setting.parse(text));
-    assertThat(inCode == null)
-        .as(
-            "%s = %s accepted in code (%s) as from a source (%s)",
-            setting.name(), text, inCode, fromText)
-        .isEqualTo(fromText == null);
-    if (inCode == null) {
-      assertThat(setting.parse(text)).isEqualTo(value);
-    } else {
-      assertThat(inCode)
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageStartingWith(setting.name() + " must be " + setting.rule() + ", was ");
+      agree(c, value, text(value));
     }
   }
 

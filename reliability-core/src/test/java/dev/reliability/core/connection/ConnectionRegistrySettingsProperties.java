@@ -1,10 +1,10 @@
 package dev.reliability.core.connection;
 
-import static dev.reliability.core.config.SettingAgreement.agree;
-import static dev.reliability.core.config.SettingAgreement.text;
+import static dev.reliability.test.SettingAgreement.agree;
+import static dev.reliability.test.SettingAgreement.text;
 
-import dev.reliability.core.config.SettingAgreement;
-import dev.reliability.core.config.SettingAgreement.Case;
+import dev.reliability.core.config.SettingValues;
+import dev.reliability.test.SettingAgreement.Case;
 import java.time.Duration;
 import java.util.List;
 import net.jqwik.api.Arbitrary;
@@ -77,16 +77,16 @@ class ConnectionRegistrySettingsProperties {
 
   @Provide
   static Arbitrary<Integer> ints() {
-    return SettingAgreement.ints();
+    return SettingValues.ints();
   }
 
   @Provide
   static Arbitrary<Long> longs() {
-    return SettingAgreement.longs();
+    return SettingValues.longs();
   }
 
   @Provide
   static Arbitrary<Duration> durations() {
-    return SettingAgreement.durations();
+    return SettingValues.durations();
   }
 }

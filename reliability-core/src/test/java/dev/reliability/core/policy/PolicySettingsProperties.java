@@ -1,10 +1,10 @@
 package dev.reliability.core.policy;
 
-import static dev.reliability.core.config.SettingAgreement.agree;
-import static dev.reliability.core.config.SettingAgreement.text;
+import static dev.reliability.test.SettingAgreement.agree;
+import static dev.reliability.test.SettingAgreement.text;
 
-import dev.reliability.core.config.SettingAgreement;
-import dev.reliability.core.config.SettingAgreement.Case;
+import dev.reliability.core.config.SettingValues;
+import dev.reliability.test.SettingAgreement.Case;
 import java.time.Duration;
 import java.util.List;
 import net.jqwik.api.Arbitrary;
@@ -97,16 +97,16 @@ class PolicySettingsProperties {
 
   @Provide
   static Arbitrary<Integer> ints() {
-    return SettingAgreement.ints();
+    return SettingValues.ints();
   }
 
   @Provide
   static Arbitrary<Duration> durations() {
-    return SettingAgreement.durations();
+    return SettingValues.durations();
   }
 
   @Provide
   static Arbitrary<Double> decimals() {
-    return SettingAgreement.decimals();
+    return SettingValues.decimals();
   }
 }

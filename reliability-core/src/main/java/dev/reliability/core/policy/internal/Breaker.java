@@ -223,6 +223,8 @@ final class Breaker implements PolicyBreaker {
     if (!from.leaveFor(to)) {
       return false;
     }
+    // CAS invariant: current only moves forward along the chain; if another thread already moved
+    // it past `from` (to `to` or beyond), this compare-and-set fails and changes nothing.
     CURRENT.compareAndSet(this, from, to);
     if (to.kind == CircuitState.OPEN
         && (from.kind == CircuitState.CLOSED || from.kind == CircuitState.HALF_OPEN)) {
@@ -246,6 +248,11 @@ final class Breaker implements PolicyBreaker {
    * is not a change and is not reported, as in Resilience4j.
    */
   private void drain() {
+    // Invariant: drains counts the transitions announced and not yet taken up by the draining
+    // thread; only the thread that raises it from zero drains, and it leaves only when its own
+    // subtraction brings the count back to zero, so no announced transition is left unreported and
+    // `reported` is written by one thread at a time (BreakerModelCheckTest checks every
+    // interleaving it reaches).
     if ((int) DRAINS.getAndAdd(this, 1) != 0) {
       return;
     }

@@ -135,6 +135,8 @@ final class BreakerState {
 
   /** Gives back a half-open trial permit that was not used. */
   void releasePermit() {
+    // Called only by a call that took a permit and did not use it, so permits stay at most the
+    // half-open calls this state started with.
     PERMITS.getAndAdd(this, 1);
   }
 
@@ -144,6 +146,7 @@ final class BreakerState {
    * @return the failures in a row, this one included
    */
   int addFailureInARow() {
+    // Every failure adds exactly one, so exactly one caller sees the threshold itself and trips.
     return (int) RUN.getAndAdd(this, 1) + 1;
   }
 
