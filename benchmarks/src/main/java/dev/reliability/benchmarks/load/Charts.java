@@ -1,0 +1,103 @@
+package dev.reliability.benchmarks.load;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * Small PNG line charts of a scenario's runs with JFreeChart, one line per limiter: p99 latency per
+ * second, and the limit over time. 800 x 400, headless.
+ *
+ * <p>Stateless.
+ */
+final class Charts {
+
+  private static final int WIDTH = 800;
+  private static final int HEIGHT = 400;
+
+  private Charts() {}
+
+  /** Writes the p99 latency of each second of each run, with a marker at {@code eventAt} if > 0. */
+  static void p99PerSecond(Path file, String title, List<LoadRun> runs, double eventAt)
+      throws IOException {
+    XYSeriesCollection data = new XYSeriesCollection();
+    for (LoadRun run : runs) {
+      XYSeries series = new XYSeries(run.limiter());
+      for (int s = 0; s < run.length(); s++) {
+        double p99 = run.percentileMillis(s, 99.0);
+        if (!Double.isNaN(p99)) {
+          series.add(s + 1, p99);
+        }
+      }
+      data.addSeries(series);
+    }
+    write(file, title, "p99 latency of admitted calls (ms)", data, eventAt);
+  }
+
+  /** Writes the limit samples of each run that has a limit, with a marker at {@code eventAt}. */
+  static void limitOverTime(Path file, String title, List<LoadRun> runs, double eventAt)
+      throws IOException {
+    XYSeriesCollection data = new XYSeriesCollection();
+    for (LoadRun run : runs) {
+      int[] limits = run.limits();
+      if (limits.length == 0 || limits[0] < 0) {
+        continue;
+      }
+      XYSeries series = new XYSeries(run.limiter());
+      for (int i = 0; i < limits.length; i++) {
+        series.add((i + 1) / (double) ClosedLoopLoad.SAMPLES_PER_SECOND, limits[i]);
+      }
+      data.addSeries(series);
+    }
+    write(file, title, "limit (calls in flight)", data, eventAt);
+  }
+
+  private static void write(
+      Path file, String title, String yLabel, XYSeriesCollection data, double eventAt)
+      throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            title,
+            "seconds into the run",
+            yLabel,
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
+    chart.setBackgroundPaint(Color.WHITE);
+    XYPlot plot = chart.getXYPlot();
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+    for (int i = 0; i < data.getSeriesCount(); i++) {
+      renderer.setSeriesStroke(i, new BasicStroke(1.5f));
+    }
+    plot.setRenderer(renderer);
+    if (eventAt > 0) {
+      ValueMarker marker = new ValueMarker(eventAt, Color.DARK_GRAY, new BasicStroke(1f));
+      plot.addDomainMarker(marker);
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    File out = file.toFile();
+    ChartUtils.saveChartAsPNG(out, chart, WIDTH, HEIGHT);
+  }
+}
