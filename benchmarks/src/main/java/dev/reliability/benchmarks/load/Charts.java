@@ -47,6 +47,26 @@ final class Charts {
     write(file, title, "p99 latency of admitted calls (ms)", data, eventAt);
   }
 
+  /**
+   * Writes, per second, the calls each run sent to the server (solid) and those that succeeded
+   * (dashed), with markers at the {@code events} times.
+   */
+  static void sentAndGoodput(Path file, String title, List<LoadRun> runs, double... events)
+      throws IOException {
+    XYSeriesCollection data = new XYSeriesCollection();
+    for (LoadRun run : runs) {
+      XYSeries sent = new XYSeries(run.limiter() + " sent");
+      XYSeries ok = new XYSeries(run.limiter() + " succeeded");
+      for (int s = 0; s < run.length(); s++) {
+        sent.add(s + 1, run.sentIn(s));
+        ok.add(s + 1, run.successesIn(s));
+      }
+      data.addSeries(sent);
+      data.addSeries(ok);
+    }
+    write(file, title, "calls per second", data, events);
+  }
+
   /** Writes the limit samples of each run that has a limit, with a marker at {@code eventAt}. */
   static void limitOverTime(Path file, String title, List<LoadRun> runs, double eventAt)
       throws IOException {
@@ -66,7 +86,7 @@ final class Charts {
   }
 
   private static void write(
-      Path file, String title, String yLabel, XYSeriesCollection data, double eventAt)
+      Path file, String title, String yLabel, XYSeriesCollection data, double... events)
       throws IOException {
     System.setProperty("java.awt.headless", "true");
     JFreeChart chart =
@@ -86,12 +106,19 @@ final class Charts {
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
     for (int i = 0; i < data.getSeriesCount(); i++) {
-      renderer.setSeriesStroke(i, new BasicStroke(1.5f));
+      boolean dashed = data.getSeriesKey(i).toString().endsWith(" succeeded");
+      renderer.setSeriesStroke(
+          i,
+          dashed
+              ? new BasicStroke(
+                  1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f)
+              : new BasicStroke(1.5f));
     }
     plot.setRenderer(renderer);
-    if (eventAt > 0) {
-      ValueMarker marker = new ValueMarker(eventAt, Color.DARK_GRAY, new BasicStroke(1f));
-      plot.addDomainMarker(marker);
+    for (double event : events) {
+      if (event > 0) {
+        plot.addDomainMarker(new ValueMarker(event, Color.DARK_GRAY, new BasicStroke(1f)));
+      }
     }
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {

@@ -39,7 +39,20 @@ final class Limiters {
     ALL.put("netflix-aimd", () -> new Netflix("netflix-aimd", AIMDLimit.newBuilder().build()));
   }
 
+  /** Client-side throttles (scenario 4), kept apart from the concurrency limiters. */
+  private static final Map<String, Supplier<LoadLimiter>> THROTTLES = new LinkedHashMap<>();
+
+  static {
+    THROTTLES.put("none", Unlimited::new);
+    // This library's AdaptiveThrottle joins here when it is on main.
+  }
+
   private Limiters() {}
+
+  /** The names of the client-side throttle variants, {@code none} first. */
+  static List<String> throttles() {
+    return List.copyOf(THROTTLES.keySet());
+  }
 
   /** Every limiter's name, in the order of the tables. */
   static List<String> names() {
@@ -48,9 +61,10 @@ final class Limiters {
 
   /** A new limiter of that name. */
   static LoadLimiter create(String name) {
-    Supplier<LoadLimiter> factory = ALL.get(name);
+    Supplier<LoadLimiter> factory = ALL.getOrDefault(name, THROTTLES.get(name));
     if (factory == null) {
-      throw new IllegalArgumentException("limiter must be one of " + names() + ", was " + name);
+      throw new IllegalArgumentException(
+          "limiter must be one of " + names() + " or " + throttles() + ", was " + name);
     }
     return factory.get();
   }

@@ -67,6 +67,16 @@ final class LoadRun {
     return perSecond(successes, from, to);
   }
 
+  /** Successful admitted calls in second {@code s}. */
+  long successesIn(int s) {
+    return successes[s];
+  }
+
+  /** Calls sent to the server (successes, 503s, errors) in second {@code s}. */
+  long sentIn(int s) {
+    return successes[s] + dropped[s] + errors[s];
+  }
+
   /** Limiter rejections per second over seconds [from, to). */
   double rejectionRate(int from, int to) {
     return perSecond(rejections, from, to);
