@@ -50,6 +50,24 @@ final class ClosedLoopLoad {
       long rejectPauseNanos,
       List<Event> events)
       throws InterruptedException {
+    return run(
+        limiter, port, path, clients, seconds, rejectPauseNanos, events, HttpConnection::new);
+  }
+
+  /**
+   * Runs the load as {@link #run(LoadLimiter, int, String, int, int, long, List)} does, each client
+   * sending through a transport of {@code transports}.
+   */
+  static LoadRun run(
+      LoadLimiter limiter,
+      int port,
+      String path,
+      int clients,
+      int seconds,
+      long rejectPauseNanos,
+      List<Event> events,
+      Transport.Factory transports)
+      throws InterruptedException {
     if (clients < 1) {
       throw new IllegalArgumentException("clients must be at least 1, was " + clients);
     }
@@ -70,6 +88,7 @@ final class ClosedLoopLoad {
               () ->
                   client(
                       limiter,
+                      transports,
                       port,
                       request,
                       rejectPauseNanos,
@@ -136,6 +155,7 @@ final class ClosedLoopLoad {
 
   private static void client(
       LoadLimiter limiter,
+      Transport.Factory transports,
       int port,
       byte[] request,
       long rejectPauseNanos,
@@ -145,11 +165,11 @@ final class ClosedLoopLoad {
       LongAdder rejections,
       LongAdder dropped,
       LongAdder errors) {
-    HttpConnection connection = null;
+    Transport connection = null;
     while (!stop.stopped) {
       try {
         if (connection == null) {
-          connection = new HttpConnection(port);
+          connection = transports.open(port);
         }
         LoadLimiter.Permit permit = limiter.tryAcquire();
         if (permit == null) {

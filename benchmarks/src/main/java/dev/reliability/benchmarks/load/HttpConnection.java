@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Not thread-safe.
  */
-final class HttpConnection implements AutoCloseable {
+final class HttpConnection implements Transport {
 
   private final Socket socket;
   private final OutputStream out;
@@ -31,7 +31,8 @@ final class HttpConnection implements AutoCloseable {
   }
 
   /** Sends {@code request} (see {@link #request}) and returns the status code of the answer. */
-  int get(byte[] request) throws IOException {
+  @Override
+  public int get(byte[] request) throws IOException {
     out.write(request);
     out.flush();
     String status = readLine();

@@ -1,0 +1,143 @@
+package dev.reliability.benchmarks.load;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Scenario 5, hedging against a slow tail: a {@link KneeServer} (16 workers, 10 ms) on which 1% of
+ * calls answer after 1 s, under a closed-loop load of 8 clients (below the knee). Each variant runs
+ * on a fresh server: {@code none} sends each call once on the client's own connection; a hedging
+ * variant sends each call through a policy that starts another attempt after a delay and takes the
+ * first answer, its attempts sharing a {@link ConnectionPool}.
+ *
+ * <p>Reports p50, p99 and p999 of the calls as the client sees them, successful calls per second,
+ * and the requests the server received per successful call (1 without hedging; the extra is the
+ * hedges' load).
+ *
+ * <p>Run (after {@code mvn -B package -pl benchmarks -am -DskipTests}): {@code java -cp
+ * benchmarks/target/benchmarks.jar dev.reliability.benchmarks.load.HedgeLoad}. Options: {@code
+ * --limiter a,b} (every variant), {@code --duration s} (30), {@code --warmup s} (5), {@code
+ * --clients n} (8), {@code --tail-permille n} (10), {@code --tail-ms n} (1000).
+ */
+public final class HedgeLoad {
+
+  /** The variants by name: each turns the run's shared connection pool into a client transport. */
+  private static final Map<String, Function<ConnectionPool, Transport.Factory>> VARIANTS =
+      new LinkedHashMap<>();
+
+  static {
+    VARIANTS.put("none", pool -> HttpConnection::new);
+    // This library's hedging policy (HedgeConfig) joins here when it is on main: a transport
+    // whose get(request) runs pool.get(request) through the policy.
+  }
+
+  private HedgeLoad() {}
+
+  /**
+   * Runs the scenario.
+   *
+   * @param args options, see the class comment
+   * @throws Exception if the server cannot start
+   */
+  public static void main(String[] args) throws Exception {
+    AdaptiveLimitLoad.quietLimiterLogs();
+    AdaptiveLimitLoad.Options o = AdaptiveLimitLoad.Options.parse(args);
+    String names = o.get("limiter", "all");
+    List<String> variants =
+        names.equals("all") ? List.copyOf(VARIANTS.keySet()) : Arrays.asList(names.split(","));
+    for (String name : variants) {
+      if (!VARIANTS.containsKey(name)) {
+        throw new IllegalArgumentException(
+            "limiter must be one of " + VARIANTS.keySet() + ", was " + name);
+      }
+    }
+    int duration = o.getInt("duration", 30);
+    int warmup = o.getInt("warmup", Math.min(5, duration / 3));
+    int clients = o.getInt("clients", 8);
+    double tail = o.getInt("tail-permille", 10) / 1000.0;
+    Duration tailTime = Duration.ofMillis(o.getInt("tail-ms", 1000));
+    int workers = o.getInt("workers", 16);
+    Duration service = Duration.ofMillis(o.getInt("service-ms", 10));
+    long pause = TimeUnit.MILLISECONDS.toNanos(o.getInt("reject-pause-ms", 1));
+
+    System.out.printf(
+        Locale.ROOT,
+        "### Scenario 5: hedging against a slow tail (%.1f%% of calls take %d ms)%n%n"
+            + "%d clients, server: %d workers x %d ms; %d s per variant on a fresh server, the first"
+            + " %d s not counted. JDK %s, %d cores.%n%n```text%njava -cp"
+            + " benchmarks/target/benchmarks.jar dev.reliability.benchmarks.load.HedgeLoad%s%n```%n%n",
+        100 * tail,
+        tailTime.toMillis(),
+        clients,
+        workers,
+        service.toMillis(),
+        duration,
+        warmup,
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
+        o.echo(""));
+
+    System.out.println(
+        "| variant | p50 ms | p99 ms | p999 ms | max ms | succeeded /s | requests per call |");
+    System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (String name : variants) {
+      try (KneeServer server = KneeServer.start(workers, service);
+          ConnectionPool pool = new ConnectionPool(server.port())) {
+        server.setSlowTail(tail, tailTime);
+        long[] received = new long[2];
+        System.err.printf(Locale.ROOT, "running %s for %d s%n", name, duration);
+        LoadRun run =
+            ClosedLoopLoad.run(
+                Limiters.create("none"),
+                server.port(),
+                "/work",
+                clients,
+                duration,
+                pause,
+                List.of(
+                    new ClosedLoopLoad.Event(warmup, () -> received[0] = requests(server)),
+                    new ClosedLoopLoad.Event(duration, () -> received[1] = requests(server))),
+                VARIANTS.get(name).apply(pool));
+        Histogram h = run.latency(warmup, duration);
+        double calls = run.goodput(warmup, duration) * (duration - warmup);
+        System.out.printf(
+            Locale.ROOT,
+            "| %s | %.1f | %.1f | %.1f | %.1f | %.0f | %.3f |%n",
+            name,
+            h.getValueAtPercentile(50) / 1000.0,
+            h.getValueAtPercentile(99) / 1000.0,
+            h.getValueAtPercentile(99.9) / 1000.0,
+            h.getMaxValue() / 1000.0,
+            run.goodput(warmup, duration),
+            (received[1] - received[0]) / calls);
+      }
+    }
+    System.out.println();
+    System.exit(0);
+  }
+
+  private static long requests(KneeServer server) {
+    return server.served() + server.rejected();
+  }
+
+  /** A transport that sends every call through the shared pool (for variants that add hedges). */
+  static Transport pooled(ConnectionPool pool) {
+    return new Transport() {
+      @Override
+      public int get(byte[] request) throws IOException {
+        return pool.get(request);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+}
