@@ -57,6 +57,7 @@ public final class AdaptiveLimitLoad {
   public static void main(String[] args) throws Exception {
     Options options = Options.parse(args);
     quietLimiterLogs();
+    Limiters.setOurs(options.get("ours", ""));
     String scenario = options.get("scenario", "all");
     List<String> scenarios =
         scenario.equals("all") ? List.of("baseline", "overload", "knee-move") : List.of(scenario);

@@ -191,7 +191,7 @@ final class ClosedLoopLoad {
           recorder.recordValue(Math.max(1, latency / 1_000));
           successes.increment();
         } else if (status == 503) {
-          permit.dropped();
+          permit.dropped(latency);
           dropped.increment();
         } else {
           permit.ignore();

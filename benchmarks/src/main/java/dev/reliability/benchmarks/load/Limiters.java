@@ -6,6 +6,10 @@ import com.netflix.concurrency.limits.limit.AIMDLimit;
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import com.netflix.concurrency.limits.limit.VegasLimit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
+import dev.reliability.core.config.ConfigSource;
+import dev.reliability.core.policy.AdaptiveLimitConfig;
+import dev.reliability.core.policy.AdaptiveLimitConfig.Algorithm;
+import dev.reliability.core.policy.AdaptiveLimiter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +26,9 @@ import java.util.function.Supplier;
  *       knee, and a typical default size;
  *   <li>{@code netflix-gradient2}, {@code netflix-vegas}, {@code netflix-aimd}: Netflix
  *       concurrency-limits 0.5.4, a {@code SimpleLimiter} over {@code Gradient2Limit}, {@code
- *       VegasLimit} and {@code AIMDLimit}, each with its defaults.
+ *       VegasLimit} and {@code AIMDLimit}, each with its defaults;
+ *   <li>{@code ours-gradient}, {@code ours-aimd}: this library's {@link AdaptiveLimiter} with
+ *       either algorithm, its defaults unless set with {@link #setOurs}.
  * </ul>
  */
 final class Limiters {
@@ -37,7 +43,16 @@ final class Limiters {
         "netflix-gradient2", () -> new Netflix("netflix-gradient2", Gradient2Limit.newDefault()));
     ALL.put("netflix-vegas", () -> new Netflix("netflix-vegas", VegasLimit.newDefault()));
     ALL.put("netflix-aimd", () -> new Netflix("netflix-aimd", AIMDLimit.newBuilder().build()));
+    ALL.put("ours-gradient", () -> ours("ours-gradient", Algorithm.GRADIENT));
+    ALL.put("ours-aimd", () -> ours("ours-aimd", Algorithm.AIMD));
   }
+
+  /**
+   * Settings applied to this library's limiters on top of their defaults, as {@code key=value}
+   * pairs with the keys of {@link AdaptiveLimitConfig#SETTINGS} (such as {@code tolerance=1.5});
+   * set from the command line ({@code --ours}) before any limiter is created.
+   */
+  private static volatile Map<String, String> oursOverrides = Map.of();
 
   /** Client-side throttles (scenario 4), kept apart from the concurrency limiters. */
   private static final Map<String, Supplier<LoadLimiter>> THROTTLES = new LinkedHashMap<>();
@@ -57,6 +72,44 @@ final class Limiters {
   /** Every limiter's name, in the order of the tables. */
   static List<String> names() {
     return List.copyOf(ALL.keySet());
+  }
+
+  /**
+   * Sets the settings of this library's limiters, {@code key=value} pairs separated by commas
+   * ({@code tolerance=1.5,min-limit=8}); checked at once.
+   *
+   * @throws IllegalArgumentException if a pair is malformed
+   * @throws dev.reliability.core.config.ConfigurationException if a setting is invalid
+   */
+  static void setOurs(String pairs) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String pair : pairs.split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("ours must be key=value pairs, was " + pairs);
+      }
+      values.put(
+          AdaptiveLimitConfig.CONFIG_PREFIX + "." + pair.substring(0, eq).trim(),
+          pair.substring(eq + 1).trim());
+    }
+    oursOverrides = Map.copyOf(values);
+    ours("check", Algorithm.GRADIENT);
+  }
+
+  /** This library's limiter with the algorithm, its other settings at their defaults or as set. */
+  static LoadLimiter ours(String name, Algorithm algorithm) {
+    AdaptiveLimitConfig config =
+        AdaptiveLimitConfig.builder()
+            .algorithm(algorithm)
+            .build()
+            .withOverrides(ConfigSource.fromMap("--ours", oursOverrides));
+    if (oursOverrides.containsKey(AdaptiveLimitConfig.CONFIG_PREFIX + ".algorithm")) {
+      throw new IllegalArgumentException("ours must not set the algorithm: pick a limiter instead");
+    }
+    return new Ours(name, AdaptiveLimiter.create(name, config));
   }
 
   /** A new limiter of that name. */
@@ -90,7 +143,7 @@ final class Limiters {
     public void success(long latencyNanos) {}
 
     @Override
-    public void dropped() {}
+    public void dropped(long latencyNanos) {}
 
     @Override
     public void ignore() {}
@@ -127,13 +180,57 @@ final class Limiters {
     }
 
     @Override
-    public void dropped() {
+    public void dropped(long latencyNanos) {
       permits.release();
     }
 
     @Override
     public void ignore() {
       permits.release();
+    }
+  }
+
+  /**
+   * This library's {@link AdaptiveLimiter}, used as a client of a dependency would: a permit per
+   * call, the call's latency as the sample, a 503 as a drop.
+   */
+  static final class Ours implements LoadLimiter, LoadLimiter.Permit {
+    private final String name;
+    private final AdaptiveLimiter limiter;
+
+    Ours(String name, AdaptiveLimiter limiter) {
+      this.name = name;
+      this.limiter = limiter;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public Permit tryAcquire() {
+      return limiter.tryAcquire() ? this : null;
+    }
+
+    @Override
+    public int limit() {
+      return limiter.limit();
+    }
+
+    @Override
+    public void success(long latencyNanos) {
+      limiter.onSuccess(latencyNanos);
+    }
+
+    @Override
+    public void dropped(long latencyNanos) {
+      limiter.onDropped(latencyNanos);
+    }
+
+    @Override
+    public void ignore() {
+      limiter.onIgnored();
     }
   }
 
@@ -168,7 +265,7 @@ final class Limiters {
         }
 
         @Override
-        public void dropped() {
+        public void dropped(long latencyNanos) {
           l.onDropped();
         }
 

@@ -25,8 +25,8 @@ interface LoadLimiter {
     /** The call succeeded after {@code latencyNanos}. */
     void success(long latencyNanos);
 
-    /** The dependency rejected the call (overloaded: 503). */
-    void dropped();
+    /** The dependency rejected the call (overloaded: 503) after {@code latencyNanos}. */
+    void dropped(long latencyNanos);
 
     /** The call failed for a reason that says nothing about load (a broken connection). */
     void ignore();
