@@ -172,23 +172,28 @@ public final class AdaptiveLimitLoad {
     int tail = Math.max(1, Math.min(5, (setup.duration - moveAt) / 2));
     System.out.printf(
         Locale.ROOT,
-        "Target after the move: a limit within 25%% of %d (%.0f to %.0f), for good. Settled limit:"
-            + " mean of the last %d s.%n%n",
+        "Target after the move: a limit within 25%% of %d (%.0f to %.0f). Seconds after the move"
+            + " until the first limit sample (every 100 ms) in that band, and until the last one"
+            + " outside it; the share of samples after the move in the band. Settled limit: the"
+            + " last %d s.%n%n",
         moved,
         moved * 0.75,
         moved * 1.25,
         tail);
     System.out.println(
-        "| limiter | limit before (mean) | p99 before ms | limit settled (mean, min-max) | within"
-            + " 25% after | p99 after ms | goodput after /s | rejections after /s |");
-    System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        "| limiter | limit before (mean) | p99 before ms | limit settled (mean, min-max) | first"
+            + " within 25% | within 25% for good | time within 25% | p99 after ms | goodput after /s"
+            + " | rejections after /s |");
+    System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (LoadRun run : runs) {
       LoadRun.LimitStats before = run.limitStats(setup.warmup, moveAt);
       LoadRun.LimitStats settled = run.limitStats(setup.duration - tail, setup.duration);
       OptionalDouble at = run.settledAt(moveAt, moved, 0.25);
+      OptionalDouble first = run.firstWithin(moveAt, moved, 0.25);
+      double share = run.shareWithin(moveAt, moved, 0.25);
       System.out.printf(
           Locale.ROOT,
-          "| %s | %s | %.1f | %s | %s | %.1f | %.0f | %.0f |%n",
+          "| %s | %s | %.1f | %s | %s | %s | %s | %.1f | %.0f | %.0f |%n",
           run.limiter(),
           limitMean(before),
           ms(run.latency(setup.warmup, moveAt), 99),
@@ -196,9 +201,13 @@ public final class AdaptiveLimitLoad {
               ? "-"
               : String.format(
                   Locale.ROOT, "%.1f (%d-%d)", settled.mean(), settled.min(), settled.max()),
+          first.isPresent()
+              ? String.format(Locale.ROOT, "%.1f s", first.getAsDouble() - moveAt)
+              : "never",
           at.isPresent()
               ? String.format(Locale.ROOT, "%.1f s", at.getAsDouble() - moveAt)
               : "never",
+          Double.isNaN(share) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * share),
           ms(run.latency(moveAt, setup.duration), 99),
           run.goodput(moveAt, setup.duration),
           run.rejectionRate(moveAt, setup.duration));

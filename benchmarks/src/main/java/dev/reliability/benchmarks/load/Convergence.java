@@ -26,15 +26,10 @@ final class Convergence {
    */
   static OptionalDouble settledAt(
       int[] samples, int samplesPerSecond, double after, double target, double tolerance) {
-    int first = (int) Math.ceil(after * samplesPerSecond - 1e-9) - 1;
-    first = Math.max(0, first);
-    if (first >= samples.length) {
-      return OptionalDouble.empty();
-    }
-    double band = tolerance * target;
+    int first = firstIndex(samplesPerSecond, after);
     int settled = -1;
     for (int i = samples.length - 1; i >= first; i--) {
-      if (samples[i] < 0 || Math.abs(samples[i] - target) > band) {
+      if (!within(samples[i], target, tolerance)) {
         break;
       }
       settled = i;
@@ -42,5 +37,46 @@ final class Convergence {
     return settled < 0
         ? OptionalDouble.empty()
         : OptionalDouble.of((double) (settled + 1) / samplesPerSecond);
+  }
+
+  /**
+   * The time, in seconds into the run, of the first sample at or after {@code after} within {@code
+   * tolerance} of {@code target}; empty if none is.
+   */
+  static OptionalDouble firstWithin(
+      int[] samples, int samplesPerSecond, double after, double target, double tolerance) {
+    for (int i = firstIndex(samplesPerSecond, after); i < samples.length; i++) {
+      if (within(samples[i], target, tolerance)) {
+        return OptionalDouble.of((double) (i + 1) / samplesPerSecond);
+      }
+    }
+    return OptionalDouble.empty();
+  }
+
+  /**
+   * The share (0 to 1) of the samples at or after {@code after} that lie within {@code tolerance}
+   * of {@code target}; NaN if there are none.
+   */
+  static double shareWithin(
+      int[] samples, int samplesPerSecond, double after, double target, double tolerance) {
+    int first = firstIndex(samplesPerSecond, after);
+    if (first >= samples.length) {
+      return Double.NaN;
+    }
+    int in = 0;
+    for (int i = first; i < samples.length; i++) {
+      if (within(samples[i], target, tolerance)) {
+        in++;
+      }
+    }
+    return (double) in / (samples.length - first);
+  }
+
+  private static int firstIndex(int samplesPerSecond, double after) {
+    return Math.max(0, (int) Math.ceil(after * samplesPerSecond - 1e-9) - 1);
+  }
+
+  private static boolean within(int sample, double target, double tolerance) {
+    return sample >= 0 && Math.abs(sample - target) <= tolerance * target;
   }
 }

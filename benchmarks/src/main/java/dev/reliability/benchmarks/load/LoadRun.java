@@ -121,6 +121,18 @@ final class LoadRun {
         limits, ClosedLoopLoad.SAMPLES_PER_SECOND, after, target, tolerance);
   }
 
+  /** The first time at or after {@code after} the limit was within the band, if ever. */
+  OptionalDouble firstWithin(double after, double target, double tolerance) {
+    return Convergence.firstWithin(
+        limits, ClosedLoopLoad.SAMPLES_PER_SECOND, after, target, tolerance);
+  }
+
+  /** The share of the limit samples at or after {@code after} within the band. */
+  double shareWithin(double after, double target, double tolerance) {
+    return Convergence.shareWithin(
+        limits, ClosedLoopLoad.SAMPLES_PER_SECOND, after, target, tolerance);
+  }
+
   static LimitStats limitStats(int[] samples, int from, int to) {
     int first = Math.max(0, from * ClosedLoopLoad.SAMPLES_PER_SECOND);
     int last = Math.min(samples.length, to * ClosedLoopLoad.SAMPLES_PER_SECOND);

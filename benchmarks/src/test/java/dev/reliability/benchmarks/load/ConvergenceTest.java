@@ -51,4 +51,22 @@ class ConvergenceTest {
 
     assertThat(Convergence.settledAt(limits, 10, 5.0, 8, 0.25)).isEmpty();
   }
+
+  @Test
+  void firstWithinIsTheFirstSampleInTheBandAfterTheMove() {
+    int[] limits = {8, 16, 16, 12, 9, 14, 8};
+
+    // 8 at 0.1 s is before the move at 0.2 s; 9 at 0.5 s is the first after it in 6 to 10.
+    assertThat(Convergence.firstWithin(limits, 10, 0.2, 8, 0.25)).hasValue(0.5);
+    assertThat(Convergence.firstWithin(new int[] {16, 16}, 10, 0.1, 8, 0.25)).isEmpty();
+  }
+
+  @Test
+  void shareWithinCountsTheSamplesInTheBandAfterTheMove() {
+    int[] limits = {8, 8, 16, 9, 14, 8};
+
+    // From 0.3 s: 16, 9, 14, 8; two of four in 6 to 10.
+    assertThat(Convergence.shareWithin(limits, 10, 0.3, 8, 0.25)).isEqualTo(0.5);
+    assertThat(Convergence.shareWithin(limits, 10, 9.0, 8, 0.25)).isNaN();
+  }
 }
