@@ -122,6 +122,22 @@ class HedgeConfigTest {
   }
 
   @Test
+  void thePolicyOfTheDocsHedgesWithAPercentileDelay() {
+    Policy search =
+        Policy.builder("search")
+            .retry(RetryConfig.builder().maxRetries(2).budget(RetryBudget.of(0.1, 10)).build())
+            .hedge(
+                HedgeConfig.builder().delayPercentile(0.95).maxDelay(Duration.ofSeconds(1)).build())
+            .build();
+    try (search) {
+      assertThat(search.hedging().orElseThrow().config().delayPercentile()).contains(0.95);
+      assertThat(search.config().hedge().orElseThrow().maxDelay()).isEqualTo(Duration.ofSeconds(1));
+      assertThat(search.execute(() -> "found")).isEqualTo("found");
+      assertThat(search.hedging().orElseThrow().hedgesStarted()).isZero();
+    }
+  }
+
+  @Test
   void aPolicyBuiltFromASourceHedges() {
     ConfigSource source =
         ConfigSource.fromMap(
