@@ -14,9 +14,9 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * A named fault-tolerance policy that a service wraps around an outgoing call: any of retry,
- * circuit breaker, rate limiter, bulkhead and time limit, plus an optional per-call fallback,
- * applied in one fixed order.
+ * A named fault-tolerance policy that a service wraps around an outgoing call: any of hedging,
+ * retry, circuit breaker, rate limiter, bulkhead and time limit, plus an optional per-call
+ * fallback, applied in one fixed order.
  *
  * <p><b>Order</b>, outermost first: <em>fallback</em> (per call) &gt; <em>hedging</em> &gt;
  * <em>retry</em> &gt; <em>circuit breaker</em> &gt; <em>rate limiter</em> &gt; <em>bulkhead</em>
@@ -48,8 +48,9 @@ import java.util.function.Supplier;
  *
  * <p><b>Threads.</b> Synchronous calls run on the caller's thread unless a time limit is set; then
  * each attempt runs on the policy's executor (a virtual thread per attempt on Java 21 and later, a
- * cached daemon pool before) while the caller waits. Nothing holds a monitor across the call, so
- * virtual threads are not pinned.
+ * cached daemon pool before) while the caller waits. With hedging, every run of a synchronous call
+ * runs on the executor and the caller waits for the first success. Nothing holds a monitor across
+ * the call, so virtual threads are not pinned.
  *
  * <pre>{@code
  * Policy policy = Policy.builder("payments")

@@ -1,5 +1,6 @@
 package dev.reliability.core.policy.internal;
 
+import dev.reliability.core.error.ResourceExhaustedException;
 import dev.reliability.core.policy.HedgeConfig;
 import dev.reliability.core.policy.Hedging;
 import dev.reliability.core.time.TimeSource;
@@ -9,6 +10,10 @@ import java.util.concurrent.atomic.LongAdder;
  * The hedging of one policy: its budget, its counts and its delay, fixed or the percentile of the
  * latencies of recent runs ({@link LatencyTracker}). The calls themselves are {@link
  * HedgedSyncCall} and {@link HedgedAsyncCall}.
+ *
+ * <p>The latencies recorded are those of the runs that ended, refusals of the policy's own
+ * components aside, and, for a run cancelled because another won, the time it had run: a lower
+ * bound that keeps the slow tail in the percentile.
  *
  * <p>The percentile is recomputed at most once per tenth of a window, by whichever call finds it
  * due; two calls may recompute it at the same moment, from the same cells, and both write their
@@ -89,6 +94,14 @@ final class HedgeState implements Hedging {
 
   void countWin() {
     wins.increment();
+  }
+
+  /**
+   * Whether a run ended by a refusal of the policy (open breaker, full bulkhead, rate limit), whose
+   * quick end says nothing about the dependency's latency and is not recorded.
+   */
+  static boolean isRejection(Throwable failure) {
+    return failure != null && AsyncCall.unwrap(failure) instanceof ResourceExhaustedException;
   }
 
   /** Records a run's latency, or the time a cancelled run had run. */

@@ -119,7 +119,7 @@ final class HedgedAsyncCall<T> {
   }
 
   private void ended(Run run, Object value, Throwable failure) {
-    if (!run.cancelled) {
+    if (!run.cancelled && !HedgeState.isRejection(failure)) {
       long now = e.time.nanoTime();
       h.record(now - run.began, now);
     }

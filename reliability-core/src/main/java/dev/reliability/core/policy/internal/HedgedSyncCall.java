@@ -193,9 +193,8 @@ final class HedgedSyncCall {
       Run r = all[i];
       if (r != winner && !r.task.isDone()) {
         r.cancelled = true;
-        long began = r.began;
-        if (began != 0) {
-          h.record(now - began, now);
+        if (r.begun) {
+          h.record(now - r.began, now);
         }
         r.task.cancel(true);
       }
@@ -208,8 +207,10 @@ final class HedgedSyncCall {
     final FutureTask<Void> task = new FutureTask<>(this, null);
     volatile boolean cancelled;
 
-    /** When it began on its thread, 0 before. */
+    /** When it began on its thread; read only once {@link #begun} is set. */
     volatile long began;
+
+    volatile boolean begun;
 
     Run(int index) {
       this.index = index;
@@ -218,7 +219,8 @@ final class HedgedSyncCall {
     @Override
     public void run() {
       long start = e.time.nanoTime();
-      began = start == 0 ? 1 : start;
+      began = start;
+      begun = true;
       Object value = null;
       Throwable failure = null;
       HedgeState.enter(this);
@@ -229,7 +231,7 @@ final class HedgedSyncCall {
       } finally {
         HedgeState.exit();
       }
-      if (!cancelled) {
+      if (!cancelled && !HedgeState.isRejection(failure)) {
         long now = e.time.nanoTime();
         h.record(now - start, now);
       }
