@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.reliability.core.error.CircuitOpenException;
 import dev.reliability.test.ManualScheduler;
 import java.time.Duration;
 import java.util.List;
@@ -355,6 +356,36 @@ class HedgingTest {
     takeEach(p, Duration.ofMillis(90), 20);
     scheduler.advance(Duration.ofSeconds(3));
     assertThat(hedging(p).delayNanos()).isEqualTo(Duration.ofMillis(40).toNanos());
+  }
+
+  @Test
+  void refusalsOfAnOpenBreakerStayOutOfThePercentile() {
+    Policy p =
+        build(
+            Policy.builder("search")
+                .circuitBreaker(CircuitBreakerConfig.builder().failureThreshold(1).build())
+                .hedge(
+                    HedgeConfig.builder()
+                        .delay(DELAY)
+                        .delayPercentile(0.5)
+                        .minSamples(3)
+                        .minDelay(Duration.ofMillis(1))
+                        .build()));
+    assertThatThrownBy(
+            () ->
+                p.execute(
+                    () -> {
+                      scheduler.timeSource().advance(Duration.ofMillis(50));
+                      throw new IllegalStateException("down");
+                    }))
+        .hasMessage("down");
+    assertThat(p.circuitBreaker().orElseThrow().state()).isEqualTo(CircuitState.OPEN);
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(() -> p.execute(() -> "never")).isInstanceOf(CircuitOpenException.class);
+    }
+
+    scheduler.advance(Duration.ofSeconds(3));
+    assertThat(hedging(p).delayNanos()).as("one latency known").isEqualTo(DELAY.toNanos());
   }
 
   /** Runs calls one after another, each taking the given time on the manual clock. */
