@@ -160,6 +160,33 @@ class HedgingAsyncTest {
   }
 
   @Test
+  void aCancelledLoserIsNeitherABreakerFailureNorRetried() throws Exception {
+    policy =
+        Policy.builder("search")
+            .circuitBreaker(CircuitBreakerConfig.builder().failureThreshold(1).build())
+            .retry(
+                RetryConfig.builder()
+                    .maxRetries(3)
+                    .backoff(Backoff.fixed(Duration.ZERO))
+                    .retryOn(RuntimeException.class)
+                    .build())
+            .hedge(HedgeConfig.ofDelay(DELAY))
+            .scheduler(scheduler)
+            .executor(pool)
+            .build();
+    CompletableFuture<String> result = call(policy);
+    hedgeOnce(2);
+    stages.get(1).complete("hedge");
+
+    assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("hedge");
+    assertThat(stages.get(0)).isCancelled();
+    assertThat(stages).hasSize(2);
+    assertThat(policy.circuitBreaker().orElseThrow().failedCalls()).isZero();
+    assertThat(policy.circuitBreaker().orElseThrow().state()).isEqualTo(CircuitState.CLOSED);
+    assertThat(policy.retry().orElseThrow().retries()).isZero();
+  }
+
+  @Test
   void cancellingTheCallersFutureCancelsEveryRun() {
     Policy p = hedged(HedgeConfig.ofDelay(DELAY));
     CompletableFuture<String> result = call(p);
