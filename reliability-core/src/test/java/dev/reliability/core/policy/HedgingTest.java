@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.reliability.core.error.CircuitOpenException;
+import dev.reliability.core.time.TimeSource;
 import dev.reliability.test.ManualScheduler;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -386,6 +389,35 @@ class HedgingTest {
 
     scheduler.advance(Duration.ofSeconds(3));
     assertThat(hedging(p).delayNanos()).as("one latency known").isEqualTo(DELAY.toNanos());
+  }
+
+  @Test
+  void aTimerThatRefusesWorkLeavesTheCallUnhedged() {
+    PolicyScheduler refusing =
+        new PolicyScheduler() {
+          @Override
+          public TimeSource timeSource() {
+            return scheduler.timeSource();
+          }
+
+          @Override
+          public Future<?> schedule(Runnable task, long delayNanos) {
+            throw new RejectedExecutionException("timer shut down");
+          }
+
+          @Override
+          public void sleepNanos(long nanos) {}
+        };
+    policy =
+        Policy.builder("search")
+            .hedge(HedgeConfig.ofDelay(DELAY))
+            .scheduler(refusing)
+            .executor(pool)
+            .build();
+    runs.finish(1, "unhedged");
+
+    assertThat(policy.execute(runs::run)).isEqualTo("unhedged");
+    assertThat(hedging(policy).hedgesStarted()).isZero();
   }
 
   /** Runs calls one after another, each taking the given time on the manual clock. */

@@ -86,7 +86,12 @@ final class HedgedAsyncCall<T> {
     if (now + delay >= deadline) {
       return;
     }
-    Future<?> t = e.scheduler.schedule(this::onTimer, delay);
+    Future<?> t;
+    try {
+      t = e.scheduler.schedule(this::onTimer, delay);
+    } catch (RuntimeException refused) {
+      return; // a timer that refuses work (shut down) means no hedge; the runs go on
+    }
     synchronized (this) {
       if (!over) {
         timer = t;

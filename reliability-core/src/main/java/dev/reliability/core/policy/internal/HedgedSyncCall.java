@@ -102,7 +102,12 @@ final class HedgedSyncCall {
     if (now + delay >= deadline) {
       return; // the hedge would start after the call's deadline
     }
-    Future<?> t = e.scheduler.schedule(this::onTimer, delay);
+    Future<?> t;
+    try {
+      t = e.scheduler.schedule(this::onTimer, delay);
+    } catch (RuntimeException refused) {
+      return; // a timer that refuses work (shut down) means no hedge; the runs go on
+    }
     synchronized (this) {
       if (!over) {
         timer = t;
