@@ -8,6 +8,7 @@ import dev.reliability.core.policy.CircuitBreaker;
 import dev.reliability.core.policy.CircuitBreakerConfig;
 import dev.reliability.core.policy.CircuitState;
 import dev.reliability.core.policy.Fallback;
+import dev.reliability.core.policy.Hedging;
 import dev.reliability.core.policy.PolicyConfig;
 import dev.reliability.core.policy.PolicyListener;
 import dev.reliability.core.policy.PolicyScheduler;
@@ -27,8 +28,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /**
- * Runs guarded calls through the components of one policy, in the order fallback, retry, circuit
- * breaker, rate limiter, bulkhead, time limit.
+ * Runs guarded calls through the components of one policy, in the order fallback, hedging, retry,
+ * circuit breaker, rate limiter, bulkhead, time limit.
  *
  * <p>The synchronous path of a closed breaker and a successful call reads the clock twice, asks
  * each component once, and adds to the calling thread's own statistics cell with plain writes: no
@@ -73,6 +74,9 @@ public final class PolicyEngine implements AutoCloseable {
   final long bulkheadRetryAfterNanos;
 
   final TimeLimit timeLimit;
+
+  /** The hedging, outside the retry: each run is a whole run of the chain below; or null. */
+  final HedgeState hedge;
 
   /**
    * Whether {@link #execute} may take its direct path: no listener, rate limiter, time limit or
@@ -178,7 +182,13 @@ public final class PolicyEngine implements AutoCloseable {
             .timeLimiter()
             .map(t -> new TimeLimit(name, t, this, this.executor, scheduler))
             .orElse(null);
-    this.direct = this.listener == null && rateLimiter == null && timeLimit == null && !valueRules;
+    this.hedge = config.hedge().map(c -> new HedgeState(c, retry, time)).orElse(null);
+    this.direct =
+        this.listener == null
+            && rateLimiter == null
+            && timeLimit == null
+            && !valueRules
+            && hedge == null;
   }
 
   private void onStateChange(CircuitState from, CircuitState to) {
@@ -266,11 +276,59 @@ public final class PolicyEngine implements AutoCloseable {
 
   /** Runs a call through the general loop: any combination of components, listener included. */
   private Object executeGeneral(Object fn, int shape, Fallback<?> fallback) throws Throwable {
+    if (hedge != null) {
+      Object v;
+      try {
+        v = HedgedSyncCall.execute(this, hedge, fn, shape);
+      } catch (Throwable failure) {
+        return hedgedFallback(failure, fallback);
+      }
+      return v;
+    }
+    return runUnhedged(fn, shape, fallback, true);
+  }
+
+  /** One run of a hedged call: the chain below the hedging, on the thread the hedge gave it. */
+  Object runUnhedged(Object fn, int shape, boolean deposit) throws Throwable {
+    return runUnhedged(fn, shape, null, deposit);
+  }
+
+  /**
+   * A hedged call's fallback, after every run failed; the runs were counted one by one.
+   *
+   * @throws Throwable the failure if the fallback does not handle it, or the fallback's own
+   */
+  Object hedgedFallback(Throwable failure, Fallback<?> fallback) throws Throwable {
+    if (fallback == null || !fallback.handles(failure)) {
+      throw failure;
+    }
+    try {
+      return fallback.apply(failure);
+    } catch (Throwable t) {
+      if (t != failure) {
+        t.addSuppressed(failure);
+      }
+      throw t;
+    }
+  }
+
+  /**
+   * Returns the time after which a hedged call starts no hedge: the retry's longest duration from
+   * the call's start, or never.
+   */
+  long hedgeDeadline(long start) {
+    return retry != null && retry.maxDurationNanos > 0
+        ? start + retry.maxDurationNanos
+        : Long.MAX_VALUE;
+  }
+
+  private Object runUnhedged(Object fn, int shape, Fallback<?> fallback, boolean deposit)
+      throws Throwable {
     final long start = time.nanoTime();
     final PolicyListener l = listener;
     final Object handle = l == null ? null : l.onCallStart(name);
     final ContextSnapshot snapshot = timeLimit == null ? null : contexts.captureAll();
-    if (retry != null) {
+    if (retry != null && deposit) {
       retry.deposit();
     }
     return attempts(fn, shape, fallback, start, handle, snapshot, 0, null, 0, 0);
@@ -475,6 +533,13 @@ public final class PolicyEngine implements AutoCloseable {
       }
       return next;
     }
+    if (hedge != null && HedgeState.cancelledHere()) {
+      // A hedged run interrupted because another run won: not the dependency's failure, no retry.
+      if (breaker != null) {
+        breaker.onIgnored();
+      }
+      return RetryState.NOT_RETRYABLE;
+    }
     if (breaker != null) {
       boolean own = error instanceof OwnTimeoutException o && o.isFrom(this);
       if (own || breakerConfig.isFailure(error)) {
@@ -598,6 +663,10 @@ public final class PolicyEngine implements AutoCloseable {
       Supplier<? extends CompletionStage<? extends T>> supplier, Fallback<? extends T> fallback) {
     ContextSnapshot snapshot = contexts.captureAll();
     ContextFuture<T> result = new ContextFuture<>(snapshot);
+    if (hedge != null) {
+      new HedgedAsyncCall<>(this, hedge, supplier, fallback, snapshot, result).start();
+      return result;
+    }
     new AsyncCall<>(this, supplier, fallback, snapshot, result).start();
     return result;
   }
@@ -656,6 +725,15 @@ public final class PolicyEngine implements AutoCloseable {
    */
   public TimeLimiter timeLimiter() {
     return timeLimit;
+  }
+
+  /**
+   * Returns the hedging, or null.
+   *
+   * @return the hedging
+   */
+  public Hedging hedging() {
+    return hedge;
   }
 
   /**
