@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * templates of a {@link PolicyRegistry} ("every external HTTP client gets this base").
  *
  * <p>Every component is optional. The policy applies them in one fixed order, outermost first:
- * fallback, retry, circuit breaker, rate limiter, bulkhead, time limit, then the call. So each
- * retry goes through the breaker, the rate limiter, the bulkhead and gets its own time limit.
+ * fallback, retry, circuit breaker, adaptive throttle, rate limiter, bulkhead, time limit, then the
+ * call. So each retry goes through the breaker, the throttle, the rate limiter, the bulkhead and
+ * gets its own time limit.
  *
  * <p>{@link #withOverrides(ConfigSource, String)} applies configuration keys for one policy name on
  * top of the code's values, so thresholds change by environment variable without a code change. The
@@ -44,8 +45,9 @@ public final class PolicyConfig {
   /**
    * Every setting of every component, by key prefix: {@value CircuitBreakerConfig#CONFIG_PREFIX},
    * {@value RetryConfig#CONFIG_PREFIX}, {@value RateLimiterConfig#CONFIG_PREFIX}, {@value
-   * BulkheadConfig#CONFIG_PREFIX} and {@value TimeLimiterConfig#CONFIG_PREFIX}. A key is the
-   * prefix, optionally the policy's name, then the setting's name.
+   * BulkheadConfig#CONFIG_PREFIX}, {@value TimeLimiterConfig#CONFIG_PREFIX} and {@value
+   * ThrottleConfig#CONFIG_PREFIX}. A key is the prefix, optionally the policy's name, then the
+   * setting's name.
    */
   public static final Map<String, List<Setting<?>>> SETTINGS = settings();
 
@@ -62,6 +64,7 @@ public final class PolicyConfig {
   private final RateLimiterConfig rateLimiter;
   private final BulkheadConfig bulkhead;
   private final TimeLimiterConfig timeLimiter;
+  private final ThrottleConfig throttle;
 
   private PolicyConfig(Builder b) {
     this.circuitBreaker = b.circuitBreaker;
@@ -69,6 +72,7 @@ public final class PolicyConfig {
     this.rateLimiter = b.rateLimiter;
     this.bulkhead = b.bulkhead;
     this.timeLimiter = b.timeLimiter;
+    this.throttle = b.throttle;
   }
 
   /**
@@ -155,6 +159,15 @@ public final class PolicyConfig {
   }
 
   /**
+   * Returns the client-side adaptive throttle's settings, if the policy has one.
+   *
+   * @return the settings, or empty
+   */
+  public Optional<ThrottleConfig> throttle() {
+    return Optional.ofNullable(throttle);
+  }
+
+  /**
    * Applies configuration keys for one policy on top of this configuration.
    *
    * <p>For each component, a setting's value is the first of: the policy's own key ({@code
@@ -182,6 +195,7 @@ public final class PolicyConfig {
     ConfigBinder rl = ConfigBinder.of(source, RateLimiterConfig.CONFIG_PREFIX).instance(policyName);
     ConfigBinder bh = ConfigBinder.of(source, BulkheadConfig.CONFIG_PREFIX).instance(policyName);
     ConfigBinder tl = ConfigBinder.of(source, TimeLimiterConfig.CONFIG_PREFIX).instance(policyName);
+    ConfigBinder th = ConfigBinder.of(source, ThrottleConfig.CONFIG_PREFIX).instance(policyName);
     Builder b = new Builder();
     String failed = null;
     try {
@@ -203,11 +217,14 @@ public final class PolicyConfig {
         b.timeLimiter(
             (timeLimiter == null ? TimeLimiterConfig.ofDefaults() : timeLimiter).bind(tl));
       }
+      if (th.get(ThrottleConfig.ENABLED, throttle != null)) {
+        b.throttle((throttle == null ? ThrottleConfig.ofDefaults() : throttle).bind(th));
+      }
     } catch (IllegalArgumentException e) {
       failed = e.getMessage();
     }
     List<ConfigProblem> problems = new ArrayList<>();
-    for (ConfigBinder binder : List.of(cb, rt, rl, bh, tl)) {
+    for (ConfigBinder binder : List.of(cb, rt, rl, bh, tl, th)) {
       problems.addAll(binder.problems());
     }
     if (!problems.isEmpty()) {
@@ -277,6 +294,7 @@ public final class PolicyConfig {
     all.put(RateLimiterConfig.CONFIG_PREFIX, RateLimiterConfig.SETTINGS);
     all.put(BulkheadConfig.CONFIG_PREFIX, BulkheadConfig.SETTINGS);
     all.put(TimeLimiterConfig.CONFIG_PREFIX, TimeLimiterConfig.SETTINGS);
+    all.put(ThrottleConfig.CONFIG_PREFIX, ThrottleConfig.SETTINGS);
     return Collections.unmodifiableMap(all);
   }
 
@@ -298,6 +316,9 @@ public final class PolicyConfig {
     if (timeLimiter != null) {
       parts.add(timeLimiter.toString());
     }
+    if (throttle != null) {
+      parts.add(throttle.toString());
+    }
     return "PolicyConfig" + parts;
   }
 
@@ -308,6 +329,7 @@ public final class PolicyConfig {
     private RateLimiterConfig rateLimiter;
     private BulkheadConfig bulkhead;
     private TimeLimiterConfig timeLimiter;
+    private ThrottleConfig throttle;
 
     private Builder() {}
 
@@ -317,6 +339,7 @@ public final class PolicyConfig {
       this.rateLimiter = c.rateLimiter;
       this.bulkhead = c.bulkhead;
       this.timeLimiter = c.timeLimiter;
+      this.throttle = c.throttle;
     }
 
     /**
@@ -371,6 +394,27 @@ public final class PolicyConfig {
      */
     public Builder timeLimiter(TimeLimiterConfig config) {
       this.timeLimiter = Checks.notNull("timeLimiter", config);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the client-side adaptive throttle, applied right after the circuit breaker.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder throttle(ThrottleConfig config) {
+      this.throttle = Checks.notNull("throttle", config);
+      return this;
+    }
+
+    /**
+     * Removes the client-side adaptive throttle.
+     *
+     * @return this builder
+     */
+    public Builder noThrottle() {
+      this.throttle = null;
       return this;
     }
 

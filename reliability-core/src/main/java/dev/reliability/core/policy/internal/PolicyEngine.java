@@ -2,6 +2,7 @@ package dev.reliability.core.policy.internal;
 
 import dev.reliability.core.error.BulkheadFullException;
 import dev.reliability.core.error.RateLimitExceededException;
+import dev.reliability.core.policy.AdaptiveThrottle;
 import dev.reliability.core.policy.Bulkhead;
 import dev.reliability.core.policy.CallOutcome;
 import dev.reliability.core.policy.CircuitBreaker;
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
 
 /**
  * Runs guarded calls through the components of one policy, in the order fallback, retry, circuit
- * breaker, rate limiter, bulkhead, time limit.
+ * breaker, adaptive throttle, rate limiter, bulkhead, time limit.
  *
  * <p>The synchronous path of a closed breaker and a successful call reads the clock twice, asks
  * each component once, and adds to the calling thread's own statistics cell with plain writes: no
@@ -64,6 +65,10 @@ public final class PolicyEngine implements AutoCloseable {
   private final boolean valueRules;
 
   final RetryState retry;
+
+  /** The client-side adaptive throttle, or null; asked right after the breaker. */
+  final AdaptiveThrottle throttle;
+
   final Limiter rateLimiter;
   final long rateLimiterMaxWait;
   final BulkheadImpl bulkhead;
@@ -154,6 +159,7 @@ public final class PolicyEngine implements AutoCloseable {
             ? new Resilience4jRetry(own.retry(), stats)
             : config.retry().map(r -> new RetryState(r, stats)).orElse(null);
     this.valueRules = breakerResultRule || (retry != null && retry.hasResultRule);
+    this.throttle = config.throttle().map(t -> AdaptiveThrottle.create(name, t, time)).orElse(null);
     this.rateLimiter =
         own.rateLimiter() != null
             ? new Resilience4jRateLimiter(own.rateLimiter())
@@ -215,6 +221,10 @@ public final class PolicyEngine implements AutoCloseable {
     if (b != null && !b.tryAcquire()) {
       return rejectFirst(b.rejection(), RejectionReason.CIRCUIT_OPEN, start, fallback);
     }
+    final AdaptiveThrottle th = throttle;
+    if (th != null && !th.tryAcquire()) {
+      return rejectThrottledFirst(start, fallback);
+    }
     final BulkheadImpl h = bulkhead;
     if (h != null && !h.tryAcquire()) {
       return rejectBulkheadFirst(start, fallback);
@@ -232,6 +242,9 @@ public final class PolicyEngine implements AutoCloseable {
     if (b != null) {
       b.onSuccess(nanos, true);
     }
+    if (th != null) {
+      th.onAccepted();
+    }
     stats.success(nanos);
     return v;
   }
@@ -246,12 +259,19 @@ public final class PolicyEngine implements AutoCloseable {
 
   /** The direct path's bulkhead rejection of the first attempt, as the general loop ends it. */
   private Object rejectBulkheadFirst(long start, Fallback<?> fallback) throws Throwable {
+    throttleNotSent();
     releaseBreaker();
     return rejectFirst(
         new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfterNanos),
         RejectionReason.BULKHEAD_FULL,
         start,
         fallback);
+  }
+
+  /** The direct path's throttle rejection of the first attempt, as the general loop ends it. */
+  private Object rejectThrottledFirst(long start, Fallback<?> fallback) throws Throwable {
+    releaseBreaker();
+    return rejectFirst(throttle.rejection(), RejectionReason.THROTTLED, start, fallback);
   }
 
   /** The direct path's failed first attempt: recorded, then retried by the general loop. */
@@ -337,9 +357,16 @@ public final class PolicyEngine implements AutoCloseable {
         rejection = RejectionReason.CIRCUIT_OPEN;
         break;
       }
+      if (throttle != null && !throttle.tryAcquire()) {
+        releaseBreaker();
+        failure = throttle.rejection();
+        rejection = RejectionReason.THROTTLED;
+        break;
+      }
       if (rateLimiter != null) {
         long wait = rateLimiter.acquire(rateLimiterMaxWait);
         if (wait < 0) {
+          throttleNotSent();
           releaseBreaker();
           failure = new RateLimitExceededException(name, -wait);
           rejection = RejectionReason.RATE_LIMITED;
@@ -349,6 +376,7 @@ public final class PolicyEngine implements AutoCloseable {
           try {
             scheduler.sleepNanos(wait);
           } catch (InterruptedException e) {
+            throttleNotSent();
             releaseBreaker();
             Thread.currentThread().interrupt();
             failure = e;
@@ -358,6 +386,7 @@ public final class PolicyEngine implements AutoCloseable {
         }
       }
       if (bulkhead != null && !bulkhead.tryAcquire()) {
+        throttleNotSent();
         releaseBreaker();
         failure = new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfterNanos);
         rejection = RejectionReason.BULKHEAD_FULL;
@@ -369,6 +398,7 @@ public final class PolicyEngine implements AutoCloseable {
         if (bulkhead != null) {
           bulkhead.releaseUnused();
         }
+        throttleNotSent();
         releaseBreaker();
         failure = timeLimit.rejection();
         rejection = RejectionReason.BULKHEAD_FULL;
@@ -406,6 +436,9 @@ public final class PolicyEngine implements AutoCloseable {
         if (breaker != null) {
           breaker.onSuccess(nanos, true);
         }
+        if (throttle != null) {
+          throttle.onAccepted();
+        }
         return succeed(v, start, now, handle, attempt, false);
       }
       long next = afterAttempt(v, error, attempt, nanos, now, previousDelay, deadline, retryCall);
@@ -442,6 +475,13 @@ public final class PolicyEngine implements AutoCloseable {
     }
   }
 
+  /** Takes back the throttle's request of an attempt a later local limit refused. */
+  void throttleNotSent() {
+    if (throttle != null) {
+      throttle.onNotSent();
+    }
+  }
+
   /**
    * Records an attempt on the breaker and decides what comes next.
    *
@@ -460,6 +500,10 @@ public final class PolicyEngine implements AutoCloseable {
       long deadline,
       Object retryCall) {
     final RetryState r = retry;
+    if (throttle != null) {
+      // A returned value, whatever the value rules make of it, is an answer: accepted.
+      throttle.record(error);
+    }
     if (error == null) {
       long next = RETURN_VALUE;
       if (r != null && r.hasResultRule) {
@@ -629,6 +673,15 @@ public final class PolicyEngine implements AutoCloseable {
    */
   public Retry retry() {
     return retry;
+  }
+
+  /**
+   * Returns the client-side adaptive throttle, or null.
+   *
+   * @return the throttle
+   */
+  public AdaptiveThrottle throttle() {
+    return throttle;
   }
 
   /**
