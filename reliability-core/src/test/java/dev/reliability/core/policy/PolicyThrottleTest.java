@@ -89,7 +89,8 @@ class PolicyThrottleTest {
     Policy policy =
         policy()
             .throttle(throttle().minimumRequests(1).build())
-            .retry(RetryConfig.builder().maxRetries(3).backoff(Backoff.fixed(Duration.ZERO)).build())
+            .retry(
+                RetryConfig.builder().maxRetries(3).backoff(Backoff.fixed(Duration.ZERO)).build())
             .build();
     // The first attempt is sent and refused; the retry's second attempt is throttled and ends
     // the call: a rejection by the policy itself is never retried.
