@@ -2,6 +2,7 @@ package dev.reliability.core.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.ConfigurationException;
@@ -9,6 +10,8 @@ import dev.reliability.core.error.BulkheadFullException;
 import dev.reliability.core.error.DataValidationException;
 import dev.reliability.core.error.ServiceUnavailableException;
 import dev.reliability.core.error.ThrottledException;
+import dev.reliability.core.problem.ProblemDetail;
+import dev.reliability.core.problem.ProblemDetailFactory;
 import dev.reliability.test.ManualScheduler;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -62,6 +65,24 @@ class PolicyThrottleTest {
     assertThat(throttle.throttledCalls()).isEqualTo(1);
     assertThat(listener.matching("rejected")).containsExactly("rejected THROTTLED PT1S");
     assertThat(policy.stats().calls(CallOutcome.REJECTED)).isEqualTo(1);
+  }
+
+  @Test
+  void aThrottledCallBecomesA503ProblemWithRetryAfter() {
+    Policy policy = policy().throttle(throttle().build()).build();
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(() -> policy.execute(this::unavailable));
+    }
+    Throwable e = catchThrowable(() -> policy.execute(this::unavailable));
+    ProblemDetail problem = ProblemDetailFactory.ofDefaults().create(e, "req-1");
+    assertThat(problem.status()).isEqualTo(503);
+    assertThat(problem.errorCode()).isEqualTo("THROTTLED");
+    assertThat(problem.retryable()).isTrue();
+    assertThat(problem.retryAfterHeader()).contains("1");
+    assertThat(problem.details())
+        .containsEntry("component", "inventory")
+        .containsEntry("rejection_probability", 0.8);
+    assertThat(RejectionReason.THROTTLED.tagValue()).isEqualTo("throttled");
   }
 
   @Test
