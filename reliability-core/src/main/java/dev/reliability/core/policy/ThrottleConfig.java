@@ -29,11 +29,11 @@ import java.util.function.Predicate;
  * its retry-after hint.
  *
  * <p><b>Why a ceiling.</b> The book's formula has none: after a total outage it refuses all but a
- * trickle, and since refused requests count as requests, accepts only grow about fivefold per
- * window once the dependency heals; at 100 calls a second after a 2-minute outage it takes about 19
- * minutes to send everything again. The {@link #maxRejectionProbability()} of 0.9 (as Envoy's
- * admission control caps its own at 0.8) always sends a tenth of the calls, so the same recovery
- * takes under 4 minutes. Set it to 1.0 for the book's formula unchanged.
+ * trickle, and since refused requests count as requests, accepts only grow a few-fold per window
+ * once the dependency heals; at 100 calls a second after a 2-minute outage (on the injected clock)
+ * it takes about 13 minutes until nothing is refused. The {@link #maxRejectionProbability()} of 0.9
+ * (as Envoy's admission control caps its own at 0.8) always sends a tenth of the calls, so the same
+ * recovery takes about 3.6 minutes. Set it to 1.0 for the book's formula unchanged.
  *
  * <p><b>What "not accepted" means.</b> By default a failure counts as refused by the dependency
  * when the {@link ErrorClassifier} gives it HTTP status 429, 503 or 504: rate-limited, unavailable

@@ -174,6 +174,38 @@ class AdaptiveThrottleTest {
   }
 
   @Test
+  void recoveryAfterATotalOutageIsFasterUnderALowerCeiling() {
+    // The figures of docs/fault-tolerance.md: 100 calls a second, two minutes of refusals, then a
+    // dependency that accepts everything; seconds until the probability is back to zero.
+    assertThat(secondsToRecover(1.0)).isEqualTo(781.41);
+    assertThat(secondsToRecover(0.9)).isEqualTo(215.17);
+    assertThat(secondsToRecover(0.8)).isEqualTo(163.57);
+  }
+
+  private static double secondsToRecover(double ceiling) {
+    ManualTimeSource clock = ManualTimeSource.create();
+    AdaptiveThrottle throttle =
+        AdaptiveThrottle.create(
+            "inventory",
+            ThrottleConfig.builder().maxRejectionProbability(ceiling).build(),
+            clock,
+            new SplittableRandom(3)::nextDouble);
+    for (int i = 0; i < 12_000; i++) {
+      clock.advance(Duration.ofMillis(10));
+      throttle.tryAcquire();
+    }
+    long millis = 0;
+    while (throttle.rejectionProbability() > 0 && millis < 3_600_000) {
+      clock.advance(Duration.ofMillis(10));
+      millis += 10;
+      if (throttle.tryAcquire()) {
+        throttle.onAccepted();
+      }
+    }
+    return millis / 1000.0;
+  }
+
+  @Test
   void theWindowSlidesByWholeBuckets() {
     // 10 s in 5 buckets of 2 s.
     AdaptiveThrottle throttle =
