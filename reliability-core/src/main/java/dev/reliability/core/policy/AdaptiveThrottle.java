@@ -160,6 +160,20 @@ public final class AdaptiveThrottle {
   }
 
   /**
+   * Reports a value a sent request returned: refused when {@link
+   * ThrottleConfig#isRejectedResult(Object)} says so, accepted otherwise.
+   *
+   * @param result the value, possibly null
+   */
+  public void recordResult(Object result) {
+    if (config.isRejectedResult(result)) {
+      onRejected();
+    } else {
+      onAccepted();
+    }
+  }
+
+  /**
    * Takes back the request of a {@link #tryAcquire()} that permitted it when the request was not
    * sent after all, such as when a later local limit (a rate limiter, a bulkhead) refused it: the
    * dependency did not see it, so it must not count against it.

@@ -39,7 +39,9 @@ import java.util.function.Predicate;
  * when the {@link ErrorClassifier} gives it HTTP status 429, 503 or 504: rate-limited, unavailable
  * (a refused connection included), out of capacity, or not answering in time. Every other outcome,
  * successes and client errors such as a validation failure, counts as accepted: the dependency did
- * the work. Replace the rule with {@link Builder#rejectedWhen(Predicate)}.
+ * the work. Replace the rule with {@link Builder#rejectedWhen(Predicate)}. A client that returns
+ * refusals as values (an HTTP response with status 503) says which with {@link
+ * Builder#rejectedWhenResult(Predicate)}; by default every returned value is an accept.
  *
  * <pre>{@code
  * ThrottleConfig config = ThrottleConfig.builder().k(1.5).window(Duration.ofMinutes(1)).build();
@@ -130,6 +132,7 @@ public final class ThrottleConfig {
   private final double maxRejectionProbability;
   private final Duration retryAfter;
   private final Predicate<? super Throwable> rejectedWhen;
+  private final Predicate<Object> rejectedResult;
 
   /** The random source of throttles made from this config, or null; a seam for tests only. */
   private final DoubleSupplier random;
@@ -142,6 +145,7 @@ public final class ThrottleConfig {
     this.maxRejectionProbability = b.maxRejectionProbability;
     this.retryAfter = b.retryAfter;
     this.rejectedWhen = b.rejectedWhen;
+    this.rejectedResult = b.rejectedResult;
     this.random = b.random;
   }
 
@@ -262,6 +266,27 @@ public final class ThrottleConfig {
     return status == 429 || status == 503 || status == 504;
   }
 
+  /**
+   * Returns whether a value the guarded call returned counts as refused by the dependency.
+   *
+   * @param result the value, possibly null
+   * @return true if the value is a refusal by the {@link Builder#rejectedWhenResult(Predicate)}
+   *     rule; false without a rule
+   */
+  public boolean isRejectedResult(Object result) {
+    return rejectedResult != null && rejectedResult.test(result);
+  }
+
+  /**
+   * Returns whether returned values are checked with a {@link
+   * Builder#rejectedWhenResult(Predicate)} rule.
+   *
+   * @return true if a rule is set
+   */
+  public boolean hasRejectedResultRule() {
+    return rejectedResult != null;
+  }
+
   DoubleSupplier random() {
     return random;
   }
@@ -286,13 +311,21 @@ public final class ThrottleConfig {
         && c.minimumRequests == minimumRequests
         && Double.compare(c.maxRejectionProbability, maxRejectionProbability) == 0
         && c.retryAfter.equals(retryAfter)
-        && Objects.equals(c.rejectedWhen, rejectedWhen);
+        && Objects.equals(c.rejectedWhen, rejectedWhen)
+        && Objects.equals(c.rejectedResult, rejectedResult);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        k, window, buckets, minimumRequests, maxRejectionProbability, retryAfter, rejectedWhen);
+        k,
+        window,
+        buckets,
+        minimumRequests,
+        maxRejectionProbability,
+        retryAfter,
+        rejectedWhen,
+        rejectedResult);
   }
 
   @Override
@@ -321,6 +354,7 @@ public final class ThrottleConfig {
     private double maxRejectionProbability = 0.9;
     private Duration retryAfter = Duration.ofSeconds(1);
     private Predicate<? super Throwable> rejectedWhen;
+    private Predicate<Object> rejectedResult;
     private DoubleSupplier random;
 
     private Builder() {}
@@ -333,6 +367,7 @@ public final class ThrottleConfig {
       this.maxRejectionProbability = c.maxRejectionProbability;
       this.retryAfter = c.retryAfter;
       this.rejectedWhen = c.rejectedWhen;
+      this.rejectedResult = c.rejectedResult;
       this.random = c.random;
     }
 
@@ -423,6 +458,19 @@ public final class ThrottleConfig {
      */
     public Builder rejectedWhen(Predicate<? super Throwable> predicate) {
       this.rejectedWhen = Checks.notNull("predicate", predicate);
+      return this;
+    }
+
+    /**
+     * Sets which returned values count as refused by the dependency, such as an HTTP response with
+     * status 429 or 503. Default none: every value is an accept. Inside a policy, values are then
+     * checked on every attempt.
+     *
+     * @param predicate true when the value is a refusal; receives null values too; must not throw
+     * @return this builder
+     */
+    public Builder rejectedWhenResult(Predicate<Object> predicate) {
+      this.rejectedResult = Checks.notNull("predicate", predicate);
       return this;
     }
 

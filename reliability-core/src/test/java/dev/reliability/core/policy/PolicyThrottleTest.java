@@ -173,6 +173,29 @@ class PolicyThrottleTest {
   }
 
   @Test
+  void refusalsReturnedAsValuesCountWhenARuleSaysSo() {
+    // A client that returns its responses: status 503 is a refusal by the rule.
+    Policy policy =
+        policy()
+            .throttle(throttle().rejectedWhenResult(status -> status.equals(503)).build())
+            .build();
+    for (int i = 0; i < 3; i++) {
+      assertThat(policy.execute(() -> 503)).isEqualTo(503);
+    }
+    AdaptiveThrottle throttle = policy.throttle().orElseThrow();
+    assertThat(throttle.accepts()).isZero();
+    assertThatThrownBy(() -> policy.execute(() -> 200)).isInstanceOf(ThrottledException.class);
+
+    // Without a rule a returned value is an answer, whatever it holds.
+    Policy plain = policy().throttle(throttle().build()).build();
+    for (int i = 0; i < 3; i++) {
+      plain.execute(() -> 503);
+    }
+    assertThat(plain.throttle().orElseThrow().accepts()).isEqualTo(3);
+    assertThat(plain.execute(() -> 200)).isEqualTo(200);
+  }
+
+  @Test
   void aClientErrorIsAnAnswerAndCountsAsAccepted() {
     Policy policy = policy().throttle(throttle().build()).build();
     assertThatThrownBy(

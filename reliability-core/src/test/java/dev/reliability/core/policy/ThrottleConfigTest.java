@@ -60,6 +60,18 @@ class ThrottleConfigTest {
   }
 
   @Test
+  void returnedValuesAreAcceptsUnlessARuleSaysOtherwise() {
+    assertThat(ThrottleConfig.ofDefaults().hasRejectedResultRule()).isFalse();
+    assertThat(ThrottleConfig.ofDefaults().isRejectedResult(503)).isFalse();
+    ThrottleConfig config =
+        ThrottleConfig.builder().rejectedWhenResult(r -> Integer.valueOf(429).equals(r)).build();
+    assertThat(config.hasRejectedResultRule()).isTrue();
+    assertThat(config.isRejectedResult(429)).isTrue();
+    assertThat(config.isRejectedResult(null)).isFalse();
+    assertThat(config.toBuilder().build().isRejectedResult(429)).isTrue();
+  }
+
+  @Test
   void settersRefuseValuesOutsideTheirRange() {
     assertThatThrownBy(() -> ThrottleConfig.builder().k(0.5))
         .isInstanceOf(IllegalArgumentException.class)

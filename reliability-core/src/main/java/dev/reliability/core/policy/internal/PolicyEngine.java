@@ -61,7 +61,9 @@ public final class PolicyEngine implements AutoCloseable {
   private final CircuitBreakerConfig breakerConfig;
   private final boolean breakerResultRule;
 
-  /** Whether a returned value may count as a failure or be retried. */
+  /**
+   * Whether a returned value may count as a failure, be retried or be a refusal to the throttle.
+   */
   private final boolean valueRules;
 
   final RetryState retry;
@@ -158,8 +160,11 @@ public final class PolicyEngine implements AutoCloseable {
         own.retry() != null
             ? new Resilience4jRetry(own.retry(), stats)
             : config.retry().map(r -> new RetryState(r, stats)).orElse(null);
-    this.valueRules = breakerResultRule || (retry != null && retry.hasResultRule);
     this.throttle = config.throttle().map(t -> AdaptiveThrottle.create(name, t, time)).orElse(null);
+    this.valueRules =
+        breakerResultRule
+            || (retry != null && retry.hasResultRule)
+            || (throttle != null && throttle.config().hasRejectedResultRule());
     this.rateLimiter =
         own.rateLimiter() != null
             ? new Resilience4jRateLimiter(own.rateLimiter())
@@ -501,8 +506,11 @@ public final class PolicyEngine implements AutoCloseable {
       Object retryCall) {
     final RetryState r = retry;
     if (throttle != null) {
-      // A returned value, whatever the value rules make of it, is an answer: accepted.
-      throttle.record(error);
+      if (error == null) {
+        throttle.recordResult(value);
+      } else {
+        throttle.record(error);
+      }
     }
     if (error == null) {
       long next = RETURN_VALUE;
