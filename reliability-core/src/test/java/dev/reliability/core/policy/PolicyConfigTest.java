@@ -183,7 +183,8 @@ class PolicyConfigTest {
             "reliability.ratelimiter",
             "reliability.bulkhead",
             "reliability.timelimiter",
-            "reliability.hedge");
+            "reliability.hedge",
+            "reliability.throttle");
     for (List<Setting<?>> settings : PolicyConfig.SETTINGS.values()) {
       Set<String> names = new HashSet<>();
       for (Setting<?> s : settings) {

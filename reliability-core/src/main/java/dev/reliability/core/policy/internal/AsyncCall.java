@@ -134,9 +134,15 @@ final class AsyncCall<T> implements Runnable {
         reject(RejectionReason.CIRCUIT_OPEN, e.breaker.rejection());
         return;
       }
+      if (e.throttle != null && !e.throttle.tryAcquire()) {
+        releaseBreaker();
+        reject(RejectionReason.THROTTLED, e.throttle.rejection());
+        return;
+      }
       if (e.rateLimiter != null) {
         long wait = e.rateLimiter.acquire(e.rateLimiterMaxWait);
         if (wait < 0) {
+          e.throttleNotSent();
           releaseBreaker();
           reject(RejectionReason.RATE_LIMITED, new RateLimitExceededException(e.name, -wait));
           return;
@@ -150,6 +156,7 @@ final class AsyncCall<T> implements Runnable {
     }
     permitReserved = false;
     if (e.bulkhead != null && !e.bulkhead.tryAcquire()) {
+      e.throttleNotSent();
       releaseBreaker();
       reject(
           RejectionReason.BULKHEAD_FULL,
