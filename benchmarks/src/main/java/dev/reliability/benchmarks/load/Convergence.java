@@ -1,6 +1,7 @@
 package dev.reliability.benchmarks.load;
 
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
  * Settling time of a sampled limit: when it entered, for good, a band around a target.
@@ -70,6 +71,21 @@ final class Convergence {
       }
     }
     return (double) in / (samples.length - first);
+  }
+
+  /**
+   * The first index at or after {@code from} from which every later value is at most {@code
+   * threshold}; empty when the last value is above it or when {@code from} is past the end.
+   */
+  static OptionalInt staysAtMostFrom(double[] values, int from, double threshold) {
+    int settled = -1;
+    for (int i = values.length - 1; i >= Math.max(0, from); i--) {
+      if (!(values[i] <= threshold)) {
+        break;
+      }
+      settled = i;
+    }
+    return settled < 0 ? OptionalInt.empty() : OptionalInt.of(settled);
   }
 
   private static int firstIndex(int samplesPerSecond, double after) {

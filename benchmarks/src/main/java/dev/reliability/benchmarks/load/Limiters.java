@@ -10,6 +10,10 @@ import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.policy.AdaptiveLimitConfig;
 import dev.reliability.core.policy.AdaptiveLimitConfig.Algorithm;
 import dev.reliability.core.policy.AdaptiveLimiter;
+import dev.reliability.core.policy.AdaptiveThrottle;
+import dev.reliability.core.policy.ThrottleConfig;
+import dev.reliability.core.time.TimeSource;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +63,20 @@ final class Limiters {
 
   static {
     THROTTLES.put("none", Unlimited::new);
-    // This library's AdaptiveThrottle joins here when it is on main.
+    // The defaults: k = 2 over a 2-minute window, at most 90% refused.
+    THROTTLES.put("ours-throttle", () -> throttle("ours-throttle", ThrottleConfig.ofDefaults()));
+    // Throttles sooner (k = 1.5: sends at most 1.5 times what is accepted) and forgets faster.
+    THROTTLES.put(
+        "ours-throttle-k1.5-10s",
+        () ->
+            throttle(
+                "ours-throttle-k1.5-10s",
+                ThrottleConfig.builder().k(1.5).window(Duration.ofSeconds(10)).build()));
+  }
+
+  /** This library's client-side throttle on the system clock. */
+  static LoadLimiter throttle(String name, ThrottleConfig config) {
+    return new Throttle(name, AdaptiveThrottle.create(name, config, TimeSource.system()));
   }
 
   private Limiters() {}
@@ -231,6 +248,51 @@ final class Limiters {
     @Override
     public void ignore() {
       limiter.onIgnored();
+    }
+  }
+
+  /**
+   * This library's {@link AdaptiveThrottle}: refuses locally with the SRE book's probability; a 200
+   * is an accept, a 503 a refusal.
+   */
+  static final class Throttle implements LoadLimiter, LoadLimiter.Permit {
+    private final String name;
+    private final AdaptiveThrottle throttle;
+
+    Throttle(String name, AdaptiveThrottle throttle) {
+      this.name = name;
+      this.throttle = throttle;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public Permit tryAcquire() {
+      return throttle.tryAcquire() ? this : null;
+    }
+
+    @Override
+    public int limit() {
+      return -1;
+    }
+
+    @Override
+    public void success(long latencyNanos) {
+      throttle.onAccepted();
+    }
+
+    @Override
+    public void dropped(long latencyNanos) {
+      throttle.onRejected();
+    }
+
+    @Override
+    public void ignore() {
+      // A broken connection is no answer: the request stays counted without an accept.
+      throttle.onRejected();
     }
   }
 

@@ -77,6 +77,11 @@ final class LoadRun {
     return successes[s] + dropped[s] + errors[s];
   }
 
+  /** Limiter rejections in second {@code s}. */
+  long rejectionsIn(int s) {
+    return rejections[s];
+  }
+
   /** Limiter rejections per second over seconds [from, to). */
   double rejectionRate(int from, int to) {
     return perSecond(rejections, from, to);

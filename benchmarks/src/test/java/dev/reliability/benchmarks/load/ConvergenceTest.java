@@ -69,4 +69,13 @@ class ConvergenceTest {
     assertThat(Convergence.shareWithin(limits, 10, 0.3, 8, 0.25)).isEqualTo(0.5);
     assertThat(Convergence.shareWithin(limits, 10, 9.0, 8, 0.25)).isNaN();
   }
+
+  @Test
+  void staysAtMostFromIsTheFirstIndexAfterWhichNoValueIsAbove() {
+    double[] refused = {0.0, 0.5, 0.4, 0.005, 0.02, 0.01, 0.0, 0.0};
+
+    assertThat(Convergence.staysAtMostFrom(refused, 2, 0.01)).hasValue(5);
+    assertThat(Convergence.staysAtMostFrom(refused, 6, 0.01)).hasValue(6);
+    assertThat(Convergence.staysAtMostFrom(new double[] {0.0, 0.3}, 0, 0.01)).isEmpty();
+  }
 }
