@@ -6,10 +6,12 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.List;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -44,7 +46,13 @@ final class Charts {
       }
       data.addSeries(series);
     }
-    write(file, title, "p99 latency of admitted calls (ms)", data, eventAt);
+    JFreeChart chart = chart(title, "p99 latency of admitted calls (ms, log scale)", data, eventAt);
+    LogAxis log = new LogAxis("p99 latency of admitted calls (ms, log scale)");
+    log.setBase(10);
+    log.setSmallestValue(1);
+    log.setNumberFormatOverride(new DecimalFormat("0"));
+    chart.getXYPlot().setRangeAxis(log);
+    save(file, chart);
   }
 
   /**
@@ -88,6 +96,11 @@ final class Charts {
   private static void write(
       Path file, String title, String yLabel, XYSeriesCollection data, double... events)
       throws IOException {
+    save(file, chart(title, yLabel, data, events));
+  }
+
+  private static JFreeChart chart(
+      String title, String yLabel, XYSeriesCollection data, double... events) {
     System.setProperty("java.awt.headless", "true");
     JFreeChart chart =
         ChartFactory.createXYLineChart(
@@ -120,6 +133,10 @@ final class Charts {
         plot.addDomainMarker(new ValueMarker(event, Color.DARK_GRAY, new BasicStroke(1f)));
       }
     }
+    return chart;
+  }
+
+  private static void save(Path file, JFreeChart chart) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
