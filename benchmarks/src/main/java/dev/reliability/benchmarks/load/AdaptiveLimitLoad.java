@@ -174,7 +174,7 @@ public final class AdaptiveLimitLoad {
         Locale.ROOT,
         "Target after the move: a limit within 25%% of %d (%.0f to %.0f). Seconds after the move"
             + " until the first limit sample (every 100 ms) in that band, and until the last one"
-            + " outside it; the share of samples after the move in the band. Settled limit: the"
+            + " outside it (never: outside in the last second); the share of samples after the move in the band. Settled limit: the"
             + " last %d s.%n%n",
         moved,
         moved * 0.75,

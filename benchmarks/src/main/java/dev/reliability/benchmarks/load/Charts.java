@@ -30,6 +30,18 @@ final class Charts {
   private static final int WIDTH = 800;
   private static final int HEIGHT = 400;
 
+  private static final Color[] PALETTE = {
+    new Color(0xd62728),
+    new Color(0x1f77b4),
+    new Color(0x2ca02c),
+    new Color(0xff7f0e),
+    new Color(0x9467bd),
+    new Color(0x17becf),
+    new Color(0x8c564b),
+    new Color(0x7f7f7f),
+    new Color(0xe377c2),
+  };
+
   private Charts() {}
 
   /** Writes the p99 latency of each second of each run, with a marker at {@code eventAt} if > 0. */
@@ -118,8 +130,14 @@ final class Charts {
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+    boolean paired = false;
+    for (int i = 0; i < data.getSeriesCount(); i++) {
+      paired |= data.getSeriesKey(i).toString().endsWith(" succeeded");
+    }
     for (int i = 0; i < data.getSeriesCount(); i++) {
       boolean dashed = data.getSeriesKey(i).toString().endsWith(" succeeded");
+      // A run's "sent" and "succeeded" lines share its colour.
+      renderer.setSeriesPaint(i, PALETTE[(paired ? i / 2 : i) % PALETTE.length]);
       renderer.setSeriesStroke(
           i,
           dashed

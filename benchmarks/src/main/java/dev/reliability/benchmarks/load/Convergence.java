@@ -15,18 +15,25 @@ final class Convergence {
   /**
    * The time, in seconds into the run, of the first sample after {@code after} from which every
    * later sample lies within {@code tolerance} of {@code target} (|limit - target| &lt;= tolerance
-   * x target); empty when the last sample lies outside, or when no sample follows {@code after}.
-   * Sample {@code i} was taken at {@code (i + 1) / samplesPerSecond} seconds. Negative samples (no
-   * limit) are outside every band.
+   * x target); empty when the last sample lies outside, when no sample follows {@code after}, or
+   * when fewer than {@code minimumHold} samples at the end lie inside (a limit that only passes
+   * through the band as the run ends has not settled). Sample {@code i} was taken at {@code (i + 1)
+   * / samplesPerSecond} seconds. Negative samples (no limit) are outside every band.
    *
    * @param samples the limit, sampled at a fixed rate from the start of the run
    * @param samplesPerSecond the sampling rate
    * @param after seconds into the run from which to look (the time the knee moved)
    * @param target the limit the band is centred on
    * @param tolerance the band's half-width as a fraction of the target (0.25 for 25%)
+   * @param minimumHold the fewest samples at the end of the run that must lie in the band
    */
   static OptionalDouble settledAt(
-      int[] samples, int samplesPerSecond, double after, double target, double tolerance) {
+      int[] samples,
+      int samplesPerSecond,
+      double after,
+      double target,
+      double tolerance,
+      int minimumHold) {
     int first = firstIndex(samplesPerSecond, after);
     int settled = -1;
     for (int i = samples.length - 1; i >= first; i--) {
@@ -35,7 +42,7 @@ final class Convergence {
       }
       settled = i;
     }
-    return settled < 0
+    return settled < 0 || samples.length - settled < minimumHold
         ? OptionalDouble.empty()
         : OptionalDouble.of((double) (settled + 1) / samplesPerSecond);
   }

@@ -123,7 +123,12 @@ final class LoadRun {
    */
   OptionalDouble settledAt(double after, double target, double tolerance) {
     return Convergence.settledAt(
-        limits, ClosedLoopLoad.SAMPLES_PER_SECOND, after, target, tolerance);
+        limits,
+        ClosedLoopLoad.SAMPLES_PER_SECOND,
+        after,
+        target,
+        tolerance,
+        ClosedLoopLoad.SAMPLES_PER_SECOND);
   }
 
   /** The first time at or after {@code after} the limit was within the band, if ever. */
