@@ -22,8 +22,8 @@ module dev.reliability.core {
   requires java.net.http;
   requires java.sql;
   requires jdk.jfr;
-  // LoadSheddingFilter is a com.sun.net.httpserver.Filter (always in the JDK).
-  requires jdk.httpserver;
+  // LoadSheddingFilter is a com.sun.net.httpserver.Filter (always in the JDK): in the API.
+  requires transitive jdk.httpserver;
   requires jdk.management;
 
   // Optional adapters (optional in the POM): present only for users who have the container. Not
