@@ -14,16 +14,17 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * A named fault-tolerance policy that a service wraps around an outgoing call: any of retry,
- * circuit breaker, rate limiter, bulkhead and time limit, plus an optional per-call fallback,
- * applied in one fixed order.
+ * A named fault-tolerance policy that a service wraps around an outgoing call: any of hedging,
+ * retry, circuit breaker, client-side adaptive throttle, rate limiter, bulkhead and time limit,
+ * plus an optional per-call fallback, applied in one fixed order.
  *
- * <p><b>Order</b>, outermost first: <em>fallback</em> (per call) &gt; <em>retry</em> &gt;
- * <em>circuit breaker</em> &gt; <em>rate limiter</em> &gt; <em>bulkhead</em> &gt; <em>time
- * limit</em> &gt; the call. So every attempt is counted by the breaker, takes a rate-limit permit
- * and a bulkhead permit, and gets its own time limit; the fallback sees the final failure after the
- * retries. Rejections by the policy's own breaker, rate limiter or bulkhead are not retried (see
- * {@link RetryConfig}).
+ * <p><b>Order</b>, outermost first: <em>fallback</em> (per call) &gt; <em>hedging</em> &gt;
+ * <em>retry</em> &gt; <em>circuit breaker</em> &gt; <em>adaptive throttle</em> &gt; <em>rate
+ * limiter</em> &gt; <em>bulkhead</em> &gt; <em>time limit</em> &gt; the call. So every attempt is
+ * counted by the breaker and the throttle, takes a rate-limit permit and a bulkhead permit, and
+ * gets its own time limit; the fallback sees the final failure after the retries. Rejections by the
+ * policy's own breaker, throttle, rate limiter or bulkhead are not retried (see {@link
+ * RetryConfig}).
  *
  * <p><b>Shapes.</b> One verb per shape: {@link #execute(Supplier)}, {@link #call(Callable)}
  * (checked exceptions pass through unchanged), {@link #run(Runnable)}, {@link
@@ -34,7 +35,8 @@ import java.util.function.Supplier;
  * naming the policy and carrying a retry-after hint where one is known: {@link
  * dev.reliability.core.error.CircuitOpenException}, {@link
  * dev.reliability.core.error.RateLimitExceededException}, {@link
- * dev.reliability.core.error.BulkheadFullException}; a time limit ends an attempt with {@link
+ * dev.reliability.core.error.BulkheadFullException}, {@link
+ * dev.reliability.core.error.ThrottledException}; a time limit ends an attempt with {@link
  * dev.reliability.core.error.ServiceTimeoutException}.
  *
  * <p><b>Context</b> (request ID, MDC, OpenTelemetry context: every {@code ThreadLocalAccessor}
@@ -48,8 +50,9 @@ import java.util.function.Supplier;
  *
  * <p><b>Threads.</b> Synchronous calls run on the caller's thread unless a time limit is set; then
  * each attempt runs on the policy's executor (a virtual thread per attempt on Java 21 and later, a
- * cached daemon pool before) while the caller waits. Nothing holds a monitor across the call, so
- * virtual threads are not pinned.
+ * cached daemon pool before) while the caller waits. With hedging, every run of a synchronous call
+ * runs on the executor and the caller waits for the first success. Nothing holds a monitor across
+ * the call, so virtual threads are not pinned.
  *
  * <pre>{@code
  * Policy policy = Policy.builder("payments")
@@ -346,6 +349,25 @@ public final class Policy implements AutoCloseable {
   }
 
   /**
+   * Returns the hedging, if the policy hedges slow calls.
+   *
+   * @return the hedging, or empty
+   */
+  public Optional<Hedging> hedging() {
+    return Optional.ofNullable(engine.hedging());
+  }
+
+  /**
+   * Returns the client-side adaptive throttle, if the policy has one: its counts and rejection
+   * probability.
+   *
+   * @return the throttle, or empty
+   */
+  public Optional<AdaptiveThrottle> throttle() {
+    return Optional.ofNullable(engine.throttle());
+  }
+
+  /**
    * Shuts down the executor the policy created for time-limited and asynchronous work, if any (an
    * executor given to the builder is left alone). Calls after closing still run, but a time-limited
    * call then fails with {@link java.util.concurrent.RejectedExecutionException}.
@@ -533,6 +555,35 @@ public final class Policy implements AutoCloseable {
      */
     public Builder timeLimiter(TimeLimiterConfig config) {
       components.timeLimiter(config);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the hedging: when no run of a call has succeeded after the hedge delay,
+     * another run starts (budget permitting) and the first success is returned; the other runs are
+     * interrupted (synchronous calls, which then run on the policy's executor) or cancelled
+     * (asynchronous ones). Hedging wraps the retry, so each hedge is a whole run of the retry, the
+     * breaker and the rest, and the policy's statistics count each run. Only for idempotent calls.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder hedge(HedgeConfig config) {
+      components.hedge(config);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the client-side adaptive throttle, applied right after the circuit breaker:
+     * each attempt is refused locally with the throttle's rejection probability, ending the call
+     * with {@link dev.reliability.core.error.ThrottledException} (not retried). See {@link
+     * AdaptiveThrottle}.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder throttle(ThrottleConfig config) {
+      components.throttle(config);
       return this;
     }
 

@@ -19,8 +19,10 @@ import java.util.regex.Pattern;
  * templates of a {@link PolicyRegistry} ("every external HTTP client gets this base").
  *
  * <p>Every component is optional. The policy applies them in one fixed order, outermost first:
- * fallback, retry, circuit breaker, rate limiter, bulkhead, time limit, then the call. So each
- * retry goes through the breaker, the rate limiter, the bulkhead and gets its own time limit.
+ * fallback, hedging, retry, circuit breaker, adaptive throttle, rate limiter, bulkhead, time limit,
+ * then the call. So each retry goes through the breaker, the throttle, the rate limiter, the
+ * bulkhead and gets its own time limit, and each hedge is a whole run of the retry and what it
+ * wraps.
  *
  * <p>{@link #withOverrides(ConfigSource, String)} applies configuration keys for one policy name on
  * top of the code's values, so thresholds change by environment variable without a code change. The
@@ -44,8 +46,9 @@ public final class PolicyConfig {
   /**
    * Every setting of every component, by key prefix: {@value CircuitBreakerConfig#CONFIG_PREFIX},
    * {@value RetryConfig#CONFIG_PREFIX}, {@value RateLimiterConfig#CONFIG_PREFIX}, {@value
-   * BulkheadConfig#CONFIG_PREFIX} and {@value TimeLimiterConfig#CONFIG_PREFIX}. A key is the
-   * prefix, optionally the policy's name, then the setting's name.
+   * BulkheadConfig#CONFIG_PREFIX}, {@value TimeLimiterConfig#CONFIG_PREFIX} and {@value
+   * HedgeConfig#CONFIG_PREFIX}, {@value ThrottleConfig#CONFIG_PREFIX}. A key is the prefix,
+   * optionally the policy's name, then the setting's name.
    */
   public static final Map<String, List<Setting<?>>> SETTINGS = settings();
 
@@ -62,6 +65,8 @@ public final class PolicyConfig {
   private final RateLimiterConfig rateLimiter;
   private final BulkheadConfig bulkhead;
   private final TimeLimiterConfig timeLimiter;
+  private final HedgeConfig hedge;
+  private final ThrottleConfig throttle;
 
   private PolicyConfig(Builder b) {
     this.circuitBreaker = b.circuitBreaker;
@@ -69,6 +74,8 @@ public final class PolicyConfig {
     this.rateLimiter = b.rateLimiter;
     this.bulkhead = b.bulkhead;
     this.timeLimiter = b.timeLimiter;
+    this.hedge = b.hedge;
+    this.throttle = b.throttle;
   }
 
   /**
@@ -155,6 +162,24 @@ public final class PolicyConfig {
   }
 
   /**
+   * Returns the hedging settings, if the policy hedges slow calls.
+   *
+   * @return the settings, or empty
+   */
+  public Optional<HedgeConfig> hedge() {
+    return Optional.ofNullable(hedge);
+  }
+
+  /**
+   * Returns the client-side adaptive throttle's settings, if the policy has one.
+   *
+   * @return the settings, or empty
+   */
+  public Optional<ThrottleConfig> throttle() {
+    return Optional.ofNullable(throttle);
+  }
+
+  /**
    * Applies configuration keys for one policy on top of this configuration.
    *
    * <p>For each component, a setting's value is the first of: the policy's own key ({@code
@@ -182,6 +207,8 @@ public final class PolicyConfig {
     ConfigBinder rl = ConfigBinder.of(source, RateLimiterConfig.CONFIG_PREFIX).instance(policyName);
     ConfigBinder bh = ConfigBinder.of(source, BulkheadConfig.CONFIG_PREFIX).instance(policyName);
     ConfigBinder tl = ConfigBinder.of(source, TimeLimiterConfig.CONFIG_PREFIX).instance(policyName);
+    ConfigBinder hg = ConfigBinder.of(source, HedgeConfig.CONFIG_PREFIX).instance(policyName);
+    ConfigBinder th = ConfigBinder.of(source, ThrottleConfig.CONFIG_PREFIX).instance(policyName);
     Builder b = new Builder();
     String failed = null;
     try {
@@ -203,11 +230,17 @@ public final class PolicyConfig {
         b.timeLimiter(
             (timeLimiter == null ? TimeLimiterConfig.ofDefaults() : timeLimiter).bind(tl));
       }
+      if (hg.get(HedgeConfig.ENABLED, hedge != null)) {
+        b.hedge((hedge == null ? HedgeConfig.ofDefaults() : hedge).bind(hg));
+      }
+      if (th.get(ThrottleConfig.ENABLED, throttle != null)) {
+        b.throttle((throttle == null ? ThrottleConfig.ofDefaults() : throttle).bind(th));
+      }
     } catch (IllegalArgumentException e) {
       failed = e.getMessage();
     }
     List<ConfigProblem> problems = new ArrayList<>();
-    for (ConfigBinder binder : List.of(cb, rt, rl, bh, tl)) {
+    for (ConfigBinder binder : List.of(cb, rt, rl, bh, tl, hg, th)) {
       problems.addAll(binder.problems());
     }
     if (!problems.isEmpty()) {
@@ -277,6 +310,8 @@ public final class PolicyConfig {
     all.put(RateLimiterConfig.CONFIG_PREFIX, RateLimiterConfig.SETTINGS);
     all.put(BulkheadConfig.CONFIG_PREFIX, BulkheadConfig.SETTINGS);
     all.put(TimeLimiterConfig.CONFIG_PREFIX, TimeLimiterConfig.SETTINGS);
+    all.put(HedgeConfig.CONFIG_PREFIX, HedgeConfig.SETTINGS);
+    all.put(ThrottleConfig.CONFIG_PREFIX, ThrottleConfig.SETTINGS);
     return Collections.unmodifiableMap(all);
   }
 
@@ -298,6 +333,12 @@ public final class PolicyConfig {
     if (timeLimiter != null) {
       parts.add(timeLimiter.toString());
     }
+    if (hedge != null) {
+      parts.add(hedge.toString());
+    }
+    if (throttle != null) {
+      parts.add(throttle.toString());
+    }
     return "PolicyConfig" + parts;
   }
 
@@ -308,6 +349,8 @@ public final class PolicyConfig {
     private RateLimiterConfig rateLimiter;
     private BulkheadConfig bulkhead;
     private TimeLimiterConfig timeLimiter;
+    private HedgeConfig hedge;
+    private ThrottleConfig throttle;
 
     private Builder() {}
 
@@ -317,6 +360,8 @@ public final class PolicyConfig {
       this.rateLimiter = c.rateLimiter;
       this.bulkhead = c.bulkhead;
       this.timeLimiter = c.timeLimiter;
+      this.hedge = c.hedge;
+      this.throttle = c.throttle;
     }
 
     /**
@@ -371,6 +416,49 @@ public final class PolicyConfig {
      */
     public Builder timeLimiter(TimeLimiterConfig config) {
       this.timeLimiter = Checks.notNull("timeLimiter", config);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the hedging: runs of a slow call started after a delay, the first success
+     * taken. It wraps the retry: each hedge is a whole run of the retry and what it wraps.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder hedge(HedgeConfig config) {
+      this.hedge = Checks.notNull("hedge", config);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the client-side adaptive throttle, applied right after the circuit breaker.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder throttle(ThrottleConfig config) {
+      this.throttle = Checks.notNull("throttle", config);
+      return this;
+    }
+
+    /**
+     * Removes the hedging.
+     *
+     * @return this builder
+     */
+    public Builder noHedge() {
+      this.hedge = null;
+      return this;
+    }
+
+    /**
+     * Removes the client-side adaptive throttle.
+     *
+     * @return this builder
+     */
+    public Builder noThrottle() {
+      this.throttle = null;
       return this;
     }
 

@@ -16,7 +16,12 @@ public enum RejectionReason {
    * Every bulkhead permit is taken and none frees up within the bulkhead's maximum wait; the call
    * ends with {@link dev.reliability.core.error.BulkheadFullException}.
    */
-  BULKHEAD_FULL;
+  BULKHEAD_FULL,
+  /**
+   * The client-side adaptive throttle refused the call locally, because the dependency has been
+   * refusing requests; the call ends with {@link dev.reliability.core.error.ThrottledException}.
+   */
+  THROTTLED;
 
   /**
    * Returns the lower-case name used as a metric tag and log value, such as {@code circuit_open}.
@@ -28,6 +33,7 @@ public enum RejectionReason {
       case CIRCUIT_OPEN -> "circuit_open";
       case RATE_LIMITED -> "rate_limited";
       case BULKHEAD_FULL -> "bulkhead_full";
+      case THROTTLED -> "throttled";
     };
   }
 }

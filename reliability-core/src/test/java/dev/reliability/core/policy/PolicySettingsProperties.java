@@ -40,7 +40,12 @@ class PolicySettingsProperties {
           new Case<>(RateLimiterConfig.LIMIT, v -> RateLimiterConfig.builder().limit(v)),
           new Case<>(
               TimeLimiterConfig.MAX_CONCURRENT_ATTEMPTS,
-              v -> TimeLimiterConfig.builder().maxConcurrentAttempts(v)));
+              v -> TimeLimiterConfig.builder().maxConcurrentAttempts(v)),
+          new Case<>(HedgeConfig.MIN_SAMPLES, v -> HedgeConfig.builder().minSamples(v)),
+          new Case<>(HedgeConfig.MAX_HEDGES, v -> HedgeConfig.builder().maxHedges(v)),
+          new Case<>(ThrottleConfig.BUCKETS, v -> ThrottleConfig.builder().buckets(v)),
+          new Case<>(
+              ThrottleConfig.MINIMUM_REQUESTS, v -> ThrottleConfig.builder().minimumRequests(v)));
 
   static final List<Case<Duration>> DURATIONS =
       List.of(
@@ -59,7 +64,13 @@ class PolicySettingsProperties {
           new Case<>(BulkheadConfig.RETRY_AFTER, v -> BulkheadConfig.builder().retryAfter(v)),
           new Case<>(RateLimiterConfig.PERIOD, v -> RateLimiterConfig.builder().period(v)),
           new Case<>(RateLimiterConfig.MAX_WAIT, v -> RateLimiterConfig.builder().maxWait(v)),
-          new Case<>(TimeLimiterConfig.TIMEOUT, v -> TimeLimiterConfig.builder().timeout(v)));
+          new Case<>(TimeLimiterConfig.TIMEOUT, v -> TimeLimiterConfig.builder().timeout(v)),
+          new Case<>(HedgeConfig.DELAY, v -> HedgeConfig.builder().delay(v)),
+          new Case<>(HedgeConfig.MIN_DELAY, v -> HedgeConfig.builder().minDelay(v)),
+          new Case<>(HedgeConfig.MAX_DELAY, v -> HedgeConfig.builder().maxDelay(v)),
+          new Case<>(HedgeConfig.PERCENTILE_WINDOW, v -> HedgeConfig.builder().percentileWindow(v)),
+          new Case<>(ThrottleConfig.WINDOW, v -> ThrottleConfig.builder().window(v)),
+          new Case<>(ThrottleConfig.RETRY_AFTER, v -> ThrottleConfig.builder().retryAfter(v)));
 
   static final List<Case<Double>> DECIMALS =
       List.of(
@@ -72,7 +83,12 @@ class PolicySettingsProperties {
           new Case<>(
               RetryConfig.MULTIPLIER,
               v -> Backoff.exponential(Duration.ZERO, v, Duration.ofSeconds(1))),
-          new Case<>(RetryConfig.BUDGET_RATIO, v -> RetryBudget.of(v, 10)));
+          new Case<>(RetryConfig.BUDGET_RATIO, v -> RetryBudget.of(v, 10)),
+          new Case<>(HedgeConfig.DELAY_PERCENTILE, v -> HedgeConfig.builder().delayPercentile(v)),
+          new Case<>(ThrottleConfig.K, v -> ThrottleConfig.builder().k(v)),
+          new Case<>(
+              ThrottleConfig.MAX_REJECTION_PROBABILITY,
+              v -> ThrottleConfig.builder().maxRejectionProbability(v)));
 
   @Property(tries = 300)
   void aWholeNumberIsAcceptedInCodeExactlyWhenItsTextIs(@ForAll("ints") int value) {

@@ -2,12 +2,14 @@ package dev.reliability.core.policy.internal;
 
 import dev.reliability.core.error.BulkheadFullException;
 import dev.reliability.core.error.RateLimitExceededException;
+import dev.reliability.core.policy.AdaptiveThrottle;
 import dev.reliability.core.policy.Bulkhead;
 import dev.reliability.core.policy.CallOutcome;
 import dev.reliability.core.policy.CircuitBreaker;
 import dev.reliability.core.policy.CircuitBreakerConfig;
 import dev.reliability.core.policy.CircuitState;
 import dev.reliability.core.policy.Fallback;
+import dev.reliability.core.policy.Hedging;
 import dev.reliability.core.policy.PolicyConfig;
 import dev.reliability.core.policy.PolicyListener;
 import dev.reliability.core.policy.PolicyScheduler;
@@ -27,8 +29,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /**
- * Runs guarded calls through the components of one policy, in the order fallback, retry, circuit
- * breaker, rate limiter, bulkhead, time limit.
+ * Runs guarded calls through the components of one policy, in the order fallback, hedging, retry,
+ * circuit breaker, adaptive throttle, rate limiter, bulkhead, time limit.
  *
  * <p>The synchronous path of a closed breaker and a successful call reads the clock twice, asks
  * each component once, and adds to the calling thread's own statistics cell with plain writes: no
@@ -60,10 +62,16 @@ public final class PolicyEngine implements AutoCloseable {
   private final CircuitBreakerConfig breakerConfig;
   private final boolean breakerResultRule;
 
-  /** Whether a returned value may count as a failure or be retried. */
+  /**
+   * Whether a returned value may count as a failure, be retried or be a refusal to the throttle.
+   */
   private final boolean valueRules;
 
   final RetryState retry;
+
+  /** The client-side adaptive throttle, or null; asked right after the breaker. */
+  final AdaptiveThrottle throttle;
+
   final Limiter rateLimiter;
   final long rateLimiterMaxWait;
   final BulkheadImpl bulkhead;
@@ -73,6 +81,9 @@ public final class PolicyEngine implements AutoCloseable {
   final long bulkheadRetryAfterNanos;
 
   final TimeLimit timeLimit;
+
+  /** The hedging, outside the retry: each run is a whole run of the chain below; or null. */
+  final HedgeState hedge;
 
   /**
    * Whether {@link #execute} may take its direct path: no listener, rate limiter, time limit or
@@ -153,7 +164,11 @@ public final class PolicyEngine implements AutoCloseable {
         own.retry() != null
             ? new Resilience4jRetry(own.retry(), stats)
             : config.retry().map(r -> new RetryState(r, stats)).orElse(null);
-    this.valueRules = breakerResultRule || (retry != null && retry.hasResultRule);
+    this.throttle = config.throttle().map(t -> AdaptiveThrottle.create(name, t, time)).orElse(null);
+    this.valueRules =
+        breakerResultRule
+            || (retry != null && retry.hasResultRule)
+            || (throttle != null && throttle.config().hasRejectedResultRule());
     this.rateLimiter =
         own.rateLimiter() != null
             ? new Resilience4jRateLimiter(own.rateLimiter())
@@ -178,7 +193,13 @@ public final class PolicyEngine implements AutoCloseable {
             .timeLimiter()
             .map(t -> new TimeLimit(name, t, this, this.executor, scheduler))
             .orElse(null);
-    this.direct = this.listener == null && rateLimiter == null && timeLimit == null && !valueRules;
+    this.hedge = config.hedge().map(c -> new HedgeState(c, retry, time)).orElse(null);
+    this.direct =
+        this.listener == null
+            && rateLimiter == null
+            && timeLimit == null
+            && !valueRules
+            && hedge == null;
   }
 
   private void onStateChange(CircuitState from, CircuitState to) {
@@ -215,6 +236,10 @@ public final class PolicyEngine implements AutoCloseable {
     if (b != null && !b.tryAcquire()) {
       return rejectFirst(b.rejection(), RejectionReason.CIRCUIT_OPEN, start, fallback);
     }
+    final AdaptiveThrottle th = throttle;
+    if (th != null && !th.tryAcquire()) {
+      return rejectThrottledFirst(start, fallback);
+    }
     final BulkheadImpl h = bulkhead;
     if (h != null && !h.tryAcquire()) {
       return rejectBulkheadFirst(start, fallback);
@@ -232,6 +257,9 @@ public final class PolicyEngine implements AutoCloseable {
     if (b != null) {
       b.onSuccess(nanos, true);
     }
+    if (th != null) {
+      th.onAccepted();
+    }
     stats.success(nanos);
     return v;
   }
@@ -246,12 +274,19 @@ public final class PolicyEngine implements AutoCloseable {
 
   /** The direct path's bulkhead rejection of the first attempt, as the general loop ends it. */
   private Object rejectBulkheadFirst(long start, Fallback<?> fallback) throws Throwable {
+    throttleNotSent();
     releaseBreaker();
     return rejectFirst(
         new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfterNanos),
         RejectionReason.BULKHEAD_FULL,
         start,
         fallback);
+  }
+
+  /** The direct path's throttle rejection of the first attempt, as the general loop ends it. */
+  private Object rejectThrottledFirst(long start, Fallback<?> fallback) throws Throwable {
+    releaseBreaker();
+    return rejectFirst(throttle.rejection(), RejectionReason.THROTTLED, start, fallback);
   }
 
   /** The direct path's failed first attempt: recorded, then retried by the general loop. */
@@ -266,11 +301,59 @@ public final class PolicyEngine implements AutoCloseable {
 
   /** Runs a call through the general loop: any combination of components, listener included. */
   private Object executeGeneral(Object fn, int shape, Fallback<?> fallback) throws Throwable {
+    if (hedge != null) {
+      Object v;
+      try {
+        v = HedgedSyncCall.execute(this, hedge, fn, shape);
+      } catch (Throwable failure) {
+        return hedgedFallback(failure, fallback);
+      }
+      return v;
+    }
+    return runUnhedged(fn, shape, fallback, true);
+  }
+
+  /** One run of a hedged call: the chain below the hedging, on the thread the hedge gave it. */
+  Object runUnhedged(Object fn, int shape, boolean deposit) throws Throwable {
+    return runUnhedged(fn, shape, null, deposit);
+  }
+
+  /**
+   * A hedged call's fallback, after every run failed; the runs were counted one by one.
+   *
+   * @throws Throwable the failure if the fallback does not handle it, or the fallback's own
+   */
+  Object hedgedFallback(Throwable failure, Fallback<?> fallback) throws Throwable {
+    if (fallback == null || !fallback.handles(failure)) {
+      throw failure;
+    }
+    try {
+      return fallback.apply(failure);
+    } catch (Throwable t) {
+      if (t != failure) {
+        t.addSuppressed(failure);
+      }
+      throw t;
+    }
+  }
+
+  /**
+   * Returns the time after which a hedged call starts no hedge: the retry's longest duration from
+   * the call's start, or never.
+   */
+  long hedgeDeadline(long start) {
+    return retry != null && retry.maxDurationNanos > 0
+        ? start + retry.maxDurationNanos
+        : Long.MAX_VALUE;
+  }
+
+  private Object runUnhedged(Object fn, int shape, Fallback<?> fallback, boolean deposit)
+      throws Throwable {
     final long start = time.nanoTime();
     final PolicyListener l = listener;
     final Object handle = l == null ? null : l.onCallStart(name);
     final ContextSnapshot snapshot = timeLimit == null ? null : contexts.captureAll();
-    if (retry != null) {
+    if (retry != null && deposit) {
       retry.deposit();
     }
     return attempts(fn, shape, fallback, start, handle, snapshot, 0, null, 0, 0);
@@ -337,9 +420,16 @@ public final class PolicyEngine implements AutoCloseable {
         rejection = RejectionReason.CIRCUIT_OPEN;
         break;
       }
+      if (throttle != null && !throttle.tryAcquire()) {
+        releaseBreaker();
+        failure = throttle.rejection();
+        rejection = RejectionReason.THROTTLED;
+        break;
+      }
       if (rateLimiter != null) {
         long wait = rateLimiter.acquire(rateLimiterMaxWait);
         if (wait < 0) {
+          throttleNotSent();
           releaseBreaker();
           failure = new RateLimitExceededException(name, -wait);
           rejection = RejectionReason.RATE_LIMITED;
@@ -349,6 +439,7 @@ public final class PolicyEngine implements AutoCloseable {
           try {
             scheduler.sleepNanos(wait);
           } catch (InterruptedException e) {
+            throttleNotSent();
             releaseBreaker();
             Thread.currentThread().interrupt();
             failure = e;
@@ -358,6 +449,7 @@ public final class PolicyEngine implements AutoCloseable {
         }
       }
       if (bulkhead != null && !bulkhead.tryAcquire()) {
+        throttleNotSent();
         releaseBreaker();
         failure = new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfterNanos);
         rejection = RejectionReason.BULKHEAD_FULL;
@@ -369,6 +461,7 @@ public final class PolicyEngine implements AutoCloseable {
         if (bulkhead != null) {
           bulkhead.releaseUnused();
         }
+        throttleNotSent();
         releaseBreaker();
         failure = timeLimit.rejection();
         rejection = RejectionReason.BULKHEAD_FULL;
@@ -406,6 +499,9 @@ public final class PolicyEngine implements AutoCloseable {
         if (breaker != null) {
           breaker.onSuccess(nanos, true);
         }
+        if (throttle != null) {
+          throttle.onAccepted();
+        }
         return succeed(v, start, now, handle, attempt, false);
       }
       long next = afterAttempt(v, error, attempt, nanos, now, previousDelay, deadline, retryCall);
@@ -442,6 +538,13 @@ public final class PolicyEngine implements AutoCloseable {
     }
   }
 
+  /** Takes back the throttle's request of an attempt a later local limit refused. */
+  void throttleNotSent() {
+    if (throttle != null) {
+      throttle.onNotSent();
+    }
+  }
+
   /**
    * Records an attempt on the breaker and decides what comes next.
    *
@@ -460,6 +563,13 @@ public final class PolicyEngine implements AutoCloseable {
       long deadline,
       Object retryCall) {
     final RetryState r = retry;
+    if (throttle != null) {
+      if (error == null) {
+        throttle.recordResult(value);
+      } else {
+        throttle.record(error);
+      }
+    }
     if (error == null) {
       long next = RETURN_VALUE;
       if (r != null && r.hasResultRule) {
@@ -474,6 +584,13 @@ public final class PolicyEngine implements AutoCloseable {
         }
       }
       return next;
+    }
+    if (hedge != null && HedgeState.cancelledHere()) {
+      // A hedged run interrupted because another run won: not the dependency's failure, no retry.
+      if (breaker != null) {
+        breaker.onIgnored();
+      }
+      return RetryState.NOT_RETRYABLE;
     }
     if (breaker != null) {
       boolean own = error instanceof OwnTimeoutException o && o.isFrom(this);
@@ -598,6 +715,10 @@ public final class PolicyEngine implements AutoCloseable {
       Supplier<? extends CompletionStage<? extends T>> supplier, Fallback<? extends T> fallback) {
     ContextSnapshot snapshot = contexts.captureAll();
     ContextFuture<T> result = new ContextFuture<>(snapshot);
+    if (hedge != null) {
+      new HedgedAsyncCall<>(this, hedge, supplier, fallback, snapshot, result).start();
+      return result;
+    }
     new AsyncCall<>(this, supplier, fallback, snapshot, result).start();
     return result;
   }
@@ -632,6 +753,15 @@ public final class PolicyEngine implements AutoCloseable {
   }
 
   /**
+   * Returns the client-side adaptive throttle, or null.
+   *
+   * @return the throttle
+   */
+  public AdaptiveThrottle throttle() {
+    return throttle;
+  }
+
+  /**
    * Returns the rate limiter, or null.
    *
    * @return the rate limiter
@@ -656,6 +786,15 @@ public final class PolicyEngine implements AutoCloseable {
    */
   public TimeLimiter timeLimiter() {
     return timeLimit;
+  }
+
+  /**
+   * Returns the hedging, or null.
+   *
+   * @return the hedging
+   */
+  public Hedging hedging() {
+    return hedge;
   }
 
   /**
