@@ -14,10 +14,13 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
@@ -201,6 +204,21 @@ class LoadSheddingServletFilterTest {
     start(LoadSheddingConfig.builder().limit(fixedLimit(1, null, 0)).build());
 
     assertThat(get("/api/throw").statusCode()).isEqualTo(500);
+
+    awaitInFlight(0);
+    assertThat(get("/api/quote").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aClientThatDisconnectsReleasesItsPermitWhenTheServletEnds() throws Exception {
+    start(LoadSheddingConfig.builder().limit(fixedLimit(1, null, 0)).build());
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket
+          .getOutputStream()
+          .write("GET /api/slow HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      awaitInFlight(1);
+    }
+    release.countDown();
 
     awaitInFlight(0);
     assertThat(get("/api/quote").statusCode()).isEqualTo(200);
