@@ -202,7 +202,8 @@ public final class LoadSheddingConfig {
   }
 
   /**
-   * Returns the retry-after hint of a shed request.
+   * Returns the retry-after hint of a shed request, sent as {@code Retry-After}. It replaces the
+   * limit's own {@link AdaptiveLimitConfig#retryAfter()}, which serves the policies' rejections.
    *
    * @return the hint, 1 s by default
    */
