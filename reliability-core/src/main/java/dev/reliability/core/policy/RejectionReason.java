@@ -16,7 +16,12 @@ public enum RejectionReason {
    * Every bulkhead permit is taken and none frees up within the bulkhead's maximum wait; the call
    * ends with {@link dev.reliability.core.error.BulkheadFullException}.
    */
-  BULKHEAD_FULL;
+  BULKHEAD_FULL,
+  /**
+   * The adaptive concurrency limit is reached (for the call's traffic class); the call ends with
+   * {@link dev.reliability.core.error.ConcurrencyLimitExceededException}.
+   */
+  CONCURRENCY_LIMITED;
 
   /**
    * Returns the lower-case name used as a metric tag and log value, such as {@code circuit_open}.
@@ -28,6 +33,7 @@ public enum RejectionReason {
       case CIRCUIT_OPEN -> "circuit_open";
       case RATE_LIMITED -> "rate_limited";
       case BULKHEAD_FULL -> "bulkhead_full";
+      case CONCURRENCY_LIMITED -> "concurrency_limited";
     };
   }
 }

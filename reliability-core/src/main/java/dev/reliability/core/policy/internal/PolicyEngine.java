@@ -2,6 +2,7 @@ package dev.reliability.core.policy.internal;
 
 import dev.reliability.core.error.BulkheadFullException;
 import dev.reliability.core.error.RateLimitExceededException;
+import dev.reliability.core.policy.AdaptiveLimiter;
 import dev.reliability.core.policy.Bulkhead;
 import dev.reliability.core.policy.CallOutcome;
 import dev.reliability.core.policy.CircuitBreaker;
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
 
 /**
  * Runs guarded calls through the components of one policy, in the order fallback, retry, circuit
- * breaker, rate limiter, bulkhead, time limit.
+ * breaker, rate limiter, bulkhead, adaptive concurrency limit, time limit.
  *
  * <p>The synchronous path of a closed breaker and a successful call reads the clock twice, asks
  * each component once, and adds to the calling thread's own statistics cell with plain writes: no
@@ -73,6 +74,9 @@ public final class PolicyEngine implements AutoCloseable {
   final long bulkheadRetryAfterNanos;
 
   final TimeLimit timeLimit;
+
+  /** The adaptive concurrency limit, just inside the bulkhead; null if the policy has none. */
+  final AdaptiveGate adaptive;
 
   /**
    * Whether {@link #execute} may take its direct path: no listener, rate limiter, time limit or
@@ -178,6 +182,7 @@ public final class PolicyEngine implements AutoCloseable {
             .timeLimiter()
             .map(t -> new TimeLimit(name, t, this, this.executor, scheduler))
             .orElse(null);
+    this.adaptive = config.adaptiveLimit().map(a -> new AdaptiveGate(name, a, time)).orElse(null);
     this.direct = this.listener == null && rateLimiter == null && timeLimit == null && !valueRules;
   }
 
@@ -219,16 +224,24 @@ public final class PolicyEngine implements AutoCloseable {
     if (h != null && !h.tryAcquire()) {
       return rejectBulkheadFirst(start, fallback);
     }
+    final AdaptiveGate g = adaptive;
+    final AdaptiveLimiter.Partition permit = g == null ? null : g.partition();
+    if (permit != null && !permit.tryAcquire()) {
+      return rejectAdaptiveFirst(permit, start, fallback);
+    }
     final Object v;
     try {
       v = Invoker.invoke(fn, shape);
     } catch (Throwable t) {
-      return failedFirst(fn, shape, fallback, start, t);
+      return failedFirst(fn, shape, fallback, start, t, permit);
     }
     if (h != null) {
       h.release();
     }
     final long nanos = time.nanoTime() - start;
+    if (permit != null) {
+      permit.onSuccess(nanos);
+    }
     if (b != null) {
       b.onSuccess(nanos, true);
     }
@@ -254,13 +267,33 @@ public final class PolicyEngine implements AutoCloseable {
         fallback);
   }
 
+  /** The direct path's adaptive-limit rejection of the first attempt. */
+  private Object rejectAdaptiveFirst(
+      AdaptiveLimiter.Partition permit, long start, Fallback<?> fallback) throws Throwable {
+    if (bulkhead != null) {
+      bulkhead.releaseUnused();
+    }
+    releaseBreaker();
+    return rejectFirst(
+        adaptive.rejection(name, permit), RejectionReason.CONCURRENCY_LIMITED, start, fallback);
+  }
+
   /** The direct path's failed first attempt: recorded, then retried by the general loop. */
   private Object failedFirst(
-      Object fn, int shape, Fallback<?> fallback, long start, Throwable error) throws Throwable {
+      Object fn,
+      int shape,
+      Fallback<?> fallback,
+      long start,
+      Throwable error,
+      AdaptiveLimiter.Partition permit)
+      throws Throwable {
     if (bulkhead != null) {
       bulkhead.release();
     }
     long now = time.nanoTime();
+    if (permit != null) {
+      AdaptiveGate.release(permit, error, now - start);
+    }
     return attempts(fn, shape, fallback, start, null, null, 1, error, now - start, now);
   }
 
@@ -363,11 +396,25 @@ public final class PolicyEngine implements AutoCloseable {
         rejection = RejectionReason.BULKHEAD_FULL;
         break;
       }
+      // The adaptive concurrency limit, just inside the bulkhead.
+      AdaptiveLimiter.Partition permit = adaptive == null ? null : adaptive.partition();
+      if (permit != null && !permit.tryAcquire()) {
+        if (bulkhead != null) {
+          bulkhead.releaseUnused();
+        }
+        releaseBreaker();
+        failure = adaptive.rejection(name, permit);
+        rejection = RejectionReason.CONCURRENCY_LIMITED;
+        break;
+      }
       if (timeLimit != null && !timeLimit.tryAcquire()) {
         // The time limit's own bound on attempts in flight acts as a bulkhead in front of the
         // executor: refused like one, never retried, and not a failure for the breaker.
         if (bulkhead != null) {
           bulkhead.releaseUnused();
+        }
+        if (permit != null) {
+          permit.onIgnored();
         }
         releaseBreaker();
         failure = timeLimit.rejection();
@@ -397,6 +444,9 @@ public final class PolicyEngine implements AutoCloseable {
       }
       long now = time.nanoTime();
       long nanos = now - attemptStart;
+      if (permit != null) {
+        AdaptiveGate.release(permit, error, nanos);
+      }
       if (l != null) {
         l.onAttemptEnd(name, handle, attempt, error, nanos);
       }
@@ -647,6 +697,15 @@ public final class PolicyEngine implements AutoCloseable {
    */
   public Bulkhead bulkhead() {
     return bulkhead;
+  }
+
+  /**
+   * Returns the adaptive concurrency limit, or null.
+   *
+   * @return the adaptive limit's gate
+   */
+  public AdaptiveGate adaptiveLimit() {
+    return adaptive;
   }
 
   /**
