@@ -86,6 +86,7 @@ public final class LimitController {
 
   private volatile long baselineNanos; // written by the closer only
   private volatile long estimateNanos; // written by the closer only
+  private volatile long windowedSamples; // written by the closer only: samples of ended windows
   private boolean probing; // closer's
   private int probeWindowsLeft; // closer's
   private long probeLowestNanos; // closer's
@@ -211,6 +212,7 @@ public final class LimitController {
     if (count == 0) {
       return;
     }
+    windowedSamples += count;
     long avg = (w >>> 16) / count * 1_000;
     long est = estimateNanos;
     estimateNanos = est == 0 ? avg : (est + avg) / 2;
@@ -339,6 +341,16 @@ public final class LimitController {
   /** Returns the smoothed average latency of recent windows, 0 before the first. */
   public long estimateNanos() {
     return estimateNanos;
+  }
+
+  /** Returns the samples counted in ended windows. */
+  public long windowedSamples() {
+    return windowedSamples;
+  }
+
+  /** Returns the samples counted in the current window. */
+  public int pendingSamples() {
+    return (int) (window.get() & 0xFFFF);
   }
 
   /** Returns the baseline latency, 0 before it is measured. */
