@@ -291,4 +291,57 @@ class AdaptiveLimitPolicyTest {
     assertThat(bytesPerCall).isZero();
     assertThat(policy.adaptiveLimit().orElseThrow().inFlight()).isZero();
   }
+
+  @Test
+  void synchronousTimeOutsAreDropsAndGiveThePermitBackWhileTheAbandonedWorkRunsOn()
+      throws Exception {
+    Policy policy =
+        Policy.builder("inventory")
+            .scheduler(scheduler)
+            .adaptiveLimit(AdaptiveLimitConfig.builder().algorithm(Algorithm.AIMD).build())
+            .timeLimiter(TimeLimiterConfig.of(Duration.ofSeconds(1)))
+            .build();
+    java.util.concurrent.ExecutorService callers =
+        java.util.concurrent.Executors.newCachedThreadPool();
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(10);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    try {
+      List<CompletableFuture<String>> calls = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        calls.add(
+            CompletableFuture.supplyAsync(
+                () ->
+                    policy.execute(
+                        () -> {
+                          started.countDown();
+                          // Ignores the interrupt: the work runs on after its caller is released.
+                          while (true) {
+                            try {
+                              release.await();
+                              return "late";
+                            } catch (InterruptedException ignored) {
+                              // keep waiting
+                            }
+                          }
+                        }),
+                callers));
+      }
+      assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+      scheduler.advance(Duration.ofSeconds(1));
+
+      for (CompletableFuture<String> call : calls) {
+        assertThatThrownBy(() -> call.get(10, java.util.concurrent.TimeUnit.SECONDS))
+            .hasCauseInstanceOf(dev.reliability.core.error.ServiceTimeoutException.class);
+      }
+      AdaptiveLimiter limiter = policy.adaptiveLimit().orElseThrow();
+      assertThat(limiter.limit()).isEqualTo(18);
+      assertThat(limiter.inFlight()).isZero();
+      assertThat(policy.timeLimiter().orElseThrow().runningAfterTimeout()).isEqualTo(10);
+    } finally {
+      release.countDown();
+      callers.shutdownNow();
+      policy.close();
+    }
+  }
 }
