@@ -14,16 +14,17 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * A named fault-tolerance policy that a service wraps around an outgoing call: any of retry,
- * circuit breaker, rate limiter, bulkhead and time limit, plus an optional per-call fallback,
- * applied in one fixed order.
+ * A named fault-tolerance policy that a service wraps around an outgoing call: any of hedging,
+ * retry, circuit breaker, rate limiter, bulkhead and time limit, plus an optional per-call
+ * fallback, applied in one fixed order.
  *
- * <p><b>Order</b>, outermost first: <em>fallback</em> (per call) &gt; <em>retry</em> &gt;
- * <em>circuit breaker</em> &gt; <em>rate limiter</em> &gt; <em>bulkhead</em> &gt; <em>adaptive
- * concurrency limit</em> &gt; <em>time limit</em> &gt; the call. So every attempt is counted by the
- * breaker, takes a rate-limit permit and a bulkhead permit, and gets its own time limit; the
- * fallback sees the final failure after the retries. Rejections by the policy's own breaker, rate
- * limiter, bulkhead or adaptive concurrency limit are not retried (see {@link RetryConfig}).
+ * <p><b>Order</b>, outermost first: <em>fallback</em> (per call) &gt; <em>hedging</em> &gt;
+ * <em>retry</em> &gt; <em>circuit breaker</em> &gt; <em>rate limiter</em> &gt; <em>bulkhead</em>
+ * &gt; <em>adaptive concurrency limit</em> &gt; <em>time limit</em> &gt; the call. So every attempt
+ * is counted by the breaker, takes a rate-limit permit and a bulkhead permit, and gets its own time
+ * limit; the fallback sees the final failure after the retries. Rejections by the policy's own
+ * breaker, rate limiter, bulkhead or adaptive concurrency limit are not retried (see {@link
+ * RetryConfig}).
  *
  * <p><b>Shapes.</b> One verb per shape: {@link #execute(Supplier)}, {@link #call(Callable)}
  * (checked exceptions pass through unchanged), {@link #run(Runnable)}, {@link
@@ -48,8 +49,9 @@ import java.util.function.Supplier;
  *
  * <p><b>Threads.</b> Synchronous calls run on the caller's thread unless a time limit is set; then
  * each attempt runs on the policy's executor (a virtual thread per attempt on Java 21 and later, a
- * cached daemon pool before) while the caller waits. Nothing holds a monitor across the call, so
- * virtual threads are not pinned.
+ * cached daemon pool before) while the caller waits. With hedging, every run of a synchronous call
+ * runs on the executor and the caller waits for the first success. Nothing holds a monitor across
+ * the call, so virtual threads are not pinned.
  *
  * <pre>{@code
  * Policy policy = Policy.builder("payments")
@@ -356,6 +358,15 @@ public final class Policy implements AutoCloseable {
   }
 
   /**
+   * Returns the hedging, if the policy hedges slow calls.
+   *
+   * @return the hedging, or empty
+   */
+  public Optional<Hedging> hedging() {
+    return Optional.ofNullable(engine.hedging());
+  }
+
+  /**
    * Shuts down the executor the policy created for time-limited and asynchronous work, if any (an
    * executor given to the builder is left alone). Calls after closing still run, but a time-limited
    * call then fails with {@link java.util.concurrent.RejectedExecutionException}.
@@ -575,6 +586,21 @@ public final class Policy implements AutoCloseable {
      */
     public Builder timeLimiter(TimeLimiterConfig config) {
       components.timeLimiter(config);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the hedging: when no run of a call has succeeded after the hedge delay,
+     * another run starts (budget permitting) and the first success is returned; the other runs are
+     * interrupted (synchronous calls, which then run on the policy's executor) or cancelled
+     * (asynchronous ones). Hedging wraps the retry, so each hedge is a whole run of the retry, the
+     * breaker and the rest, and the policy's statistics count each run. Only for idempotent calls.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder hedge(HedgeConfig config) {
+      components.hedge(config);
       return this;
     }
 

@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * templates of a {@link PolicyRegistry} ("every external HTTP client gets this base").
  *
  * <p>Every component is optional. The policy applies them in one fixed order, outermost first:
- * fallback, retry, circuit breaker, rate limiter, bulkhead, time limit, then the call. So each
- * retry goes through the breaker, the rate limiter, the bulkhead and gets its own time limit.
+ * fallback, hedging, retry, circuit breaker, rate limiter, bulkhead, time limit, then the call. So
+ * each retry goes through the breaker, the rate limiter, the bulkhead and gets its own time limit,
+ * and each hedge is a whole run of the retry and what it wraps.
  *
  * <p>An adaptive concurrency limit ({@link Builder#adaptiveLimit(AdaptiveLimitConfig)}) takes the
  * bulkhead's place, just inside it when a policy has both: the fixed bulkhead is then a hard
@@ -48,9 +49,9 @@ public final class PolicyConfig {
   /**
    * Every setting of every component, by key prefix: {@value CircuitBreakerConfig#CONFIG_PREFIX},
    * {@value RetryConfig#CONFIG_PREFIX}, {@value RateLimiterConfig#CONFIG_PREFIX}, {@value
-   * BulkheadConfig#CONFIG_PREFIX}, {@value TimeLimiterConfig#CONFIG_PREFIX} and {@value
-   * AdaptiveLimitConfig#CONFIG_PREFIX}. A key is the prefix, optionally the policy's name, then the
-   * setting's name.
+   * BulkheadConfig#CONFIG_PREFIX}, {@value TimeLimiterConfig#CONFIG_PREFIX}, {@value
+   * AdaptiveLimitConfig#CONFIG_PREFIX} and {@value HedgeConfig#CONFIG_PREFIX}. A key is the prefix,
+   * optionally the policy's name, then the setting's name.
    */
   public static final Map<String, List<Setting<?>>> SETTINGS = settings();
 
@@ -68,6 +69,7 @@ public final class PolicyConfig {
   private final BulkheadConfig bulkhead;
   private final TimeLimiterConfig timeLimiter;
   private final AdaptiveLimitConfig adaptiveLimit;
+  private final HedgeConfig hedge;
 
   private PolicyConfig(Builder b) {
     this.adaptiveLimit = b.adaptiveLimit;
@@ -76,6 +78,7 @@ public final class PolicyConfig {
     this.rateLimiter = b.rateLimiter;
     this.bulkhead = b.bulkhead;
     this.timeLimiter = b.timeLimiter;
+    this.hedge = b.hedge;
   }
 
   /**
@@ -171,6 +174,15 @@ public final class PolicyConfig {
   }
 
   /**
+   * Returns the hedging settings, if the policy hedges slow calls.
+   *
+   * @return the settings, or empty
+   */
+  public Optional<HedgeConfig> hedge() {
+    return Optional.ofNullable(hedge);
+  }
+
+  /**
    * Applies configuration keys for one policy on top of this configuration.
    *
    * <p>For each component, a setting's value is the first of: the policy's own key ({@code
@@ -200,6 +212,7 @@ public final class PolicyConfig {
     ConfigBinder tl = ConfigBinder.of(source, TimeLimiterConfig.CONFIG_PREFIX).instance(policyName);
     ConfigBinder al =
         ConfigBinder.of(source, AdaptiveLimitConfig.CONFIG_PREFIX).instance(policyName);
+    ConfigBinder hg = ConfigBinder.of(source, HedgeConfig.CONFIG_PREFIX).instance(policyName);
     Builder b = new Builder();
     String failed = null;
     try {
@@ -225,11 +238,14 @@ public final class PolicyConfig {
         b.adaptiveLimit(
             (adaptiveLimit == null ? AdaptiveLimitConfig.ofDefaults() : adaptiveLimit).bind(al));
       }
+      if (hg.get(HedgeConfig.ENABLED, hedge != null)) {
+        b.hedge((hedge == null ? HedgeConfig.ofDefaults() : hedge).bind(hg));
+      }
     } catch (IllegalArgumentException e) {
       failed = e.getMessage();
     }
     List<ConfigProblem> problems = new ArrayList<>();
-    for (ConfigBinder binder : List.of(cb, rt, rl, bh, tl, al)) {
+    for (ConfigBinder binder : List.of(cb, rt, rl, bh, tl, al, hg)) {
       problems.addAll(binder.problems());
     }
     if (!problems.isEmpty()) {
@@ -300,6 +316,7 @@ public final class PolicyConfig {
     all.put(BulkheadConfig.CONFIG_PREFIX, BulkheadConfig.SETTINGS);
     all.put(TimeLimiterConfig.CONFIG_PREFIX, TimeLimiterConfig.SETTINGS);
     all.put(AdaptiveLimitConfig.CONFIG_PREFIX, AdaptiveLimitConfig.SETTINGS);
+    all.put(HedgeConfig.CONFIG_PREFIX, HedgeConfig.SETTINGS);
     return Collections.unmodifiableMap(all);
   }
 
@@ -324,6 +341,9 @@ public final class PolicyConfig {
     if (adaptiveLimit != null) {
       parts.add(adaptiveLimit.toString());
     }
+    if (hedge != null) {
+      parts.add(hedge.toString());
+    }
     return "PolicyConfig" + parts;
   }
 
@@ -335,6 +355,7 @@ public final class PolicyConfig {
     private BulkheadConfig bulkhead;
     private TimeLimiterConfig timeLimiter;
     private AdaptiveLimitConfig adaptiveLimit;
+    private HedgeConfig hedge;
 
     private Builder() {}
 
@@ -345,6 +366,7 @@ public final class PolicyConfig {
       this.rateLimiter = c.rateLimiter;
       this.bulkhead = c.bulkhead;
       this.timeLimiter = c.timeLimiter;
+      this.hedge = c.hedge;
     }
 
     /**
@@ -399,6 +421,28 @@ public final class PolicyConfig {
      */
     public Builder timeLimiter(TimeLimiterConfig config) {
       this.timeLimiter = Checks.notNull("timeLimiter", config);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the hedging: runs of a slow call started after a delay, the first success
+     * taken. It wraps the retry: each hedge is a whole run of the retry and what it wraps.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder hedge(HedgeConfig config) {
+      this.hedge = Checks.notNull("hedge", config);
+      return this;
+    }
+
+    /**
+     * Removes the hedging.
+     *
+     * @return this builder
+     */
+    public Builder noHedge() {
+      this.hedge = null;
       return this;
     }
 

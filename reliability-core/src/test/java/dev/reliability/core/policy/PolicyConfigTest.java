@@ -182,7 +182,9 @@ class PolicyConfigTest {
             "reliability.retry",
             "reliability.ratelimiter",
             "reliability.bulkhead",
-            "reliability.timelimiter");
+            "reliability.timelimiter",
+            "reliability.adaptive-limit",
+            "reliability.hedge");
     for (List<Setting<?>> settings : PolicyConfig.SETTINGS.values()) {
       Set<String> names = new HashSet<>();
       for (Setting<?> s : settings) {

@@ -40,7 +40,9 @@ class PolicySettingsProperties {
           new Case<>(RateLimiterConfig.LIMIT, v -> RateLimiterConfig.builder().limit(v)),
           new Case<>(
               TimeLimiterConfig.MAX_CONCURRENT_ATTEMPTS,
-              v -> TimeLimiterConfig.builder().maxConcurrentAttempts(v)));
+              v -> TimeLimiterConfig.builder().maxConcurrentAttempts(v)),
+          new Case<>(HedgeConfig.MIN_SAMPLES, v -> HedgeConfig.builder().minSamples(v)),
+          new Case<>(HedgeConfig.MAX_HEDGES, v -> HedgeConfig.builder().maxHedges(v)));
 
   static final List<Case<Duration>> DURATIONS =
       List.of(
@@ -59,7 +61,12 @@ class PolicySettingsProperties {
           new Case<>(BulkheadConfig.RETRY_AFTER, v -> BulkheadConfig.builder().retryAfter(v)),
           new Case<>(RateLimiterConfig.PERIOD, v -> RateLimiterConfig.builder().period(v)),
           new Case<>(RateLimiterConfig.MAX_WAIT, v -> RateLimiterConfig.builder().maxWait(v)),
-          new Case<>(TimeLimiterConfig.TIMEOUT, v -> TimeLimiterConfig.builder().timeout(v)));
+          new Case<>(TimeLimiterConfig.TIMEOUT, v -> TimeLimiterConfig.builder().timeout(v)),
+          new Case<>(HedgeConfig.DELAY, v -> HedgeConfig.builder().delay(v)),
+          new Case<>(HedgeConfig.MIN_DELAY, v -> HedgeConfig.builder().minDelay(v)),
+          new Case<>(HedgeConfig.MAX_DELAY, v -> HedgeConfig.builder().maxDelay(v)),
+          new Case<>(
+              HedgeConfig.PERCENTILE_WINDOW, v -> HedgeConfig.builder().percentileWindow(v)));
 
   static final List<Case<Double>> DECIMALS =
       List.of(
@@ -72,7 +79,8 @@ class PolicySettingsProperties {
           new Case<>(
               RetryConfig.MULTIPLIER,
               v -> Backoff.exponential(Duration.ZERO, v, Duration.ofSeconds(1))),
-          new Case<>(RetryConfig.BUDGET_RATIO, v -> RetryBudget.of(v, 10)));
+          new Case<>(RetryConfig.BUDGET_RATIO, v -> RetryBudget.of(v, 10)),
+          new Case<>(HedgeConfig.DELAY_PERCENTILE, v -> HedgeConfig.builder().delayPercentile(v)));
 
   @Property(tries = 300)
   void aWholeNumberIsAcceptedInCodeExactlyWhenItsTextIs(@ForAll("ints") int value) {

@@ -43,6 +43,12 @@ final class AsyncCall<T> implements Runnable {
   /** What the retry's {@link RetryState#begin} returned for this call. */
   private final Object retryCall;
 
+  /** Set when a hedged call no longer needs this run: another run won or the caller cancelled. */
+  private volatile boolean abandoned;
+
+  /** The stage of the attempt in flight, to cancel when the run is abandoned. */
+  private volatile CompletionStage<? extends T> current;
+
   private int attempt;
   private long previousDelay;
   private long attemptStart;
@@ -57,6 +63,20 @@ final class AsyncCall<T> implements Runnable {
       Fallback<? extends T> fallback,
       ContextSnapshot snapshot,
       ContextFuture<T> result) {
+    this(engine, supplier, fallback, snapshot, result, true);
+  }
+
+  /**
+   * Creates a call; a hedge passes {@code deposit} false, as its call credited the retry budget
+   * once already.
+   */
+  AsyncCall(
+      PolicyEngine engine,
+      Supplier<? extends CompletionStage<? extends T>> supplier,
+      Fallback<? extends T> fallback,
+      ContextSnapshot snapshot,
+      ContextFuture<T> result,
+      boolean deposit) {
     this.e = engine;
     this.supplier = supplier;
     this.fallback = fallback;
@@ -66,7 +86,9 @@ final class AsyncCall<T> implements Runnable {
     this.handle = engine.listener == null ? null : engine.listener.onCallStart(engine.name);
     long d = Long.MAX_VALUE;
     if (engine.retry != null) {
-      engine.retry.deposit();
+      if (deposit) {
+        engine.retry.deposit();
+      }
       if (engine.retry.maxDurationNanos > 0) {
         d = start + engine.retry.maxDurationNanos;
       }
@@ -106,6 +128,10 @@ final class AsyncCall<T> implements Runnable {
 
   private void attempt() {
     final PolicyListener l = e.listener;
+    if (abandoned) {
+      finishWithFailure(new CancellationException("another run of the hedged call won"), null, 0);
+      return;
+    }
     if (!permitReserved) {
       attempt++;
       if (e.breaker != null && !e.breaker.tryAcquire()) {
@@ -164,11 +190,35 @@ final class AsyncCall<T> implements Runnable {
       attemptEnded(null, t);
       return;
     }
+    current = stage;
+    if (abandoned) {
+      cancel(stage);
+    }
     Attempt a = new Attempt(stage, attempt);
     if (e.timeLimit != null) {
       a.timer = e.scheduler.schedule(a::timeout, e.timeLimit.timeoutNanos);
     }
     stage.whenComplete(a);
+  }
+
+  /**
+   * Gives up this run of a hedged call: its stage in flight is cancelled, its failure is not
+   * counted by the breaker, and it is not retried.
+   */
+  void abandon() {
+    abandoned = true;
+    CompletionStage<? extends T> s = current;
+    if (s != null) {
+      cancel(s);
+    }
+  }
+
+  private static void cancel(CompletionStage<?> stage) {
+    try {
+      stage.toCompletableFuture().cancel(true);
+    } catch (UnsupportedOperationException | CancellationException ignored) {
+      // a stage that cannot be cancelled runs on; its end is ignored
+    }
   }
 
   private void releaseBreaker() {
@@ -193,6 +243,14 @@ final class AsyncCall<T> implements Runnable {
     }
     if (e.listener != null) {
       e.listener.onAttemptEnd(e.name, handle, attempt, error, nanos);
+    }
+    if (abandoned && error != null) {
+      // A hedged run cancelled because another won: not the dependency's failure, no retry.
+      if (e.breaker != null) {
+        e.breaker.onIgnored();
+      }
+      finishWithFailure(error, null, 0);
+      return;
     }
     long next =
         e.afterAttempt(value, error, attempt, nanos, now, previousDelay, deadline, retryCall);

@@ -9,6 +9,7 @@ import dev.reliability.core.policy.CircuitBreaker;
 import dev.reliability.core.policy.CircuitBreakerConfig;
 import dev.reliability.core.policy.CircuitState;
 import dev.reliability.core.policy.Fallback;
+import dev.reliability.core.policy.Hedging;
 import dev.reliability.core.policy.PolicyConfig;
 import dev.reliability.core.policy.PolicyListener;
 import dev.reliability.core.policy.PolicyScheduler;
@@ -28,8 +29,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /**
- * Runs guarded calls through the components of one policy, in the order fallback, retry, circuit
- * breaker, rate limiter, bulkhead, adaptive concurrency limit, time limit.
+ * Runs guarded calls through the components of one policy, in the order fallback, hedging, retry,
+ * circuit breaker, rate limiter, bulkhead, adaptive concurrency limit, time limit.
  *
  * <p>The synchronous path of a closed breaker and a successful call reads the clock twice, asks
  * each component once, and adds to the calling thread's own statistics cell with plain writes: no
@@ -77,6 +78,9 @@ public final class PolicyEngine implements AutoCloseable {
 
   /** The adaptive concurrency limit, just inside the bulkhead; null if the policy has none. */
   final AdaptiveGate adaptive;
+
+  /** The hedging, outside the retry: each run is a whole run of the chain below; or null. */
+  final HedgeState hedge;
 
   /**
    * Whether {@link #execute} may take its direct path: no listener, rate limiter, time limit or
@@ -183,7 +187,13 @@ public final class PolicyEngine implements AutoCloseable {
             .map(t -> new TimeLimit(name, t, this, this.executor, scheduler))
             .orElse(null);
     this.adaptive = config.adaptiveLimit().map(a -> new AdaptiveGate(name, a, time)).orElse(null);
-    this.direct = this.listener == null && rateLimiter == null && timeLimit == null && !valueRules;
+    this.hedge = config.hedge().map(c -> new HedgeState(c, retry, time)).orElse(null);
+    this.direct =
+        this.listener == null
+            && rateLimiter == null
+            && timeLimit == null
+            && !valueRules
+            && hedge == null;
   }
 
   private void onStateChange(CircuitState from, CircuitState to) {
@@ -299,11 +309,59 @@ public final class PolicyEngine implements AutoCloseable {
 
   /** Runs a call through the general loop: any combination of components, listener included. */
   private Object executeGeneral(Object fn, int shape, Fallback<?> fallback) throws Throwable {
+    if (hedge != null) {
+      Object v;
+      try {
+        v = HedgedSyncCall.execute(this, hedge, fn, shape);
+      } catch (Throwable failure) {
+        return hedgedFallback(failure, fallback);
+      }
+      return v;
+    }
+    return runUnhedged(fn, shape, fallback, true);
+  }
+
+  /** One run of a hedged call: the chain below the hedging, on the thread the hedge gave it. */
+  Object runUnhedged(Object fn, int shape, boolean deposit) throws Throwable {
+    return runUnhedged(fn, shape, null, deposit);
+  }
+
+  /**
+   * A hedged call's fallback, after every run failed; the runs were counted one by one.
+   *
+   * @throws Throwable the failure if the fallback does not handle it, or the fallback's own
+   */
+  Object hedgedFallback(Throwable failure, Fallback<?> fallback) throws Throwable {
+    if (fallback == null || !fallback.handles(failure)) {
+      throw failure;
+    }
+    try {
+      return fallback.apply(failure);
+    } catch (Throwable t) {
+      if (t != failure) {
+        t.addSuppressed(failure);
+      }
+      throw t;
+    }
+  }
+
+  /**
+   * Returns the time after which a hedged call starts no hedge: the retry's longest duration from
+   * the call's start, or never.
+   */
+  long hedgeDeadline(long start) {
+    return retry != null && retry.maxDurationNanos > 0
+        ? start + retry.maxDurationNanos
+        : Long.MAX_VALUE;
+  }
+
+  private Object runUnhedged(Object fn, int shape, Fallback<?> fallback, boolean deposit)
+      throws Throwable {
     final long start = time.nanoTime();
     final PolicyListener l = listener;
     final Object handle = l == null ? null : l.onCallStart(name);
     final ContextSnapshot snapshot = timeLimit == null ? null : contexts.captureAll();
-    if (retry != null) {
+    if (retry != null && deposit) {
       retry.deposit();
     }
     return attempts(fn, shape, fallback, start, handle, snapshot, 0, null, 0, 0);
@@ -525,6 +583,13 @@ public final class PolicyEngine implements AutoCloseable {
       }
       return next;
     }
+    if (hedge != null && HedgeState.cancelledHere()) {
+      // A hedged run interrupted because another run won: not the dependency's failure, no retry.
+      if (breaker != null) {
+        breaker.onIgnored();
+      }
+      return RetryState.NOT_RETRYABLE;
+    }
     if (breaker != null) {
       boolean own = error instanceof OwnTimeoutException o && o.isFrom(this);
       if (own || breakerConfig.isFailure(error)) {
@@ -648,6 +713,10 @@ public final class PolicyEngine implements AutoCloseable {
       Supplier<? extends CompletionStage<? extends T>> supplier, Fallback<? extends T> fallback) {
     ContextSnapshot snapshot = contexts.captureAll();
     ContextFuture<T> result = new ContextFuture<>(snapshot);
+    if (hedge != null) {
+      new HedgedAsyncCall<>(this, hedge, supplier, fallback, snapshot, result).start();
+      return result;
+    }
     new AsyncCall<>(this, supplier, fallback, snapshot, result).start();
     return result;
   }
@@ -715,6 +784,15 @@ public final class PolicyEngine implements AutoCloseable {
    */
   public TimeLimiter timeLimiter() {
     return timeLimit;
+  }
+
+  /**
+   * Returns the hedging, or null.
+   *
+   * @return the hedging
+   */
+  public Hedging hedging() {
+    return hedge;
   }
 
   /**

@@ -104,6 +104,28 @@ class RetryState implements Retry {
   }
 
   private boolean withdraw() {
+    if (takeToken()) {
+      return true;
+    }
+    budgetRejections.increment();
+    return false;
+  }
+
+  /** Whether this retry has a budget, which hedges then share. */
+  boolean hasBudget() {
+    return budgetMilli != null;
+  }
+
+  /**
+   * Takes one token for a hedge, which the retry does not count as its own rejection.
+   *
+   * @return whether the budget had a token (always true without a budget)
+   */
+  boolean withdrawForHedge() {
+    return takeToken();
+  }
+
+  private boolean takeToken() {
     AtomicLong b = budgetMilli;
     if (b == null) {
       return true;
@@ -111,7 +133,6 @@ class RetryState implements Retry {
     while (true) {
       long v = b.get();
       if (v < MILLI) {
-        budgetRejections.increment();
         return false;
       }
       if (b.compareAndSet(v, v - MILLI)) {
