@@ -45,6 +45,7 @@ public final class LimitController {
   private static final long MAX_SAMPLE_MICROS = (1L << 32) - 1;
 
   private final TimeSource time;
+  private final int minSamples;
   private final boolean gradient;
   private final int minLimit;
   private final int maxLimit;
@@ -102,6 +103,12 @@ public final class LimitController {
    * @param time the time source
    */
   public LimitController(String name, AdaptiveLimitConfig config, TimeSource time) {
+    this(name, config, time, MIN_SAMPLES);
+  }
+
+  /** Creates the state with windows of another size, for model checks of small cases. */
+  LimitController(String name, AdaptiveLimitConfig config, TimeSource time, int minSamples) {
+    this.minSamples = minSamples;
     this.time = time;
     this.gradient = config.algorithm() == Algorithm.GRADIENT;
     this.minLimit = config.minLimit();
@@ -189,7 +196,7 @@ public final class LimitController {
   }
 
   private void maybeEndWindow(long now) {
-    if ((window.get() & 0xFFFF) < MIN_SAMPLES
+    if ((window.get() & 0xFFFF) < minSamples
         || now - windowStartNanos < 2 * baselineNanos
         || !closing.compareAndSet(0, 1)) {
       return;
