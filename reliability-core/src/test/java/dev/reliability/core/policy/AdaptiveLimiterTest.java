@@ -78,6 +78,28 @@ class AdaptiveLimiterTest {
   }
 
   @Test
+  void losesNoGoodputUnderTheKneeProbeIncluded() {
+    AdaptiveLimiter limiter =
+        AdaptiveLimiter.create("server", AdaptiveLimitConfig.ofDefaults(), time);
+    LimitSimulation sim = new LimitSimulation(time, LimitSimulation.of(limiter), 16, SERVICE, 12);
+    sim.run(Duration.ofSeconds(1));
+
+    // 40 s hold at least one probe (every 27 to 30 s).
+    Duration measured = Duration.ofSeconds(40);
+    LimitSimulation.Result adaptive = sim.run(measured);
+    LimitSimulation.Result unlimited =
+        new LimitSimulation(
+                ManualTimeSource.create(), LimitSimulation.fixed(1_000), 16, SERVICE, 12)
+            .run(measured);
+
+    System.out.println("12 clients, adaptive: " + adaptive.summary(measured));
+    assertThat(adaptive.minLimit()).isLessThan(12);
+    assertThat(adaptive.perSecond(measured))
+        .isGreaterThanOrEqualTo(0.99 * unlimited.perSecond(measured));
+    assertThat(adaptive.percentile(0.99)).isLessThanOrEqualTo(UNLOADED_NANOS * 12 / 10);
+  }
+
+  @Test
   void growsToItsMaximumWhenLatencyDoesNotRise() {
     AdaptiveLimiter limiter =
         AdaptiveLimiter.create("server", AdaptiveLimitConfig.ofDefaults(), time);
