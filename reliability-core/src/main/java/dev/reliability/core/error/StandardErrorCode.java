@@ -37,7 +37,12 @@ public enum StandardErrorCode implements ErrorCode {
   /** The caller may not do this. 403, not retryable. */
   AUTHORIZATION_FAILED(403, false, "Access is denied"),
   /** The service is misconfigured. 500, not retryable. */
-  CONFIGURATION_ERROR(500, false, "The service is misconfigured");
+  CONFIGURATION_ERROR(500, false, "The service is misconfigured"),
+  /**
+   * A client-side adaptive throttle refused the call locally, because the dependency has been
+   * refusing requests. 503, retryable after the hint.
+   */
+  THROTTLED(503, true, "A downstream service is overloaded");
 
   private final int httpStatus;
   private final boolean retryable;

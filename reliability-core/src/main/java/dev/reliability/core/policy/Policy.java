@@ -15,15 +15,16 @@ import java.util.function.Supplier;
 
 /**
  * A named fault-tolerance policy that a service wraps around an outgoing call: any of hedging,
- * retry, circuit breaker, rate limiter, bulkhead and time limit, plus an optional per-call
- * fallback, applied in one fixed order.
+ * retry, circuit breaker, client-side adaptive throttle, rate limiter, bulkhead and time limit,
+ * plus an optional per-call fallback, applied in one fixed order.
  *
  * <p><b>Order</b>, outermost first: <em>fallback</em> (per call) &gt; <em>hedging</em> &gt;
- * <em>retry</em> &gt; <em>circuit breaker</em> &gt; <em>rate limiter</em> &gt; <em>bulkhead</em>
- * &gt; <em>adaptive concurrency limit</em> &gt; <em>time limit</em> &gt; the call. So every attempt
- * is counted by the breaker, takes a rate-limit permit and a bulkhead permit, and gets its own time
- * limit; the fallback sees the final failure after the retries. Rejections by the policy's own
- * breaker, rate limiter, bulkhead or adaptive concurrency limit are not retried (see {@link
+ * <em>retry</em> &gt; <em>circuit breaker</em> &gt; <em>adaptive throttle</em> &gt; <em>rate
+ * limiter</em> &gt; <em>bulkhead</em> &gt; <em>adaptive concurrency limit</em> &gt; <em>time
+ * limit</em> &gt; the call. So every attempt is counted by the breaker and the throttle, takes a
+ * rate-limit permit, a bulkhead permit and an adaptive-limit permit, and gets its own time limit;
+ * the fallback sees the final failure after the retries. Rejections by the policy's own breaker,
+ * throttle, rate limiter, bulkhead or adaptive concurrency limit are not retried (see {@link
  * RetryConfig}).
  *
  * <p><b>Shapes.</b> One verb per shape: {@link #execute(Supplier)}, {@link #call(Callable)}
@@ -35,7 +36,8 @@ import java.util.function.Supplier;
  * naming the policy and carrying a retry-after hint where one is known: {@link
  * dev.reliability.core.error.CircuitOpenException}, {@link
  * dev.reliability.core.error.RateLimitExceededException}, {@link
- * dev.reliability.core.error.BulkheadFullException}; a time limit ends an attempt with {@link
+ * dev.reliability.core.error.BulkheadFullException}, {@link
+ * dev.reliability.core.error.ThrottledException}; a time limit ends an attempt with {@link
  * dev.reliability.core.error.ServiceTimeoutException}.
  *
  * <p><b>Context</b> (request ID, MDC, OpenTelemetry context: every {@code ThreadLocalAccessor}
@@ -367,6 +369,16 @@ public final class Policy implements AutoCloseable {
   }
 
   /**
+   * Returns the client-side adaptive throttle, if the policy has one: its counts and rejection
+   * probability.
+   *
+   * @return the throttle, or empty
+   */
+  public Optional<AdaptiveThrottle> throttle() {
+    return Optional.ofNullable(engine.throttle());
+  }
+
+  /**
    * Shuts down the executor the policy created for time-limited and asynchronous work, if any (an
    * executor given to the builder is left alone). Calls after closing still run, but a time-limited
    * call then fails with {@link java.util.concurrent.RejectedExecutionException}.
@@ -601,6 +613,20 @@ public final class Policy implements AutoCloseable {
      */
     public Builder hedge(HedgeConfig config) {
       components.hedge(config);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the client-side adaptive throttle, applied right after the circuit breaker:
+     * each attempt is refused locally with the throttle's rejection probability, ending the call
+     * with {@link dev.reliability.core.error.ThrottledException} (not retried). See {@link
+     * AdaptiveThrottle}.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder throttle(ThrottleConfig config) {
+      components.throttle(config);
       return this;
     }
 

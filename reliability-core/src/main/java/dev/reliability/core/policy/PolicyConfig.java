@@ -19,9 +19,10 @@ import java.util.regex.Pattern;
  * templates of a {@link PolicyRegistry} ("every external HTTP client gets this base").
  *
  * <p>Every component is optional. The policy applies them in one fixed order, outermost first:
- * fallback, hedging, retry, circuit breaker, rate limiter, bulkhead, time limit, then the call. So
- * each retry goes through the breaker, the rate limiter, the bulkhead and gets its own time limit,
- * and each hedge is a whole run of the retry and what it wraps.
+ * fallback, hedging, retry, circuit breaker, adaptive throttle, rate limiter, bulkhead, time limit,
+ * then the call. So each retry goes through the breaker, the throttle, the rate limiter, the
+ * bulkhead and gets its own time limit, and each hedge is a whole run of the retry and what it
+ * wraps.
  *
  * <p>An adaptive concurrency limit ({@link Builder#adaptiveLimit(AdaptiveLimitConfig)}) takes the
  * bulkhead's place, just inside it when a policy has both: the fixed bulkhead is then a hard
@@ -50,8 +51,9 @@ public final class PolicyConfig {
    * Every setting of every component, by key prefix: {@value CircuitBreakerConfig#CONFIG_PREFIX},
    * {@value RetryConfig#CONFIG_PREFIX}, {@value RateLimiterConfig#CONFIG_PREFIX}, {@value
    * BulkheadConfig#CONFIG_PREFIX}, {@value TimeLimiterConfig#CONFIG_PREFIX}, {@value
-   * AdaptiveLimitConfig#CONFIG_PREFIX} and {@value HedgeConfig#CONFIG_PREFIX}. A key is the prefix,
-   * optionally the policy's name, then the setting's name.
+   * AdaptiveLimitConfig#CONFIG_PREFIX}, {@value HedgeConfig#CONFIG_PREFIX} and {@value
+   * ThrottleConfig#CONFIG_PREFIX}. A key is the prefix, optionally the policy's name, then the
+   * setting's name.
    */
   public static final Map<String, List<Setting<?>>> SETTINGS = settings();
 
@@ -70,6 +72,7 @@ public final class PolicyConfig {
   private final TimeLimiterConfig timeLimiter;
   private final AdaptiveLimitConfig adaptiveLimit;
   private final HedgeConfig hedge;
+  private final ThrottleConfig throttle;
 
   private PolicyConfig(Builder b) {
     this.adaptiveLimit = b.adaptiveLimit;
@@ -79,6 +82,7 @@ public final class PolicyConfig {
     this.bulkhead = b.bulkhead;
     this.timeLimiter = b.timeLimiter;
     this.hedge = b.hedge;
+    this.throttle = b.throttle;
   }
 
   /**
@@ -183,6 +187,15 @@ public final class PolicyConfig {
   }
 
   /**
+   * Returns the client-side adaptive throttle's settings, if the policy has one.
+   *
+   * @return the settings, or empty
+   */
+  public Optional<ThrottleConfig> throttle() {
+    return Optional.ofNullable(throttle);
+  }
+
+  /**
    * Applies configuration keys for one policy on top of this configuration.
    *
    * <p>For each component, a setting's value is the first of: the policy's own key ({@code
@@ -213,6 +226,7 @@ public final class PolicyConfig {
     ConfigBinder al =
         ConfigBinder.of(source, AdaptiveLimitConfig.CONFIG_PREFIX).instance(policyName);
     ConfigBinder hg = ConfigBinder.of(source, HedgeConfig.CONFIG_PREFIX).instance(policyName);
+    ConfigBinder th = ConfigBinder.of(source, ThrottleConfig.CONFIG_PREFIX).instance(policyName);
     Builder b = new Builder();
     String failed = null;
     try {
@@ -241,11 +255,14 @@ public final class PolicyConfig {
       if (hg.get(HedgeConfig.ENABLED, hedge != null)) {
         b.hedge((hedge == null ? HedgeConfig.ofDefaults() : hedge).bind(hg));
       }
+      if (th.get(ThrottleConfig.ENABLED, throttle != null)) {
+        b.throttle((throttle == null ? ThrottleConfig.ofDefaults() : throttle).bind(th));
+      }
     } catch (IllegalArgumentException e) {
       failed = e.getMessage();
     }
     List<ConfigProblem> problems = new ArrayList<>();
-    for (ConfigBinder binder : List.of(cb, rt, rl, bh, tl, al, hg)) {
+    for (ConfigBinder binder : List.of(cb, rt, rl, bh, tl, al, hg, th)) {
       problems.addAll(binder.problems());
     }
     if (!problems.isEmpty()) {
@@ -317,6 +334,7 @@ public final class PolicyConfig {
     all.put(TimeLimiterConfig.CONFIG_PREFIX, TimeLimiterConfig.SETTINGS);
     all.put(AdaptiveLimitConfig.CONFIG_PREFIX, AdaptiveLimitConfig.SETTINGS);
     all.put(HedgeConfig.CONFIG_PREFIX, HedgeConfig.SETTINGS);
+    all.put(ThrottleConfig.CONFIG_PREFIX, ThrottleConfig.SETTINGS);
     return Collections.unmodifiableMap(all);
   }
 
@@ -344,6 +362,9 @@ public final class PolicyConfig {
     if (hedge != null) {
       parts.add(hedge.toString());
     }
+    if (throttle != null) {
+      parts.add(throttle.toString());
+    }
     return "PolicyConfig" + parts;
   }
 
@@ -356,6 +377,7 @@ public final class PolicyConfig {
     private TimeLimiterConfig timeLimiter;
     private AdaptiveLimitConfig adaptiveLimit;
     private HedgeConfig hedge;
+    private ThrottleConfig throttle;
 
     private Builder() {}
 
@@ -367,6 +389,7 @@ public final class PolicyConfig {
       this.bulkhead = c.bulkhead;
       this.timeLimiter = c.timeLimiter;
       this.hedge = c.hedge;
+      this.throttle = c.throttle;
     }
 
     /**
@@ -437,12 +460,33 @@ public final class PolicyConfig {
     }
 
     /**
+     * Adds or replaces the client-side adaptive throttle, applied right after the circuit breaker.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder throttle(ThrottleConfig config) {
+      this.throttle = Checks.notNull("throttle", config);
+      return this;
+    }
+
+    /**
      * Removes the hedging.
      *
      * @return this builder
      */
     public Builder noHedge() {
       this.hedge = null;
+      return this;
+    }
+
+    /**
+     * Removes the client-side adaptive throttle.
+     *
+     * @return this builder
+     */
+    public Builder noThrottle() {
+      this.throttle = null;
       return this;
     }
 

@@ -21,7 +21,12 @@ public enum RejectionReason {
    * The adaptive concurrency limit is reached (for the call's traffic class); the call ends with
    * {@link dev.reliability.core.error.ConcurrencyLimitExceededException}.
    */
-  CONCURRENCY_LIMITED;
+  CONCURRENCY_LIMITED,
+  /**
+   * The client-side adaptive throttle refused the call locally, because the dependency has been
+   * refusing requests; the call ends with {@link dev.reliability.core.error.ThrottledException}.
+   */
+  THROTTLED;
 
   /**
    * Returns the lower-case name used as a metric tag and log value, such as {@code circuit_open}.
@@ -34,6 +39,7 @@ public enum RejectionReason {
       case RATE_LIMITED -> "rate_limited";
       case BULKHEAD_FULL -> "bulkhead_full";
       case CONCURRENCY_LIMITED -> "concurrency_limited";
+      case THROTTLED -> "throttled";
     };
   }
 }

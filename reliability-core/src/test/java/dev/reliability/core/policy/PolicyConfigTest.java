@@ -184,7 +184,8 @@ class PolicyConfigTest {
             "reliability.bulkhead",
             "reliability.timelimiter",
             "reliability.adaptive-limit",
-            "reliability.hedge");
+            "reliability.hedge",
+            "reliability.throttle");
     for (List<Setting<?>> settings : PolicyConfig.SETTINGS.values()) {
       Set<String> names = new HashSet<>();
       for (Setting<?> s : settings) {

@@ -42,7 +42,10 @@ class PolicySettingsProperties {
               TimeLimiterConfig.MAX_CONCURRENT_ATTEMPTS,
               v -> TimeLimiterConfig.builder().maxConcurrentAttempts(v)),
           new Case<>(HedgeConfig.MIN_SAMPLES, v -> HedgeConfig.builder().minSamples(v)),
-          new Case<>(HedgeConfig.MAX_HEDGES, v -> HedgeConfig.builder().maxHedges(v)));
+          new Case<>(HedgeConfig.MAX_HEDGES, v -> HedgeConfig.builder().maxHedges(v)),
+          new Case<>(ThrottleConfig.BUCKETS, v -> ThrottleConfig.builder().buckets(v)),
+          new Case<>(
+              ThrottleConfig.MINIMUM_REQUESTS, v -> ThrottleConfig.builder().minimumRequests(v)));
 
   static final List<Case<Duration>> DURATIONS =
       List.of(
@@ -65,8 +68,9 @@ class PolicySettingsProperties {
           new Case<>(HedgeConfig.DELAY, v -> HedgeConfig.builder().delay(v)),
           new Case<>(HedgeConfig.MIN_DELAY, v -> HedgeConfig.builder().minDelay(v)),
           new Case<>(HedgeConfig.MAX_DELAY, v -> HedgeConfig.builder().maxDelay(v)),
-          new Case<>(
-              HedgeConfig.PERCENTILE_WINDOW, v -> HedgeConfig.builder().percentileWindow(v)));
+          new Case<>(HedgeConfig.PERCENTILE_WINDOW, v -> HedgeConfig.builder().percentileWindow(v)),
+          new Case<>(ThrottleConfig.WINDOW, v -> ThrottleConfig.builder().window(v)),
+          new Case<>(ThrottleConfig.RETRY_AFTER, v -> ThrottleConfig.builder().retryAfter(v)));
 
   static final List<Case<Double>> DECIMALS =
       List.of(
@@ -80,7 +84,11 @@ class PolicySettingsProperties {
               RetryConfig.MULTIPLIER,
               v -> Backoff.exponential(Duration.ZERO, v, Duration.ofSeconds(1))),
           new Case<>(RetryConfig.BUDGET_RATIO, v -> RetryBudget.of(v, 10)),
-          new Case<>(HedgeConfig.DELAY_PERCENTILE, v -> HedgeConfig.builder().delayPercentile(v)));
+          new Case<>(HedgeConfig.DELAY_PERCENTILE, v -> HedgeConfig.builder().delayPercentile(v)),
+          new Case<>(ThrottleConfig.K, v -> ThrottleConfig.builder().k(v)),
+          new Case<>(
+              ThrottleConfig.MAX_REJECTION_PROBABILITY,
+              v -> ThrottleConfig.builder().maxRejectionProbability(v)));
 
   @Property(tries = 300)
   void aWholeNumberIsAcceptedInCodeExactlyWhenItsTextIs(@ForAll("ints") int value) {

@@ -138,9 +138,15 @@ final class AsyncCall<T> implements Runnable {
         reject(RejectionReason.CIRCUIT_OPEN, e.breaker.rejection());
         return;
       }
+      if (e.throttle != null && !e.throttle.tryAcquire()) {
+        releaseBreaker();
+        reject(RejectionReason.THROTTLED, e.throttle.rejection());
+        return;
+      }
       if (e.rateLimiter != null) {
         long wait = e.rateLimiter.acquire(e.rateLimiterMaxWait);
         if (wait < 0) {
+          e.throttleNotSent();
           releaseBreaker();
           reject(RejectionReason.RATE_LIMITED, new RateLimitExceededException(e.name, -wait));
           return;
@@ -154,6 +160,7 @@ final class AsyncCall<T> implements Runnable {
     }
     permitReserved = false;
     if (e.bulkhead != null && !e.bulkhead.tryAcquire()) {
+      e.throttleNotSent();
       releaseBreaker();
       reject(
           RejectionReason.BULKHEAD_FULL,
@@ -166,6 +173,7 @@ final class AsyncCall<T> implements Runnable {
         if (e.bulkhead != null) {
           e.bulkhead.releaseUnused();
         }
+        e.throttleNotSent();
         releaseBreaker();
         reject(RejectionReason.CONCURRENCY_LIMITED, e.adaptive.rejection(e.name, p));
         return;

@@ -3,6 +3,7 @@ package dev.reliability.core.policy.internal;
 import dev.reliability.core.error.BulkheadFullException;
 import dev.reliability.core.error.RateLimitExceededException;
 import dev.reliability.core.policy.AdaptiveLimiter;
+import dev.reliability.core.policy.AdaptiveThrottle;
 import dev.reliability.core.policy.Bulkhead;
 import dev.reliability.core.policy.CallOutcome;
 import dev.reliability.core.policy.CircuitBreaker;
@@ -30,7 +31,8 @@ import java.util.function.Supplier;
 
 /**
  * Runs guarded calls through the components of one policy, in the order fallback, hedging, retry,
- * circuit breaker, rate limiter, bulkhead, adaptive concurrency limit, time limit.
+ * circuit breaker, adaptive throttle, rate limiter, bulkhead, adaptive concurrency limit, time
+ * limit.
  *
  * <p>The synchronous path of a closed breaker and a successful call reads the clock twice, asks
  * each component once, and adds to the calling thread's own statistics cell with plain writes: no
@@ -62,10 +64,16 @@ public final class PolicyEngine implements AutoCloseable {
   private final CircuitBreakerConfig breakerConfig;
   private final boolean breakerResultRule;
 
-  /** Whether a returned value may count as a failure or be retried. */
+  /**
+   * Whether a returned value may count as a failure, be retried or be a refusal to the throttle.
+   */
   private final boolean valueRules;
 
   final RetryState retry;
+
+  /** The client-side adaptive throttle, or null; asked right after the breaker. */
+  final AdaptiveThrottle throttle;
+
   final Limiter rateLimiter;
   final long rateLimiterMaxWait;
   final BulkheadImpl bulkhead;
@@ -161,7 +169,11 @@ public final class PolicyEngine implements AutoCloseable {
         own.retry() != null
             ? new Resilience4jRetry(own.retry(), stats)
             : config.retry().map(r -> new RetryState(r, stats)).orElse(null);
-    this.valueRules = breakerResultRule || (retry != null && retry.hasResultRule);
+    this.throttle = config.throttle().map(t -> AdaptiveThrottle.create(name, t, time)).orElse(null);
+    this.valueRules =
+        breakerResultRule
+            || (retry != null && retry.hasResultRule)
+            || (throttle != null && throttle.config().hasRejectedResultRule());
     this.rateLimiter =
         own.rateLimiter() != null
             ? new Resilience4jRateLimiter(own.rateLimiter())
@@ -230,6 +242,10 @@ public final class PolicyEngine implements AutoCloseable {
     if (b != null && !b.tryAcquire()) {
       return rejectFirst(b.rejection(), RejectionReason.CIRCUIT_OPEN, start, fallback);
     }
+    final AdaptiveThrottle th = throttle;
+    if (th != null && !th.tryAcquire()) {
+      return rejectThrottledFirst(start, fallback);
+    }
     final BulkheadImpl h = bulkhead;
     if (h != null && !h.tryAcquire()) {
       return rejectBulkheadFirst(start, fallback);
@@ -255,6 +271,9 @@ public final class PolicyEngine implements AutoCloseable {
     if (b != null) {
       b.onSuccess(nanos, true);
     }
+    if (th != null) {
+      th.onAccepted();
+    }
     stats.success(nanos);
     return v;
   }
@@ -269,6 +288,7 @@ public final class PolicyEngine implements AutoCloseable {
 
   /** The direct path's bulkhead rejection of the first attempt, as the general loop ends it. */
   private Object rejectBulkheadFirst(long start, Fallback<?> fallback) throws Throwable {
+    throttleNotSent();
     releaseBreaker();
     return rejectFirst(
         new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfterNanos),
@@ -283,9 +303,16 @@ public final class PolicyEngine implements AutoCloseable {
     if (bulkhead != null) {
       bulkhead.releaseUnused();
     }
+    throttleNotSent();
     releaseBreaker();
     return rejectFirst(
         adaptive.rejection(name, permit), RejectionReason.CONCURRENCY_LIMITED, start, fallback);
+  }
+
+  /** The direct path's throttle rejection of the first attempt, as the general loop ends it. */
+  private Object rejectThrottledFirst(long start, Fallback<?> fallback) throws Throwable {
+    releaseBreaker();
+    return rejectFirst(throttle.rejection(), RejectionReason.THROTTLED, start, fallback);
   }
 
   /** The direct path's failed first attempt: recorded, then retried by the general loop. */
@@ -428,9 +455,16 @@ public final class PolicyEngine implements AutoCloseable {
         rejection = RejectionReason.CIRCUIT_OPEN;
         break;
       }
+      if (throttle != null && !throttle.tryAcquire()) {
+        releaseBreaker();
+        failure = throttle.rejection();
+        rejection = RejectionReason.THROTTLED;
+        break;
+      }
       if (rateLimiter != null) {
         long wait = rateLimiter.acquire(rateLimiterMaxWait);
         if (wait < 0) {
+          throttleNotSent();
           releaseBreaker();
           failure = new RateLimitExceededException(name, -wait);
           rejection = RejectionReason.RATE_LIMITED;
@@ -440,6 +474,7 @@ public final class PolicyEngine implements AutoCloseable {
           try {
             scheduler.sleepNanos(wait);
           } catch (InterruptedException e) {
+            throttleNotSent();
             releaseBreaker();
             Thread.currentThread().interrupt();
             failure = e;
@@ -449,6 +484,7 @@ public final class PolicyEngine implements AutoCloseable {
         }
       }
       if (bulkhead != null && !bulkhead.tryAcquire()) {
+        throttleNotSent();
         releaseBreaker();
         failure = new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfterNanos);
         rejection = RejectionReason.BULKHEAD_FULL;
@@ -460,6 +496,7 @@ public final class PolicyEngine implements AutoCloseable {
         if (bulkhead != null) {
           bulkhead.releaseUnused();
         }
+        throttleNotSent();
         releaseBreaker();
         failure = adaptive.rejection(name, permit);
         rejection = RejectionReason.CONCURRENCY_LIMITED;
@@ -474,6 +511,7 @@ public final class PolicyEngine implements AutoCloseable {
         if (permit != null) {
           permit.onIgnored();
         }
+        throttleNotSent();
         releaseBreaker();
         failure = timeLimit.rejection();
         rejection = RejectionReason.BULKHEAD_FULL;
@@ -514,6 +552,9 @@ public final class PolicyEngine implements AutoCloseable {
         if (breaker != null) {
           breaker.onSuccess(nanos, true);
         }
+        if (throttle != null) {
+          throttle.onAccepted();
+        }
         return succeed(v, start, now, handle, attempt, false);
       }
       long next = afterAttempt(v, error, attempt, nanos, now, previousDelay, deadline, retryCall);
@@ -550,6 +591,13 @@ public final class PolicyEngine implements AutoCloseable {
     }
   }
 
+  /** Takes back the throttle's request of an attempt a later local limit refused. */
+  void throttleNotSent() {
+    if (throttle != null) {
+      throttle.onNotSent();
+    }
+  }
+
   /**
    * Records an attempt on the breaker and decides what comes next.
    *
@@ -568,6 +616,13 @@ public final class PolicyEngine implements AutoCloseable {
       long deadline,
       Object retryCall) {
     final RetryState r = retry;
+    if (throttle != null) {
+      if (error == null) {
+        throttle.recordResult(value);
+      } else {
+        throttle.record(error);
+      }
+    }
     if (error == null) {
       long next = RETURN_VALUE;
       if (r != null && r.hasResultRule) {
@@ -748,6 +803,15 @@ public final class PolicyEngine implements AutoCloseable {
    */
   public Retry retry() {
     return retry;
+  }
+
+  /**
+   * Returns the client-side adaptive throttle, or null.
+   *
+   * @return the throttle
+   */
+  public AdaptiveThrottle throttle() {
+    return throttle;
   }
 
   /**
