@@ -2,7 +2,7 @@ package dev.reliability.core.shedding;
 
 import dev.reliability.core.context.RequestContext;
 import dev.reliability.core.context.RequestIdSanitizer;
-import dev.reliability.core.error.BulkheadFullException;
+import dev.reliability.core.error.ConcurrencyLimitExceededException;
 import dev.reliability.core.internal.Checks;
 import dev.reliability.core.policy.AdaptiveLimiter;
 import dev.reliability.core.problem.ProblemDetail;
@@ -279,8 +279,9 @@ public final class LoadShedder {
   }
 
   /**
-   * Builds the problem body of a shed request: 503, retryable, with the retry-after hint, the
-   * request ID and the path. The code is that of the limiter's rejection.
+   * Builds the problem body of a shed request from a {@link ConcurrencyLimitExceededException}:
+   * 503, code {@code CONCURRENCY_LIMIT_EXCEEDED}, retryable, with the retry-after hint, the request
+   * ID, the path, and the limit and traffic class in its details.
    *
    * @param ticket the ticket of the shed request
    * @param requestId the request ID, or null
@@ -293,7 +294,8 @@ public final class LoadShedder {
   }
 
   private RuntimeException rejection(String trafficClass) {
-    return new BulkheadFullException(limiter.name(), limiter.limit(), retryAfterNanos);
+    return new ConcurrencyLimitExceededException(
+        limiter.name(), limiter.limit(), trafficClass, retryAfterNanos);
   }
 
   /**

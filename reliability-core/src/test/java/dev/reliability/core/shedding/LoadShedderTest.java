@@ -149,6 +149,12 @@ class LoadShedderTest {
     assertThat(problem.retryAfterHeader()).hasValue("1");
     assertThat(problem.requestId()).hasValue("req-1");
     assertThat(problem.instance()).hasValue("/api/orders");
+    assertThat(problem.errorCode()).isEqualTo("CONCURRENCY_LIMIT_EXCEEDED");
+    assertThat(problem.details())
+        .containsEntry("component", "inbound")
+        .containsEntry("limit", 1)
+        .containsEntry("partition", "default")
+        .containsEntry("retry_after_ms", 1000L);
   }
 
   @Test

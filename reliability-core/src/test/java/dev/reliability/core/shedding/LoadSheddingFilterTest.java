@@ -144,6 +144,7 @@ class LoadSheddingFilterTest {
     assertThat(body.get("retryable").asBoolean()).isTrue();
     assertThat(body.get("retry_after_seconds").asInt()).isEqualTo(1);
     assertThat(body.get("instance").asText()).isEqualTo("/api/quote");
+    assertThat(body.get("error_code").asText()).isEqualTo("CONCURRENCY_LIMIT_EXCEEDED");
     assertThat(apiCalls.get()).isEqualTo(callsBefore);
     assertThat(shedder.shedCount()).isEqualTo(1);
   }
