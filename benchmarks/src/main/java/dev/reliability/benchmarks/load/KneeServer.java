@@ -1,5 +1,7 @@
 package dev.reliability.benchmarks.load;
 
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,8 +56,12 @@ final class KneeServer implements AutoCloseable {
   private volatile double tailFraction;
   private volatile long tailNanos;
 
-  private KneeServer(int workers, Duration serviceTime) throws IOException {
+  private final boolean blocking;
+
+  private KneeServer(int workers, Duration serviceTime, int handlerThreads, Filter filter)
+      throws IOException {
     this.serviceNanos = serviceTime.toNanos();
+    this.blocking = handlerThreads > 0;
     this.pool = new WorkerPool("knee", workers);
     this.tail =
         Executors.newSingleThreadScheduledExecutor(
@@ -65,7 +72,7 @@ final class KneeServer implements AutoCloseable {
             });
     this.dispatch =
         Executors.newFixedThreadPool(
-            2,
+            blocking ? handlerThreads : 2,
             r -> {
               Thread t = new Thread(r, "knee-dispatch");
               t.setDaemon(true);
@@ -74,7 +81,13 @@ final class KneeServer implements AutoCloseable {
     this.server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
     server.setExecutor(dispatch);
-    server.createContext("/", this::handle);
+    HttpContext work = server.createContext("/", this::handle);
+    if (filter != null) {
+      work.getFilters().add(filter);
+    }
+    if (blocking) {
+      server.createContext("/health/ready", KneeServer::ready);
+    }
     server.start();
   }
 
@@ -85,7 +98,36 @@ final class KneeServer implements AutoCloseable {
    * @param serviceTime the time each request takes on a worker
    */
   static KneeServer start(int workers, Duration serviceTime) throws IOException {
-    return new KneeServer(workers, serviceTime);
+    return new KneeServer(workers, serviceTime, 0, null);
+  }
+
+  /**
+   * Starts a server whose handler threads wait for their request's answer, as a thread-per-request
+   * service does: {@code handlerThreads} threads take requests, each holds its thread until a
+   * worker has served it, so a filter in front of the handler sees the whole service time. {@code
+   * /health/ready} answers 200 at once on a handler thread, without a worker, and without the
+   * filter.
+   *
+   * @param workers requests served at once, at least 1
+   * @param serviceTime the time each request takes on a worker
+   * @param handlerThreads the server's threads, at least 1
+   * @param filter a filter in front of every path but {@code /health/ready}, or null
+   */
+  static KneeServer startBlocking(
+      int workers, Duration serviceTime, int handlerThreads, Filter filter) throws IOException {
+    if (handlerThreads < 1) {
+      throw new IllegalArgumentException(
+          "handler threads must be at least 1, was " + handlerThreads);
+    }
+    return new KneeServer(workers, serviceTime, handlerThreads, filter);
+  }
+
+  private static void ready(HttpExchange exchange) throws IOException {
+    exchange.getRequestBody().readAllBytes();
+    try (OutputStream body = exchange.getResponseBody()) {
+      exchange.sendResponseHeaders(200, OK.length);
+      body.write(OK);
+    }
   }
 
   /** The port on the loopback address. */
@@ -140,18 +182,26 @@ final class KneeServer implements AutoCloseable {
     }
     double slow = tailFraction;
     long extraNanos = slow > 0 && random.nextDouble() < slow ? tailNanos - serviceNanos : 0;
+    CountDownLatch answered = blocking ? new CountDownLatch(1) : null;
     pool.submit(
         () -> {
           work(serviceNanos);
           if (extraNanos > 0) {
-            tail.schedule(() -> answer(exchange), extraNanos, TimeUnit.NANOSECONDS);
+            tail.schedule(() -> answer(exchange, answered), extraNanos, TimeUnit.NANOSECONDS);
           } else {
-            answer(exchange);
+            answer(exchange, answered);
           }
         });
+    if (answered != null) {
+      try {
+        answered.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
-  private void answer(HttpExchange exchange) {
+  private void answer(HttpExchange exchange, CountDownLatch answered) {
     served.increment(); // before the answer, so a client that has its answer sees it counted
     try (OutputStream body = exchange.getResponseBody()) {
       exchange.sendResponseHeaders(200, OK.length);
@@ -160,6 +210,9 @@ final class KneeServer implements AutoCloseable {
       // The client went away; nothing to answer.
     } finally {
       exchange.close();
+      if (answered != null) {
+        answered.countDown();
+      }
     }
   }
 

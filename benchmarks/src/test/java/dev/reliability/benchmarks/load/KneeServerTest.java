@@ -34,4 +34,27 @@ class KneeServerTest {
       assertThat(server.rejected()).isEqualTo(2);
     }
   }
+
+  @Test
+  void aBlockingServerAnswersReadinessWhileEveryWorkerIsBusy() throws Exception {
+    try (KneeServer server = KneeServer.startBlocking(1, Duration.ofSeconds(5), 4, null);
+        HttpConnection busy = new HttpConnection(server.port());
+        HttpConnection probe = new HttpConnection(server.port())) {
+      Thread slow =
+          new Thread(
+              () -> {
+                try {
+                  busy.get(REQUEST);
+                } catch (Exception ignored) {
+                  // closed at the end of the test
+                }
+              });
+      slow.setDaemon(true);
+      slow.start();
+
+      long started = System.nanoTime();
+      assertThat(probe.get(HttpConnection.request("/health/ready"))).isEqualTo(200);
+      assertThat(System.nanoTime() - started).isLessThan(Duration.ofSeconds(4).toNanos());
+    }
+  }
 }
