@@ -219,8 +219,10 @@ final class KneeServer implements AutoCloseable {
   /** Holds the worker for the service time, as a request that does its work would. */
   private static void work(long nanos) {
     long deadline = System.nanoTime() + nanos;
-    for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
-      LockSupport.parkNanos(left);
+    for (long left = nanos;
+        left > 0 && !Thread.currentThread().isInterrupted();
+        left = deadline - System.nanoTime()) {
+      LockSupport.parkNanos(left); // the server closing interrupts the workers
     }
   }
 
