@@ -1,10 +1,12 @@
 package dev.reliability.metrics;
 
 import dev.reliability.core.internal.Checks;
+import dev.reliability.core.policy.AdaptiveThrottle;
 import dev.reliability.core.policy.Bulkhead;
 import dev.reliability.core.policy.CallOutcome;
 import dev.reliability.core.policy.CircuitBreaker;
 import dev.reliability.core.policy.CircuitState;
+import dev.reliability.core.policy.Hedging;
 import dev.reliability.core.policy.Policy;
 import dev.reliability.core.policy.PolicyRegistry;
 import dev.reliability.core.policy.PolicyStats;
@@ -41,7 +43,7 @@ import java.util.function.ToDoubleFunction;
  *       ({@code success}, {@code failure}, {@code rejected}, {@code fallback})</td><td>calls and
  *       their total time, retries, waits and fallback included</td></tr>
  *   <tr><td>{@code reliability.policy.rejections}</td><td>function counter</td><td>{@code reason}
- *       ({@code circuit_open}, {@code rate_limited}, {@code bulkhead_full})</td><td>calls the
+ *       ({@code circuit_open}, {@code rate_limited}, {@code bulkhead_full}, {@code throttled})</td><td>calls the
  *       policy refused, whether or not a fallback then answered</td></tr>
  *   <tr><td>{@code reliability.circuitbreaker.state}</td><td>gauge</td><td>{@code state} ({@code
  *       closed}, {@code open}, {@code half_open}, {@code forced_open}, {@code forced_closed},
@@ -92,12 +94,29 @@ import java.util.function.ToDoubleFunction;
  *       <td>timed-out attempts still running</td></tr>
  *   <tr><td>{@code reliability.timelimiter.ignored.interrupts}</td><td>function counter</td>
  *       <td></td><td>timed-out attempts that did not stop on the interrupt</td></tr>
+ *   <tr><td>{@code reliability.throttle.rejection.probability}</td><td>gauge</td><td></td>
+ *       <td>probability, 0 to 1, that the client-side throttle refuses the next call</td></tr>
+ *   <tr><td>{@code reliability.throttle.window.requests}</td><td>gauge</td><td></td><td>requests
+ *       counted in the throttle's window, local refusals included</td></tr>
+ *   <tr><td>{@code reliability.throttle.window.accepts}</td><td>gauge</td><td></td><td>requests the
+ *       dependency accepted in the throttle's window</td></tr>
+ *   <tr><td>{@code reliability.throttle.rejections}</td><td>function counter</td><td></td>
+ *       <td>calls the throttle refused locally</td></tr>
+ *   <tr><td>{@code reliability.hedge.started}</td><td>function counter</td><td></td><td>hedges
+ *       started: runs of a call after its first</td></tr>
+ *   <tr><td>{@code reliability.hedge.wins}</td><td>function counter</td><td></td><td>calls whose
+ *       result came from a hedge</td></tr>
+ *   <tr><td>{@code reliability.hedge.budget.rejections}</td><td>function counter</td><td></td>
+ *       <td>hedges not started because the budget was empty</td></tr>
+ *   <tr><td>{@code reliability.hedge.delay}</td><td>gauge, seconds</td><td></td><td>the delay
+ *       after which a call is hedged now (fixed, or the tracked percentile)</td></tr>
  * </table>
  *
  * <p>Prometheus reads them as {@code reliability_policy_calls_seconds_count}, {@code
  * reliability_circuitbreaker_state}, {@code reliability_circuitbreaker_calls_total} and so on; the
- * shipped alerts {@code ReliabilityCircuitBreakerOpen} and {@code ReliabilityBulkheadFull} and the
- * dashboard's resilience row read them.
+ * shipped alerts ({@code ReliabilityCircuitBreakerOpen}, {@code ReliabilityBulkheadFull}, {@code
+ * ReliabilityThrottleRejecting}, {@code ReliabilityHedgeBudgetExhausted}, ...) and the dashboard's
+ * resilience and load rows read them.
  *
  * <p>Bound to a {@link PolicyRegistry}, the binder also follows it: policies created later get
  * their meters when they are created, and a removed policy's meters are removed from the meter
@@ -190,6 +209,34 @@ public final class PolicyMetrics implements MeterBinder {
   /** Timed-out attempts that did not stop on the interrupt. */
   public static final String TIME_LIMITER_IGNORED_INTERRUPTS =
       MetricNames.PREFIX + ".timelimiter.ignored.interrupts";
+
+  /** Probability, 0 to 1, that the client-side throttle refuses the next call. */
+  public static final String THROTTLE_REJECTION_PROBABILITY =
+      MetricNames.PREFIX + ".throttle.rejection.probability";
+
+  /** Requests counted in the throttle's window, local refusals included. */
+  public static final String THROTTLE_WINDOW_REQUESTS =
+      MetricNames.PREFIX + ".throttle.window.requests";
+
+  /** Requests the dependency accepted in the throttle's window. */
+  public static final String THROTTLE_WINDOW_ACCEPTS =
+      MetricNames.PREFIX + ".throttle.window.accepts";
+
+  /** Calls the throttle refused locally. */
+  public static final String THROTTLE_REJECTIONS = MetricNames.PREFIX + ".throttle.rejections";
+
+  /** Hedges started: runs of a call after its first. */
+  public static final String HEDGE_STARTED = MetricNames.PREFIX + ".hedge.started";
+
+  /** Calls whose result came from a hedge. */
+  public static final String HEDGE_WINS = MetricNames.PREFIX + ".hedge.wins";
+
+  /** Hedges not started because the budget was empty. */
+  public static final String HEDGE_BUDGET_REJECTIONS =
+      MetricNames.PREFIX + ".hedge.budget.rejections";
+
+  /** The delay after which a call is hedged now, in seconds. */
+  public static final String HEDGE_DELAY = MetricNames.PREFIX + ".hedge.delay";
 
   private static final String NAME = "name";
   private static final String OUTCOME = "outcome";
@@ -290,6 +337,8 @@ public final class PolicyMetrics implements MeterBinder {
     policy.bulkhead().ifPresent(b -> bindBulkhead(name, b, meters, out));
     policy.rateLimiter().ifPresent(r -> bindRateLimiter(name, r, meters, out));
     policy.timeLimiter().ifPresent(t -> bindTimeLimiter(name, t, meters, out));
+    policy.throttle().ifPresent(t -> bindThrottle(name, t, meters, out));
+    policy.hedging().ifPresent(h -> bindHedging(name, h, meters, out));
     return List.copyOf(out);
   }
 
@@ -503,6 +552,69 @@ public final class PolicyMetrics implements MeterBinder {
                 TimeLimiter::ignoredInterrupts,
                 "Timed-out attempts that did not stop on the interrupt")
             .tag(NAME, name)
+            .register(meters));
+  }
+
+  private static void bindThrottle(
+      String name, AdaptiveThrottle throttle, MeterRegistry meters, List<Meter> out) {
+    out.add(
+        Gauge.builder(
+                THROTTLE_REJECTION_PROBABILITY, throttle, AdaptiveThrottle::rejectionProbability)
+            .tag(NAME, name)
+            .description("Probability that the client-side throttle refuses the next call")
+            .register(meters));
+    out.add(
+        Gauge.builder(THROTTLE_WINDOW_REQUESTS, throttle, AdaptiveThrottle::requests)
+            .tag(NAME, name)
+            .description("Requests in the throttle's window, local refusals included")
+            .register(meters));
+    out.add(
+        Gauge.builder(THROTTLE_WINDOW_ACCEPTS, throttle, AdaptiveThrottle::accepts)
+            .tag(NAME, name)
+            .description("Requests the dependency accepted in the throttle's window")
+            .register(meters));
+    out.add(
+        counter(
+                THROTTLE_REJECTIONS,
+                throttle,
+                AdaptiveThrottle::throttledCalls,
+                "Calls the client-side throttle refused")
+            .tag(NAME, name)
+            .register(meters));
+    out.add(
+        counter(REJECTIONS, throttle, AdaptiveThrottle::throttledCalls, "Calls the policy refused")
+            .tag(NAME, name)
+            .tag("reason", RejectionReason.THROTTLED.tagValue())
+            .register(meters));
+  }
+
+  private static void bindHedging(
+      String name, Hedging hedging, MeterRegistry meters, List<Meter> out) {
+    out.add(
+        counter(
+                HEDGE_STARTED,
+                hedging,
+                Hedging::hedgesStarted,
+                "Hedges started: runs of a call after its first")
+            .tag(NAME, name)
+            .register(meters));
+    out.add(
+        counter(HEDGE_WINS, hedging, Hedging::hedgeWins, "Calls whose result came from a hedge")
+            .tag(NAME, name)
+            .register(meters));
+    out.add(
+        counter(
+                HEDGE_BUDGET_REJECTIONS,
+                hedging,
+                Hedging::hedgesDeniedByBudget,
+                "Hedges not started because the budget was empty")
+            .tag(NAME, name)
+            .register(meters));
+    out.add(
+        Gauge.builder(HEDGE_DELAY, hedging, h -> h.delayNanos() / 1e9)
+            .tag(NAME, name)
+            .baseUnit("seconds")
+            .description("Delay after which a call is hedged now")
             .register(meters));
   }
 
