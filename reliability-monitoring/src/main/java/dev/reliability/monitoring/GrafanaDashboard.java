@@ -10,6 +10,10 @@ import static dev.reliability.monitoring.MonitoringDeclaration.CONNECTIONS_MAX;
 import static dev.reliability.monitoring.MonitoringDeclaration.HEALTH_CHECK_STATUS;
 import static dev.reliability.monitoring.MonitoringDeclaration.HEALTH_PROBE_STATUS;
 import static dev.reliability.monitoring.MonitoringDeclaration.HEAP_AFTER_GC;
+import static dev.reliability.monitoring.MonitoringDeclaration.HEDGE_BUDGET_REJECTIONS;
+import static dev.reliability.monitoring.MonitoringDeclaration.HEDGE_DELAY;
+import static dev.reliability.monitoring.MonitoringDeclaration.HEDGE_STARTED;
+import static dev.reliability.monitoring.MonitoringDeclaration.HEDGE_WINS;
 import static dev.reliability.monitoring.MonitoringDeclaration.HTTP_ACTIVE;
 import static dev.reliability.monitoring.MonitoringDeclaration.HTTP_ERRORS;
 import static dev.reliability.monitoring.MonitoringDeclaration.HTTP_REQUESTS_BUCKET;
@@ -19,6 +23,8 @@ import static dev.reliability.monitoring.MonitoringDeclaration.RATE_LIMITER_AVAI
 import static dev.reliability.monitoring.MonitoringDeclaration.RATE_LIMITER_CALLS;
 import static dev.reliability.monitoring.MonitoringDeclaration.RETRY_BUDGET_REJECTIONS;
 import static dev.reliability.monitoring.MonitoringDeclaration.RETRY_CALLS;
+import static dev.reliability.monitoring.MonitoringDeclaration.THROTTLE_REJECTIONS;
+import static dev.reliability.monitoring.MonitoringDeclaration.THROTTLE_REJECTION_PROBABILITY;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,9 +34,9 @@ import java.util.Optional;
 
 /**
  * Builds the Grafana dashboard: service overview (rate, errors, latency, saturation), SLOs (budget
- * left, burn rate), resilience (breaker states, calls, retries, permits), health, JVM and memory,
- * business (cache hit ratio, cost, cardinality overflow). Variables select the data source, the
- * service and the environment.
+ * left, burn rate), resilience (breaker states, calls, retries, permits), load (throttles,
+ * hedging), health, JVM and memory, business (cache hit ratio, cost, cardinality overflow).
+ * Variables select the data source, the service and the environment.
  */
 final class GrafanaDashboard {
 
@@ -162,7 +168,7 @@ final class GrafanaDashboard {
         target("min by (name) (" + sel(BULKHEAD_AVAILABLE, "") + ")", "bulkhead {{name}}"),
         target("min by (name) (" + sel(RATE_LIMITER_AVAILABLE, "") + ")", "rate limiter {{name}}"));
     panel(
-        "Rejections: circuit breakers, bulkheads, rate limiters, retry budgets",
+        "Rejections: circuit breakers, bulkheads, rate limiters, retry budgets, throttles",
         "reqps",
         target(
             "sum by (name) (" + rate(CIRCUIT_BREAKER_CALLS, "outcome=\"rejected\"") + ")",
@@ -172,11 +178,43 @@ final class GrafanaDashboard {
             "sum by (name) (" + rate(RATE_LIMITER_CALLS, "outcome=\"rejected\"") + ")",
             "rate limiter {{name}}"),
         target(
-            "sum by (name) (" + rate(RETRY_BUDGET_REJECTIONS, "") + ")", "retry budget {{name}}"));
+            "sum by (name) (" + rate(RETRY_BUDGET_REJECTIONS, "") + ")", "retry budget {{name}}"),
+        target("sum by (name) (" + rate(THROTTLE_REJECTIONS, "") + ")", "throttle {{name}}"));
     panel(
         "Calls through policies by outcome",
         "reqps",
         target("sum by (name, outcome) (" + rate(POLICY_CALLS, "") + ")", "{{name}} {{outcome}}"));
+
+    row("Load: adaptive limits, throttling, hedging");
+    panel(
+        "Throttle rejection probability",
+        "percentunit",
+        target("max by (name) (" + sel(THROTTLE_REJECTION_PROBABILITY, "") + ")", "{{name}}"));
+    panel(
+        "Hedges per call",
+        "percentunit",
+        target(
+            "sum by (name) ("
+                + rate(HEDGE_STARTED, "")
+                + ")\n/\nsum by (name) ("
+                + rate(POLICY_CALLS, "")
+                + ")",
+            "started {{name}}"),
+        target(
+            "sum by (name) ("
+                + rate(HEDGE_WINS, "")
+                + ")\n/\nsum by (name) ("
+                + rate(POLICY_CALLS, "")
+                + ")",
+            "won {{name}}"),
+        target(
+            "sum by (name) ("
+                + rate(HEDGE_BUDGET_REJECTIONS, "")
+                + ")\n/\nsum by (name) ("
+                + rate(POLICY_CALLS, "")
+                + ")",
+            "denied by budget {{name}}"));
+    panel("Hedge delay", "s", target("max by (name) (" + sel(HEDGE_DELAY, "") + ")", "{{name}}"));
 
     row("Health (0 healthy, 1 degraded, 2 unknown, 3 unhealthy)");
     panel(

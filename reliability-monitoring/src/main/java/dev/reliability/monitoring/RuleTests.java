@@ -8,8 +8,10 @@ import static dev.reliability.monitoring.MonitoringDeclaration.CONNECTIONS_MAX;
 import static dev.reliability.monitoring.MonitoringDeclaration.HEALTH_CHECK_STATUS;
 import static dev.reliability.monitoring.MonitoringDeclaration.HEALTH_PROBE_STATUS;
 import static dev.reliability.monitoring.MonitoringDeclaration.HEAP_AFTER_GC;
+import static dev.reliability.monitoring.MonitoringDeclaration.HEDGE_BUDGET_REJECTIONS;
 import static dev.reliability.monitoring.MonitoringDeclaration.HTTP_REQUESTS_BUCKET;
 import static dev.reliability.monitoring.MonitoringDeclaration.HTTP_REQUESTS_COUNT;
+import static dev.reliability.monitoring.MonitoringDeclaration.THROTTLE_REJECTION_PROBABILITY;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +24,9 @@ import java.util.regex.Pattern;
 /**
  * Builds the promtool unit tests of the generated rules: a service burning its budget (fast tiers
  * fire, the slowest is still pending), a low-traffic service with one error (nothing pages), no
- * metrics at all (absent alerts), latency over the thresholds, a growing heap, and one scenario per
- * operational alert. Expected annotations are rendered from the same templates as the rules.
+ * metrics at all (absent alerts), latency over the thresholds, a growing heap, one scenario per
+ * operational alert, and load-aware protection (throttles, hedging budgets). Expected annotations
+ * are rendered from the same templates as the rules.
  *
  * <p>The scenarios exercise the SLOs named {@code http-availability} and {@code http-latency} of
  * {@link MonitoringDeclaration#defaults()} when present; SLOs of your own need tests of your own.
@@ -64,6 +67,7 @@ final class RuleTests {
     tests.add(t.slow());
     tests.add(t.operational());
     tests.add(t.growingHeap());
+    tests.add(t.loadProtection());
     doc.put("tests", tests);
     return doc;
   }
@@ -238,6 +242,32 @@ final class RuleTests {
                 "ReliabilitySuspectedMemoryLeak",
                 expectedOperational("ReliabilitySuspectedMemoryLeak", Map.of())),
             check("45m", "ReliabilityHeapPressure", List.of())));
+  }
+
+  /**
+   * Load-aware protection: one throttle refusing 30% of calls and one at 5%, one hedging budget
+   * refusing hedges and one that stopped after a minute.
+   */
+  private Map<String, Object> loadProtection() {
+    List<Object> series = new ArrayList<>();
+    series.add(series(THROTTLE_REJECTION_PROBABILITY, Map.of("name", "inventory"), "0.3x20"));
+    series.add(series(THROTTLE_REJECTION_PROBABILITY, Map.of("name", "pricing"), "0.05x20"));
+    series.add(series(HEDGE_BUDGET_REJECTIONS, Map.of("name", "search"), "0+2x20"));
+    series.add(series(HEDGE_BUDGET_REJECTIONS, Map.of("name", "quotes"), "0 1 1x18"));
+    List<Object> checks = new ArrayList<>();
+    checks.add(check("3m", "ReliabilityThrottleRejecting", List.of()));
+    checks.add(
+        check(
+            "12m",
+            "ReliabilityThrottleRejecting",
+            expectedOperational("ReliabilityThrottleRejecting", Map.of("name", "inventory"))));
+    checks.add(check("8m", "ReliabilityHedgeBudgetExhausted", List.of()));
+    checks.add(
+        check(
+            "15m",
+            "ReliabilityHedgeBudgetExhausted",
+            expectedOperational("ReliabilityHedgeBudgetExhausted", Map.of("name", "search"))));
+    return test(series, checks);
   }
 
   private static Map<String, String> heapLabels() {

@@ -11,10 +11,12 @@ import dev.reliability.core.leak.LeakDetector;
 import dev.reliability.core.leak.LeakDetectorConfig;
 import dev.reliability.core.policy.BulkheadConfig;
 import dev.reliability.core.policy.CircuitBreakerConfig;
+import dev.reliability.core.policy.HedgeConfig;
 import dev.reliability.core.policy.Policy;
 import dev.reliability.core.policy.RateLimiterConfig;
 import dev.reliability.core.policy.RetryBudget;
 import dev.reliability.core.policy.RetryConfig;
+import dev.reliability.core.policy.ThrottleConfig;
 import dev.reliability.core.policy.TimeLimiterConfig;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.HealthCheckResult;
@@ -80,6 +82,8 @@ class EmittedMetricsTest {
           .rateLimiter(RateLimiterConfig.perSecond(100))
           .bulkhead(BulkheadConfig.ofDefaults())
           .timeLimiter(TimeLimiterConfig.of(Duration.ofSeconds(5)))
+          .throttle(ThrottleConfig.ofDefaults())
+          .hedge(HedgeConfig.ofDelay(Duration.ofMillis(250)))
           .executor(Runnable::run)
           .build();
 

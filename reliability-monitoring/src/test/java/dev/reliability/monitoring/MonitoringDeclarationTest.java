@@ -80,6 +80,8 @@ class MonitoringDeclarationTest {
             "ReliabilityNoTraffic",
             "ReliabilityCircuitBreakerOpen",
             "ReliabilityBulkheadFull",
+            "ReliabilityThrottleRejecting",
+            "ReliabilityHedgeBudgetExhausted",
             "ReliabilityHealthCheckUnhealthy",
             "ReliabilityHealthCheckDegraded",
             "ReliabilityProbeFailing",
