@@ -30,6 +30,8 @@ public enum StandardErrorCode implements ErrorCode {
   CIRCUIT_OPEN(503, true, "A downstream service is temporarily unavailable"),
   /** A bulkhead has no free permit. 503, retryable. */
   BULKHEAD_FULL(503, true, "The service is busy"),
+  /** An adaptive concurrency limit has no free permit. 503, retryable after the hint. */
+  CONCURRENCY_LIMIT_EXCEEDED(503, true, "The service is busy"),
   /** The caller's identity could not be established. 401, not retryable. */
   AUTHENTICATION_FAILED(401, false, "Authentication is required"),
   /** The caller may not do this. 403, not retryable. */

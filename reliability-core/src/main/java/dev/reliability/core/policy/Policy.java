@@ -20,10 +20,11 @@ import java.util.function.Supplier;
  *
  * <p><b>Order</b>, outermost first: <em>fallback</em> (per call) &gt; <em>hedging</em> &gt;
  * <em>retry</em> &gt; <em>circuit breaker</em> &gt; <em>adaptive throttle</em> &gt; <em>rate
- * limiter</em> &gt; <em>bulkhead</em> &gt; <em>time limit</em> &gt; the call. So every attempt is
- * counted by the breaker and the throttle, takes a rate-limit permit and a bulkhead permit, and
- * gets its own time limit; the fallback sees the final failure after the retries. Rejections by the
- * policy's own breaker, throttle, rate limiter or bulkhead are not retried (see {@link
+ * limiter</em> &gt; <em>bulkhead</em> &gt; <em>adaptive concurrency limit</em> &gt; <em>time
+ * limit</em> &gt; the call. So every attempt is counted by the breaker and the throttle, takes a
+ * rate-limit permit, a bulkhead permit and an adaptive-limit permit, and gets its own time limit;
+ * the fallback sees the final failure after the retries. Rejections by the policy's own breaker,
+ * throttle, rate limiter, bulkhead or adaptive concurrency limit are not retried (see {@link
  * RetryConfig}).
  *
  * <p><b>Shapes.</b> One verb per shape: {@link #execute(Supplier)}, {@link #call(Callable)}
@@ -340,6 +341,16 @@ public final class Policy implements AutoCloseable {
   }
 
   /**
+   * Returns the adaptive concurrency limit, if the policy has one: its limit, in-flight calls,
+   * rejections and latency estimate, for metrics and health checks.
+   *
+   * @return the limiter, or empty
+   */
+  public Optional<AdaptiveLimiter> adaptiveLimit() {
+    return Optional.ofNullable(engine.adaptiveLimit()).map(g -> g.limiter());
+  }
+
+  /**
    * Returns the time limiter, if the policy has one.
    *
    * @return the time limiter, or empty
@@ -401,6 +412,7 @@ public final class Policy implements AutoCloseable {
     private io.github.resilience4j.bulkhead.Bulkhead ownBulkhead;
     private io.github.resilience4j.ratelimiter.RateLimiter ownRateLimiter;
     private io.github.resilience4j.retry.Retry ownRetry;
+    private Supplier<String> trafficClass;
 
     private Builder(String name) {
       this.name = name;
@@ -544,6 +556,37 @@ public final class Policy implements AutoCloseable {
      */
     public Builder bulkhead(io.github.resilience4j.bulkhead.Bulkhead bulkhead) {
       this.ownBulkhead = Checks.notNull("bulkhead", bulkhead);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the adaptive concurrency limit: each attempt takes a permit of a limit that
+     * follows the attempts' latency (see {@link AdaptiveLimiter}), and a refused attempt ends the
+     * call with {@link dev.reliability.core.error.ConcurrencyLimitExceededException}, which the
+     * retry does not retry. It sits where the bulkhead does, just inside it if the policy has both.
+     * An attempt's duration is its sample; a time-out or an overload failure (503, 429, 504 by the
+     * error hierarchy) is a drop; other failures give the permit back without a sample.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder adaptiveLimit(AdaptiveLimitConfig config) {
+      components.adaptiveLimit(config);
+      return this;
+    }
+
+    /**
+     * Sets how the adaptive limit finds a call's traffic class: the name of one of its partitions
+     * ({@link AdaptiveLimitConfig.Builder#partition(String, double)}), read on the thread that
+     * starts each attempt, such as a value of the request context. Default none: every call uses
+     * the default partition. An unknown name, null, or a supplier that throws gives the default
+     * partition. Keep it cheap and allocation-free: it runs on every attempt.
+     *
+     * @param trafficClass names the current call's traffic class
+     * @return this builder
+     */
+    public Builder trafficClass(Supplier<String> trafficClass) {
+      this.trafficClass = Checks.notNull("trafficClass", trafficClass);
       return this;
     }
 
@@ -697,10 +740,12 @@ public final class Policy implements AutoCloseable {
           || ownRetry != null) {
         own = new Resilience4jInstances(resilience4jBreaker, ownBulkhead, ownRateLimiter, ownRetry);
       }
-      return new Policy(
-          name,
-          config,
-          new PolicyEngine(name, config, listener, scheduler, executor, contexts, own));
+      PolicyEngine engine =
+          new PolicyEngine(name, config, listener, scheduler, executor, contexts, own);
+      if (engine.adaptiveLimit() != null) {
+        engine.adaptiveLimit().trafficClass(trafficClass);
+      }
+      return new Policy(name, config, engine);
     }
   }
 }

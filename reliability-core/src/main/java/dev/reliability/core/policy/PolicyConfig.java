@@ -24,6 +24,10 @@ import java.util.regex.Pattern;
  * bulkhead and gets its own time limit, and each hedge is a whole run of the retry and what it
  * wraps.
  *
+ * <p>An adaptive concurrency limit ({@link Builder#adaptiveLimit(AdaptiveLimitConfig)}) takes the
+ * bulkhead's place, just inside it when a policy has both: the fixed bulkhead is then a hard
+ * ceiling and the adaptive limit moves beneath it.
+ *
  * <p>{@link #withOverrides(ConfigSource, String)} applies configuration keys for one policy name on
  * top of the code's values, so thresholds change by environment variable without a code change. The
  * keys of every component are listed in {@link #SETTINGS}.
@@ -46,9 +50,10 @@ public final class PolicyConfig {
   /**
    * Every setting of every component, by key prefix: {@value CircuitBreakerConfig#CONFIG_PREFIX},
    * {@value RetryConfig#CONFIG_PREFIX}, {@value RateLimiterConfig#CONFIG_PREFIX}, {@value
-   * BulkheadConfig#CONFIG_PREFIX}, {@value TimeLimiterConfig#CONFIG_PREFIX} and {@value
-   * HedgeConfig#CONFIG_PREFIX}, {@value ThrottleConfig#CONFIG_PREFIX}. A key is the prefix,
-   * optionally the policy's name, then the setting's name.
+   * BulkheadConfig#CONFIG_PREFIX}, {@value TimeLimiterConfig#CONFIG_PREFIX}, {@value
+   * AdaptiveLimitConfig#CONFIG_PREFIX}, {@value HedgeConfig#CONFIG_PREFIX} and {@value
+   * ThrottleConfig#CONFIG_PREFIX}. A key is the prefix, optionally the policy's name, then the
+   * setting's name.
    */
   public static final Map<String, List<Setting<?>>> SETTINGS = settings();
 
@@ -65,10 +70,12 @@ public final class PolicyConfig {
   private final RateLimiterConfig rateLimiter;
   private final BulkheadConfig bulkhead;
   private final TimeLimiterConfig timeLimiter;
+  private final AdaptiveLimitConfig adaptiveLimit;
   private final HedgeConfig hedge;
   private final ThrottleConfig throttle;
 
   private PolicyConfig(Builder b) {
+    this.adaptiveLimit = b.adaptiveLimit;
     this.circuitBreaker = b.circuitBreaker;
     this.retry = b.retry;
     this.rateLimiter = b.rateLimiter;
@@ -162,6 +169,15 @@ public final class PolicyConfig {
   }
 
   /**
+   * Returns the adaptive concurrency limit's settings, if the policy has one.
+   *
+   * @return the settings, or empty
+   */
+  public Optional<AdaptiveLimitConfig> adaptiveLimit() {
+    return Optional.ofNullable(adaptiveLimit);
+  }
+
+  /**
    * Returns the hedging settings, if the policy hedges slow calls.
    *
    * @return the settings, or empty
@@ -207,6 +223,8 @@ public final class PolicyConfig {
     ConfigBinder rl = ConfigBinder.of(source, RateLimiterConfig.CONFIG_PREFIX).instance(policyName);
     ConfigBinder bh = ConfigBinder.of(source, BulkheadConfig.CONFIG_PREFIX).instance(policyName);
     ConfigBinder tl = ConfigBinder.of(source, TimeLimiterConfig.CONFIG_PREFIX).instance(policyName);
+    ConfigBinder al =
+        ConfigBinder.of(source, AdaptiveLimitConfig.CONFIG_PREFIX).instance(policyName);
     ConfigBinder hg = ConfigBinder.of(source, HedgeConfig.CONFIG_PREFIX).instance(policyName);
     ConfigBinder th = ConfigBinder.of(source, ThrottleConfig.CONFIG_PREFIX).instance(policyName);
     Builder b = new Builder();
@@ -230,6 +248,10 @@ public final class PolicyConfig {
         b.timeLimiter(
             (timeLimiter == null ? TimeLimiterConfig.ofDefaults() : timeLimiter).bind(tl));
       }
+      if (al.get(AdaptiveLimitConfig.ENABLED, adaptiveLimit != null)) {
+        b.adaptiveLimit(
+            (adaptiveLimit == null ? AdaptiveLimitConfig.ofDefaults() : adaptiveLimit).bind(al));
+      }
       if (hg.get(HedgeConfig.ENABLED, hedge != null)) {
         b.hedge((hedge == null ? HedgeConfig.ofDefaults() : hedge).bind(hg));
       }
@@ -240,7 +262,7 @@ public final class PolicyConfig {
       failed = e.getMessage();
     }
     List<ConfigProblem> problems = new ArrayList<>();
-    for (ConfigBinder binder : List.of(cb, rt, rl, bh, tl, hg, th)) {
+    for (ConfigBinder binder : List.of(cb, rt, rl, bh, tl, al, hg, th)) {
       problems.addAll(binder.problems());
     }
     if (!problems.isEmpty()) {
@@ -310,6 +332,7 @@ public final class PolicyConfig {
     all.put(RateLimiterConfig.CONFIG_PREFIX, RateLimiterConfig.SETTINGS);
     all.put(BulkheadConfig.CONFIG_PREFIX, BulkheadConfig.SETTINGS);
     all.put(TimeLimiterConfig.CONFIG_PREFIX, TimeLimiterConfig.SETTINGS);
+    all.put(AdaptiveLimitConfig.CONFIG_PREFIX, AdaptiveLimitConfig.SETTINGS);
     all.put(HedgeConfig.CONFIG_PREFIX, HedgeConfig.SETTINGS);
     all.put(ThrottleConfig.CONFIG_PREFIX, ThrottleConfig.SETTINGS);
     return Collections.unmodifiableMap(all);
@@ -333,6 +356,9 @@ public final class PolicyConfig {
     if (timeLimiter != null) {
       parts.add(timeLimiter.toString());
     }
+    if (adaptiveLimit != null) {
+      parts.add(adaptiveLimit.toString());
+    }
     if (hedge != null) {
       parts.add(hedge.toString());
     }
@@ -349,12 +375,14 @@ public final class PolicyConfig {
     private RateLimiterConfig rateLimiter;
     private BulkheadConfig bulkhead;
     private TimeLimiterConfig timeLimiter;
+    private AdaptiveLimitConfig adaptiveLimit;
     private HedgeConfig hedge;
     private ThrottleConfig throttle;
 
     private Builder() {}
 
     private Builder(PolicyConfig c) {
+      this.adaptiveLimit = c.adaptiveLimit;
       this.circuitBreaker = c.circuitBreaker;
       this.retry = c.retry;
       this.rateLimiter = c.rateLimiter;
@@ -509,6 +537,28 @@ public final class PolicyConfig {
      */
     public Builder noTimeLimiter() {
       this.timeLimiter = null;
+      return this;
+    }
+
+    /**
+     * Adds or replaces the adaptive concurrency limit: a limit on attempts in flight that follows
+     * their latency. It sits where the bulkhead does, just inside it if the policy has both.
+     *
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder adaptiveLimit(AdaptiveLimitConfig config) {
+      this.adaptiveLimit = Checks.notNull("adaptiveLimit", config);
+      return this;
+    }
+
+    /**
+     * Removes the adaptive concurrency limit.
+     *
+     * @return this builder
+     */
+    public Builder noAdaptiveLimit() {
+      this.adaptiveLimit = null;
       return this;
     }
 

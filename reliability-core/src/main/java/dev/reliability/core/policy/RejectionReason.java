@@ -18,6 +18,11 @@ public enum RejectionReason {
    */
   BULKHEAD_FULL,
   /**
+   * The adaptive concurrency limit is reached (for the call's traffic class); the call ends with
+   * {@link dev.reliability.core.error.ConcurrencyLimitExceededException}.
+   */
+  CONCURRENCY_LIMITED,
+  /**
    * The client-side adaptive throttle refused the call locally, because the dependency has been
    * refusing requests; the call ends with {@link dev.reliability.core.error.ThrottledException}.
    */
@@ -33,6 +38,7 @@ public enum RejectionReason {
       case CIRCUIT_OPEN -> "circuit_open";
       case RATE_LIMITED -> "rate_limited";
       case BULKHEAD_FULL -> "bulkhead_full";
+      case CONCURRENCY_LIMITED -> "concurrency_limited";
       case THROTTLED -> "throttled";
     };
   }

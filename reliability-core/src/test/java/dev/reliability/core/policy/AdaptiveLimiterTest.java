@@ -32,6 +32,8 @@ class AdaptiveLimiterTest {
     LimitSimulation.Result bestFixed =
         new LimitSimulation(fixedTime, LimitSimulation.fixed(16), 16, SERVICE, 64).run(measured);
 
+    System.out.println("adaptive: " + adaptive.summary(measured));
+    System.out.println("fixed 16: " + bestFixed.summary(measured));
     assertThat(adaptive.limitPercentile(0.01)).isGreaterThanOrEqualTo(16);
     assertThat(adaptive.meanLimit()).isBetween(16.0, 20.0);
     assertThat(adaptive.percentile(0.99)).isLessThanOrEqualTo(2 * UNLOADED_NANOS);
@@ -50,8 +52,17 @@ class AdaptiveLimiterTest {
     sim.run(Duration.ofSeconds(5));
 
     sim.workers(8);
+    long settleMillis = 0;
+    while (limiter.limit() > 10 && settleMillis < 2_000) {
+      sim.run(Duration.ofMillis(10));
+      settleMillis += 10;
+    }
+    System.out.println("within 25% of the new knee after " + settleMillis + " ms");
+    assertThat(settleMillis).isLessThanOrEqualTo(500);
     sim.run(Duration.ofSeconds(1));
     LimitSimulation.Result halved = sim.run(Duration.ofSeconds(10));
+    System.out.println(
+        "8 workers, from 1 s after the change: " + halved.summary(Duration.ofSeconds(10)));
     assertThat(halved.limitPercentile(0.01)).isGreaterThanOrEqualTo(8);
     assertThat(halved.meanLimit()).isBetween(8.0, 10.0);
     assertThat(halved.percentile(0.99)).isLessThanOrEqualTo(2 * UNLOADED_NANOS);
@@ -60,9 +71,32 @@ class AdaptiveLimiterTest {
     sim.workers(16);
     sim.run(Duration.ofSeconds(2));
     LimitSimulation.Result restored = sim.run(Duration.ofSeconds(10));
+    System.out.println("16 workers again: " + restored.summary(Duration.ofSeconds(10)));
     assertThat(restored.limitPercentile(0.01)).isGreaterThanOrEqualTo(16);
     assertThat(restored.meanLimit()).isBetween(16.0, 20.0);
     assertThat(restored.perSecond(Duration.ofSeconds(10))).isGreaterThanOrEqualTo(0.98 * 1600);
+  }
+
+  @Test
+  void losesNoGoodputUnderTheKneeProbeIncluded() {
+    AdaptiveLimiter limiter =
+        AdaptiveLimiter.create("server", AdaptiveLimitConfig.ofDefaults(), time);
+    LimitSimulation sim = new LimitSimulation(time, LimitSimulation.of(limiter), 16, SERVICE, 12);
+    sim.run(Duration.ofSeconds(1));
+
+    // 40 s hold at least one probe (every 27 to 30 s).
+    Duration measured = Duration.ofSeconds(40);
+    LimitSimulation.Result adaptive = sim.run(measured);
+    LimitSimulation.Result unlimited =
+        new LimitSimulation(
+                ManualTimeSource.create(), LimitSimulation.fixed(1_000), 16, SERVICE, 12)
+            .run(measured);
+
+    System.out.println("12 clients, adaptive: " + adaptive.summary(measured));
+    assertThat(adaptive.minLimit()).isLessThan(12);
+    assertThat(adaptive.perSecond(measured))
+        .isGreaterThanOrEqualTo(0.99 * unlimited.perSecond(measured));
+    assertThat(adaptive.percentile(0.99)).isLessThanOrEqualTo(UNLOADED_NANOS * 12 / 10);
   }
 
   @Test

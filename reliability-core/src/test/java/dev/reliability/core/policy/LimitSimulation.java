@@ -67,6 +67,18 @@ final class LimitSimulation {
     double perSecond(Duration d) {
       return completed / (d.toNanos() / 1e9);
     }
+
+    String summary(Duration d) {
+      return String.format(
+          java.util.Locale.ROOT,
+          "limit mean %.1f (p1 %d, max %d), p50 %.1f ms, p99 %.1f ms, goodput %.0f/s",
+          meanLimit,
+          limitPercentile(0.01),
+          maxLimit,
+          percentile(0.5) / 1e6,
+          percentile(0.99) / 1e6,
+          perSecond(d));
+    }
   }
 
   LimitSimulation(ManualTimeSource time, Gate gate, int workers, Duration service, int clients) {

@@ -183,6 +183,7 @@ class PolicyConfigTest {
             "reliability.ratelimiter",
             "reliability.bulkhead",
             "reliability.timelimiter",
+            "reliability.adaptive-limit",
             "reliability.hedge",
             "reliability.throttle");
     for (List<Setting<?>> settings : PolicyConfig.SETTINGS.values()) {

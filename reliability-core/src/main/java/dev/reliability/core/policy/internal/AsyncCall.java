@@ -2,6 +2,7 @@ package dev.reliability.core.policy.internal;
 
 import dev.reliability.core.error.BulkheadFullException;
 import dev.reliability.core.error.RateLimitExceededException;
+import dev.reliability.core.policy.AdaptiveLimiter;
 import dev.reliability.core.policy.Fallback;
 import dev.reliability.core.policy.PolicyListener;
 import dev.reliability.core.policy.RejectionReason;
@@ -52,6 +53,9 @@ final class AsyncCall<T> implements Runnable {
   private long previousDelay;
   private long attemptStart;
   private boolean permitReserved;
+
+  /** The attempt's adaptive-limit permit, given back when the attempt ends. */
+  private AdaptiveLimiter.Partition adaptivePermit;
 
   AsyncCall(
       PolicyEngine engine,
@@ -163,6 +167,19 @@ final class AsyncCall<T> implements Runnable {
           new BulkheadFullException(e.name, e.bulkheadMax, e.bulkheadRetryAfterNanos));
       return;
     }
+    if (e.adaptive != null) {
+      AdaptiveLimiter.Partition p = e.adaptive.partition();
+      if (!p.tryAcquire()) {
+        if (e.bulkhead != null) {
+          e.bulkhead.releaseUnused();
+        }
+        e.throttleNotSent();
+        releaseBreaker();
+        reject(RejectionReason.CONCURRENCY_LIMITED, e.adaptive.rejection(e.name, p));
+        return;
+      }
+      adaptivePermit = p;
+    }
     if (l != null) {
       l.onAttemptStart(e.name, handle, attempt, e.breaker == null ? null : e.breaker.state());
     }
@@ -227,6 +244,11 @@ final class AsyncCall<T> implements Runnable {
   private void attemptEnded(Object value, Throwable error) {
     long now = e.time.nanoTime();
     long nanos = now - attemptStart;
+    AdaptiveLimiter.Partition permit = adaptivePermit;
+    if (permit != null) {
+      adaptivePermit = null;
+      AdaptiveGate.release(permit, error, nanos);
+    }
     if (e.listener != null) {
       e.listener.onAttemptEnd(e.name, handle, attempt, error, nanos);
     }

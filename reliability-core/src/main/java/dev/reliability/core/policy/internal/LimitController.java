@@ -45,6 +45,7 @@ public final class LimitController {
   private static final long MAX_SAMPLE_MICROS = (1L << 32) - 1;
 
   private final TimeSource time;
+  private final int minSamples;
   private final boolean gradient;
   private final int minLimit;
   private final int maxLimit;
@@ -86,6 +87,7 @@ public final class LimitController {
 
   private volatile long baselineNanos; // written by the closer only
   private volatile long estimateNanos; // written by the closer only
+  private volatile long windowedSamples; // written by the closer only: samples of ended windows
   private boolean probing; // closer's
   private int probeWindowsLeft; // closer's
   private long probeLowestNanos; // closer's
@@ -101,6 +103,12 @@ public final class LimitController {
    * @param time the time source
    */
   public LimitController(String name, AdaptiveLimitConfig config, TimeSource time) {
+    this(name, config, time, MIN_SAMPLES);
+  }
+
+  /** Creates the state with windows of another size, for model checks of small cases. */
+  LimitController(String name, AdaptiveLimitConfig config, TimeSource time, int minSamples) {
+    this.minSamples = minSamples;
     this.time = time;
     this.gradient = config.algorithm() == Algorithm.GRADIENT;
     this.minLimit = config.minLimit();
@@ -188,7 +196,7 @@ public final class LimitController {
   }
 
   private void maybeEndWindow(long now) {
-    if ((window.get() & 0xFFFF) < MIN_SAMPLES
+    if ((window.get() & 0xFFFF) < minSamples
         || now - windowStartNanos < 2 * baselineNanos
         || !closing.compareAndSet(0, 1)) {
       return;
@@ -211,6 +219,7 @@ public final class LimitController {
     if (count == 0) {
       return;
     }
+    windowedSamples += count;
     long avg = (w >>> 16) / count * 1_000;
     long est = estimateNanos;
     estimateNanos = est == 0 ? avg : (est + avg) / 2;
@@ -339,6 +348,16 @@ public final class LimitController {
   /** Returns the smoothed average latency of recent windows, 0 before the first. */
   public long estimateNanos() {
     return estimateNanos;
+  }
+
+  /** Returns the samples counted in ended windows. */
+  public long windowedSamples() {
+    return windowedSamples;
+  }
+
+  /** Returns the samples counted in the current window. */
+  public int pendingSamples() {
+    return (int) (window.get() & 0xFFFF);
   }
 
   /** Returns the baseline latency, 0 before it is measured. */

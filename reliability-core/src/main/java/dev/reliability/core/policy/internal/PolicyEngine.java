@@ -2,6 +2,7 @@ package dev.reliability.core.policy.internal;
 
 import dev.reliability.core.error.BulkheadFullException;
 import dev.reliability.core.error.RateLimitExceededException;
+import dev.reliability.core.policy.AdaptiveLimiter;
 import dev.reliability.core.policy.AdaptiveThrottle;
 import dev.reliability.core.policy.Bulkhead;
 import dev.reliability.core.policy.CallOutcome;
@@ -30,7 +31,8 @@ import java.util.function.Supplier;
 
 /**
  * Runs guarded calls through the components of one policy, in the order fallback, hedging, retry,
- * circuit breaker, adaptive throttle, rate limiter, bulkhead, time limit.
+ * circuit breaker, adaptive throttle, rate limiter, bulkhead, adaptive concurrency limit, time
+ * limit.
  *
  * <p>The synchronous path of a closed breaker and a successful call reads the clock twice, asks
  * each component once, and adds to the calling thread's own statistics cell with plain writes: no
@@ -81,6 +83,9 @@ public final class PolicyEngine implements AutoCloseable {
   final long bulkheadRetryAfterNanos;
 
   final TimeLimit timeLimit;
+
+  /** The adaptive concurrency limit, just inside the bulkhead; null if the policy has none. */
+  final AdaptiveGate adaptive;
 
   /** The hedging, outside the retry: each run is a whole run of the chain below; or null. */
   final HedgeState hedge;
@@ -193,6 +198,7 @@ public final class PolicyEngine implements AutoCloseable {
             .timeLimiter()
             .map(t -> new TimeLimit(name, t, this, this.executor, scheduler))
             .orElse(null);
+    this.adaptive = config.adaptiveLimit().map(a -> new AdaptiveGate(name, a, time)).orElse(null);
     this.hedge = config.hedge().map(c -> new HedgeState(c, retry, time)).orElse(null);
     this.direct =
         this.listener == null
@@ -244,16 +250,24 @@ public final class PolicyEngine implements AutoCloseable {
     if (h != null && !h.tryAcquire()) {
       return rejectBulkheadFirst(start, fallback);
     }
+    final AdaptiveGate g = adaptive;
+    final AdaptiveLimiter.Partition permit = g == null ? null : g.partition();
+    if (permit != null && !permit.tryAcquire()) {
+      return rejectAdaptiveFirst(permit, start, fallback);
+    }
     final Object v;
     try {
       v = Invoker.invoke(fn, shape);
     } catch (Throwable t) {
-      return failedFirst(fn, shape, fallback, start, t);
+      return failedFirst(fn, shape, fallback, start, t, permit);
     }
     if (h != null) {
       h.release();
     }
     final long nanos = time.nanoTime() - start;
+    if (permit != null) {
+      permit.onSuccess(nanos);
+    }
     if (b != null) {
       b.onSuccess(nanos, true);
     }
@@ -283,6 +297,18 @@ public final class PolicyEngine implements AutoCloseable {
         fallback);
   }
 
+  /** The direct path's adaptive-limit rejection of the first attempt. */
+  private Object rejectAdaptiveFirst(
+      AdaptiveLimiter.Partition permit, long start, Fallback<?> fallback) throws Throwable {
+    if (bulkhead != null) {
+      bulkhead.releaseUnused();
+    }
+    throttleNotSent();
+    releaseBreaker();
+    return rejectFirst(
+        adaptive.rejection(name, permit), RejectionReason.CONCURRENCY_LIMITED, start, fallback);
+  }
+
   /** The direct path's throttle rejection of the first attempt, as the general loop ends it. */
   private Object rejectThrottledFirst(long start, Fallback<?> fallback) throws Throwable {
     releaseBreaker();
@@ -291,11 +317,20 @@ public final class PolicyEngine implements AutoCloseable {
 
   /** The direct path's failed first attempt: recorded, then retried by the general loop. */
   private Object failedFirst(
-      Object fn, int shape, Fallback<?> fallback, long start, Throwable error) throws Throwable {
+      Object fn,
+      int shape,
+      Fallback<?> fallback,
+      long start,
+      Throwable error,
+      AdaptiveLimiter.Partition permit)
+      throws Throwable {
     if (bulkhead != null) {
       bulkhead.release();
     }
     long now = time.nanoTime();
+    if (permit != null) {
+      AdaptiveGate.release(permit, error, now - start);
+    }
     return attempts(fn, shape, fallback, start, null, null, 1, error, now - start, now);
   }
 
@@ -455,11 +490,26 @@ public final class PolicyEngine implements AutoCloseable {
         rejection = RejectionReason.BULKHEAD_FULL;
         break;
       }
+      // The adaptive concurrency limit, just inside the bulkhead.
+      AdaptiveLimiter.Partition permit = adaptive == null ? null : adaptive.partition();
+      if (permit != null && !permit.tryAcquire()) {
+        if (bulkhead != null) {
+          bulkhead.releaseUnused();
+        }
+        throttleNotSent();
+        releaseBreaker();
+        failure = adaptive.rejection(name, permit);
+        rejection = RejectionReason.CONCURRENCY_LIMITED;
+        break;
+      }
       if (timeLimit != null && !timeLimit.tryAcquire()) {
         // The time limit's own bound on attempts in flight acts as a bulkhead in front of the
         // executor: refused like one, never retried, and not a failure for the breaker.
         if (bulkhead != null) {
           bulkhead.releaseUnused();
+        }
+        if (permit != null) {
+          permit.onIgnored();
         }
         throttleNotSent();
         releaseBreaker();
@@ -490,6 +540,9 @@ public final class PolicyEngine implements AutoCloseable {
       }
       long now = time.nanoTime();
       long nanos = now - attemptStart;
+      if (permit != null) {
+        AdaptiveGate.release(permit, error, nanos);
+      }
       if (l != null) {
         l.onAttemptEnd(name, handle, attempt, error, nanos);
       }
@@ -777,6 +830,15 @@ public final class PolicyEngine implements AutoCloseable {
    */
   public Bulkhead bulkhead() {
     return bulkhead;
+  }
+
+  /**
+   * Returns the adaptive concurrency limit, or null.
+   *
+   * @return the adaptive limit's gate
+   */
+  public AdaptiveGate adaptiveLimit() {
+    return adaptive;
   }
 
   /**
