@@ -1,6 +1,7 @@
 package dev.reliability.health.checks;
 
 import dev.reliability.core.internal.Checks;
+import dev.reliability.core.policy.AdaptiveLimiter;
 import dev.reliability.core.policy.AdaptiveThrottle;
 import dev.reliability.core.policy.CircuitState;
 import dev.reliability.core.policy.Hedging;
@@ -21,6 +22,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>the circuit breaker: degraded while open, forced open or half-open;
+ *   <li>the adaptive concurrency limit: degraded while it sits at its configured minimum (below its
+ *       maximum), because latency is far above its baseline and most calls are refused;
  *   <li>the client-side throttle: degraded while its rejection probability is above {@link
  *       Builder#throttleDegradedAbove(double)} (10% by default), because the dependency keeps
  *       refusing requests and callers see {@code THROTTLED};
@@ -34,10 +37,12 @@ import java.util.Map;
  * }</pre>
  *
  * <p>Details, for the components the policy has: {@code policy}; {@code breaker_state}; {@code
- * throttle_rejection_probability}, {@code throttle_requests}, {@code throttle_accepts}, {@code
- * throttled_calls}; {@code hedge_delay_ms}, {@code hedges_started}, {@code hedge_wins}, {@code
- * hedges_denied_by_budget}. For the breaker's own rates and counts use {@link
- * CircuitBreakerHealthCheck}; registering both reports an open breaker twice.
+ * limit}, {@code limit_min}, {@code limit_max}, {@code in_flight}, {@code limit_rejections}, {@code
+ * latency_estimate_ms}, {@code latency_baseline_ms}; {@code throttle_rejection_probability}, {@code
+ * throttle_requests}, {@code throttle_accepts}, {@code throttled_calls}; {@code hedge_delay_ms},
+ * {@code hedges_started}, {@code hedge_wins}, {@code hedges_denied_by_budget}. For the breaker's
+ * own rates and counts use {@link CircuitBreakerHealthCheck}; registering both reports an open
+ * breaker twice.
  *
  * <p>A {@link HealthCheckKind#DEPENDENCY} check and {@linkplain HealthCheck#live() live}: it reads
  * only the policy's counters, so every probe sees the current state. Immutable and thread-safe.
@@ -95,6 +100,26 @@ public final class PolicyHealthCheck implements HealthCheck {
                 + (state == CircuitState.HALF_OPEN
                     ? ", probing for recovery"
                     : "; calls fail fast"));
+      }
+    }
+
+    var limit = policy.adaptiveLimit();
+    if (limit.isPresent()) {
+      AdaptiveLimiter l = limit.get();
+      int now = l.limit();
+      int min = l.config().minLimit();
+      int max = l.config().maxLimit();
+      d.put("limit", now);
+      d.put("limit_min", min);
+      d.put("limit_max", max);
+      d.put("in_flight", l.inFlight());
+      d.put("limit_rejections", l.rejectedCalls());
+      d.put("latency_estimate_ms", l.latencyEstimateNanos() / 1e6);
+      d.put("latency_baseline_ms", l.baselineLatencyNanos() / 1e6);
+      if (now <= min && min < max) {
+        status = HealthStatus.DEGRADED;
+        problems.add(
+            "adaptive limit is at its minimum of " + min + ": latency is far above its baseline");
       }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.error.ServiceUnavailableException;
+import dev.reliability.core.policy.AdaptiveLimitConfig;
 import dev.reliability.core.policy.CircuitBreakerConfig;
 import dev.reliability.core.policy.HedgeConfig;
 import dev.reliability.core.policy.Policy;
@@ -90,6 +91,49 @@ class PolicyHealthCheckTest {
     assertThat(check.check().status()).isEqualTo(HealthStatus.HEALTHY);
     fail(1);
     assertThat(check.check().status()).isEqualTo(HealthStatus.DEGRADED);
+  }
+
+  @Test
+  void anAdaptiveLimitDrivenToItsMinimumDegradesThePolicyWithItsStateInTheDetails() {
+    build(
+        Policy.builder("inventory")
+            .adaptiveLimit(
+                AdaptiveLimitConfig.builder()
+                    .algorithm(AdaptiveLimitConfig.Algorithm.AIMD)
+                    .initialLimit(4)
+                    .minLimit(2)
+                    .maxLimit(50)
+                    .build())
+            .executor(Runnable::run));
+    PolicyHealthCheck check = PolicyHealthCheck.of(policy);
+    HealthCheckResult start = check.check();
+    assertThat(start.status()).isEqualTo(HealthStatus.HEALTHY);
+    assertThat(start.details())
+        .containsEntry("limit", 4)
+        .containsEntry("limit_min", 2)
+        .containsEntry("limit_max", 50)
+        .containsEntry("in_flight", 0)
+        .containsEntry("limit_rejections", 0L)
+        .containsEntry("latency_estimate_ms", 0.0);
+
+    // Failures by overload are drops: each window of them backs the limit off.
+    for (int i = 0; i < 200 && policy.adaptiveLimit().orElseThrow().limit() > 2; i++) {
+      catchThrowable(
+          () ->
+              policy.execute(
+                  () -> {
+                    scheduler.timeSource().advance(Duration.ofMillis(10));
+                    throw new ServiceUnavailableException("inventory", "overloaded");
+                  }));
+    }
+
+    HealthCheckResult atMinimum = check.check();
+    assertThat(atMinimum.status()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(atMinimum.message())
+        .isEqualTo(
+            "policy inventory: adaptive limit is at its minimum of 2: latency is far above its"
+                + " baseline");
+    assertThat(atMinimum.details()).containsEntry("limit", 2);
   }
 
   @Test
