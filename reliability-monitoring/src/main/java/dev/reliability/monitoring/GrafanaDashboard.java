@@ -1,5 +1,10 @@
 package dev.reliability.monitoring;
 
+import static dev.reliability.monitoring.MonitoringDeclaration.ADAPTIVE_LIMIT;
+import static dev.reliability.monitoring.MonitoringDeclaration.ADAPTIVE_LIMIT_CONCURRENT;
+import static dev.reliability.monitoring.MonitoringDeclaration.ADAPTIVE_LIMIT_LATENCY_BASELINE;
+import static dev.reliability.monitoring.MonitoringDeclaration.ADAPTIVE_LIMIT_LATENCY_ESTIMATE;
+import static dev.reliability.monitoring.MonitoringDeclaration.ADAPTIVE_LIMIT_REJECTIONS;
 import static dev.reliability.monitoring.MonitoringDeclaration.BULKHEAD_AVAILABLE;
 import static dev.reliability.monitoring.MonitoringDeclaration.BULKHEAD_REJECTIONS;
 import static dev.reliability.monitoring.MonitoringDeclaration.CARDINALITY_OVERFLOW;
@@ -34,9 +39,9 @@ import java.util.Optional;
 
 /**
  * Builds the Grafana dashboard: service overview (rate, errors, latency, saturation), SLOs (budget
- * left, burn rate), resilience (breaker states, calls, retries, permits), load (throttles,
- * hedging), health, JVM and memory, business (cache hit ratio, cost, cardinality overflow).
- * Variables select the data source, the service and the environment.
+ * left, burn rate), resilience (breaker states, calls, retries, permits), load (adaptive limits,
+ * throttles, hedging), health, JVM and memory, business (cache hit ratio, cost, cardinality
+ * overflow). Variables select the data source, the service and the environment.
  */
 final class GrafanaDashboard {
 
@@ -168,7 +173,7 @@ final class GrafanaDashboard {
         target("min by (name) (" + sel(BULKHEAD_AVAILABLE, "") + ")", "bulkhead {{name}}"),
         target("min by (name) (" + sel(RATE_LIMITER_AVAILABLE, "") + ")", "rate limiter {{name}}"));
     panel(
-        "Rejections: circuit breakers, bulkheads, rate limiters, retry budgets, throttles",
+        "Rejections: breakers, bulkheads, rate limiters, retry budgets, adaptive limits, throttles",
         "reqps",
         target(
             "sum by (name) (" + rate(CIRCUIT_BREAKER_CALLS, "outcome=\"rejected\"") + ")",
@@ -179,6 +184,9 @@ final class GrafanaDashboard {
             "rate limiter {{name}}"),
         target(
             "sum by (name) (" + rate(RETRY_BUDGET_REJECTIONS, "") + ")", "retry budget {{name}}"),
+        target(
+            "sum by (name) (" + rate(ADAPTIVE_LIMIT_REJECTIONS, "") + ")",
+            "adaptive limit {{name}}"),
         target("sum by (name) (" + rate(THROTTLE_REJECTIONS, "") + ")", "throttle {{name}}"));
     panel(
         "Calls through policies by outcome",
@@ -186,6 +194,20 @@ final class GrafanaDashboard {
         target("sum by (name, outcome) (" + rate(POLICY_CALLS, "") + ")", "{{name}} {{outcome}}"));
 
     row("Load: adaptive limits, throttling, hedging");
+    panel(
+        "Adaptive limit and calls in flight",
+        "short",
+        target("min by (name) (" + sel(ADAPTIVE_LIMIT, "") + ")", "limit {{name}}"),
+        target("sum by (name) (" + sel(ADAPTIVE_LIMIT_CONCURRENT, "") + ")", "in flight {{name}}"));
+    panel(
+        "Adaptive limit: latency estimate and baseline",
+        "s",
+        target(
+            "max by (name) (" + sel(ADAPTIVE_LIMIT_LATENCY_ESTIMATE, "") + ")",
+            "estimate {{name}}"),
+        target(
+            "max by (name) (" + sel(ADAPTIVE_LIMIT_LATENCY_BASELINE, "") + ")",
+            "baseline {{name}}"));
     panel(
         "Throttle rejection probability",
         "percentunit",

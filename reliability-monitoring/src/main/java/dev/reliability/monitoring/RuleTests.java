@@ -1,5 +1,8 @@
 package dev.reliability.monitoring;
 
+import static dev.reliability.monitoring.MonitoringDeclaration.ADAPTIVE_LIMIT;
+import static dev.reliability.monitoring.MonitoringDeclaration.ADAPTIVE_LIMIT_MIN;
+import static dev.reliability.monitoring.MonitoringDeclaration.ADAPTIVE_LIMIT_REJECTIONS;
 import static dev.reliability.monitoring.MonitoringDeclaration.BULKHEAD_AVAILABLE;
 import static dev.reliability.monitoring.MonitoringDeclaration.CARDINALITY_OVERFLOW;
 import static dev.reliability.monitoring.MonitoringDeclaration.CIRCUIT_BREAKER_STATE;
@@ -11,6 +14,7 @@ import static dev.reliability.monitoring.MonitoringDeclaration.HEAP_AFTER_GC;
 import static dev.reliability.monitoring.MonitoringDeclaration.HEDGE_BUDGET_REJECTIONS;
 import static dev.reliability.monitoring.MonitoringDeclaration.HTTP_REQUESTS_BUCKET;
 import static dev.reliability.monitoring.MonitoringDeclaration.HTTP_REQUESTS_COUNT;
+import static dev.reliability.monitoring.MonitoringDeclaration.POLICY_CALLS;
 import static dev.reliability.monitoring.MonitoringDeclaration.THROTTLE_REJECTION_PROBABILITY;
 
 import java.util.ArrayList;
@@ -25,8 +29,8 @@ import java.util.regex.Pattern;
  * Builds the promtool unit tests of the generated rules: a service burning its budget (fast tiers
  * fire, the slowest is still pending), a low-traffic service with one error (nothing pages), no
  * metrics at all (absent alerts), latency over the thresholds, a growing heap, one scenario per
- * operational alert, and load-aware protection (throttles, hedging budgets). Expected annotations
- * are rendered from the same templates as the rules.
+ * operational alert, and load-aware protection (adaptive limits, throttles, hedging budgets).
+ * Expected annotations are rendered from the same templates as the rules.
  *
  * <p>The scenarios exercise the SLOs named {@code http-availability} and {@code http-latency} of
  * {@link MonitoringDeclaration#defaults()} when present; SLOs of your own need tests of your own.
@@ -245,16 +249,39 @@ final class RuleTests {
   }
 
   /**
-   * Load-aware protection: one throttle refusing 30% of calls and one at 5%, one hedging budget
+   * Load-aware protection: an adaptive limit stuck at its minimum and one above it, one refusing
+   * 10% of calls and one 1%, one throttle refusing 30% of calls and one at 5%, one hedging budget
    * refusing hedges and one that stopped after a minute.
    */
   private Map<String, Object> loadProtection() {
     List<Object> series = new ArrayList<>();
+    series.add(series(ADAPTIVE_LIMIT, Map.of("name", "inventory"), "8 4 1x18"));
+    series.add(series(ADAPTIVE_LIMIT_MIN, Map.of("name", "inventory"), "1x20"));
+    series.add(series(ADAPTIVE_LIMIT, Map.of("name", "pricing"), "2x20"));
+    series.add(series(ADAPTIVE_LIMIT_MIN, Map.of("name", "pricing"), "1x20"));
+    series.add(series(ADAPTIVE_LIMIT_REJECTIONS, Map.of("name", "inventory"), "0+60x20"));
+    series.add(series(POLICY_CALLS, Map.of("name", "inventory", "outcome", "success"), "0+540x20"));
+    series.add(series(POLICY_CALLS, Map.of("name", "inventory", "outcome", "rejected"), "0+60x20"));
+    series.add(series(ADAPTIVE_LIMIT_REJECTIONS, Map.of("name", "pricing"), "0+6x20"));
+    series.add(series(POLICY_CALLS, Map.of("name", "pricing", "outcome", "success"), "0+594x20"));
+    series.add(series(POLICY_CALLS, Map.of("name", "pricing", "outcome", "rejected"), "0+6x20"));
     series.add(series(THROTTLE_REJECTION_PROBABILITY, Map.of("name", "inventory"), "0.3x20"));
     series.add(series(THROTTLE_REJECTION_PROBABILITY, Map.of("name", "pricing"), "0.05x20"));
     series.add(series(HEDGE_BUDGET_REJECTIONS, Map.of("name", "search"), "0+2x20"));
     series.add(series(HEDGE_BUDGET_REJECTIONS, Map.of("name", "quotes"), "0 1 1x18"));
     List<Object> checks = new ArrayList<>();
+    checks.add(check("5m", "ReliabilityAdaptiveLimitAtMinimum", List.of()));
+    checks.add(
+        check(
+            "12m",
+            "ReliabilityAdaptiveLimitAtMinimum",
+            expectedOperational("ReliabilityAdaptiveLimitAtMinimum", Map.of("name", "inventory"))));
+    checks.add(check("8m", "ReliabilityConcurrencyLimited", List.of()));
+    checks.add(
+        check(
+            "18m",
+            "ReliabilityConcurrencyLimited",
+            expectedOperational("ReliabilityConcurrencyLimited", Map.of("name", "inventory"))));
     checks.add(check("3m", "ReliabilityThrottleRejecting", List.of()));
     checks.add(
         check(

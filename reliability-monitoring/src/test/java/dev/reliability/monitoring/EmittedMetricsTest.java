@@ -9,6 +9,7 @@ import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.connection.ConnectionTransport;
 import dev.reliability.core.leak.LeakDetector;
 import dev.reliability.core.leak.LeakDetectorConfig;
+import dev.reliability.core.policy.AdaptiveLimitConfig;
 import dev.reliability.core.policy.BulkheadConfig;
 import dev.reliability.core.policy.CircuitBreakerConfig;
 import dev.reliability.core.policy.HedgeConfig;
@@ -87,6 +88,12 @@ class EmittedMetricsTest {
           .executor(Runnable::run)
           .build();
 
+  private final Policy limited =
+      Policy.builder("inventory")
+          .adaptiveLimit(AdaptiveLimitConfig.builder().partition("critical", 0.2).build())
+          .executor(Runnable::run)
+          .build();
+
   @BeforeEach
   void bindEverything() {
     registry.config().commonTags("service", "checkout", "environment", "production");
@@ -109,6 +116,8 @@ class EmittedMetricsTest {
     health.readiness();
     PolicyMetrics.of(policy).bindTo(registry);
     policy.execute(() -> "paid");
+    PolicyMetrics.of(limited).bindTo(registry);
+    limited.execute(() -> "in stock");
   }
 
   @AfterEach
@@ -118,6 +127,7 @@ class EmittedMetricsTest {
     health.close();
     leaks.close();
     policy.close();
+    limited.close();
   }
 
   private Set<String> emitted() {

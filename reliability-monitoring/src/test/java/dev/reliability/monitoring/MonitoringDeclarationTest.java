@@ -80,6 +80,8 @@ class MonitoringDeclarationTest {
             "ReliabilityNoTraffic",
             "ReliabilityCircuitBreakerOpen",
             "ReliabilityBulkheadFull",
+            "ReliabilityAdaptiveLimitAtMinimum",
+            "ReliabilityConcurrencyLimited",
             "ReliabilityThrottleRejecting",
             "ReliabilityHedgeBudgetExhausted",
             "ReliabilityHealthCheckUnhealthy",
