@@ -23,7 +23,8 @@ import java.util.Map;
  * <ul>
  *   <li>the circuit breaker: degraded while open, forced open or half-open;
  *   <li>the adaptive concurrency limit: degraded while it sits at its configured minimum (below its
- *       maximum), because latency is far above its baseline and most calls are refused;
+ *       maximum), because latency rose far above its baseline or calls time out or are refused for
+ *       overload, and calls beyond the minimum are refused;
  *   <li>the client-side throttle: degraded while its rejection probability is above {@link
  *       Builder#throttleDegradedAbove(double)} (10% by default), because the dependency keeps
  *       refusing requests and callers see {@code THROTTLED};
@@ -119,7 +120,9 @@ public final class PolicyHealthCheck implements HealthCheck {
       if (now <= min && min < max) {
         status = HealthStatus.DEGRADED;
         problems.add(
-            "adaptive limit is at its minimum of " + min + ": latency is far above its baseline");
+            "adaptive limit is at its minimum of "
+                + min
+                + ": the dependency is slow or overloaded");
       }
     }
 

@@ -131,8 +131,8 @@ class PolicyHealthCheckTest {
     assertThat(atMinimum.status()).isEqualTo(HealthStatus.DEGRADED);
     assertThat(atMinimum.message())
         .isEqualTo(
-            "policy inventory: adaptive limit is at its minimum of 2: latency is far above its"
-                + " baseline");
+            "policy inventory: adaptive limit is at its minimum of 2: the dependency is slow or"
+                + " overloaded");
     assertThat(atMinimum.details()).containsEntry("limit", 2);
   }
 
