@@ -22,6 +22,8 @@ module dev.reliability.core {
   requires java.net.http;
   requires java.sql;
   requires jdk.jfr;
+  // LoadSheddingFilter is a com.sun.net.httpserver.Filter (always in the JDK): in the API.
+  requires transitive jdk.httpserver;
   requires jdk.management;
 
   // Optional adapters (optional in the POM): present only for users who have the container. Not
@@ -33,6 +35,7 @@ module dev.reliability.core {
   requires static org.eclipse.jetty.websocket.server;
   requires static org.eclipse.jetty.http;
   requires static org.eclipse.jetty.server;
+  requires static jakarta.servlet;
 
   exports dev.reliability.core.config;
   exports dev.reliability.core.connection;
@@ -44,6 +47,9 @@ module dev.reliability.core {
   exports dev.reliability.core.policy;
   exports dev.reliability.core.problem;
   exports dev.reliability.core.redaction;
+  exports dev.reliability.core.shedding;
+  exports dev.reliability.core.shedding.httpserver;
+  exports dev.reliability.core.shedding.servlet;
   exports dev.reliability.core.time;
 
   // Shared implementation: readable by the sibling modules of this project, never by applications.

@@ -27,6 +27,9 @@ import dev.reliability.core.policy.RetryBudget;
 import dev.reliability.core.policy.RetryConfig;
 import dev.reliability.core.policy.TimeLimiterConfig;
 import dev.reliability.core.problem.ProblemDetailFactory;
+import dev.reliability.core.shedding.LoadShedder;
+import dev.reliability.core.shedding.LoadSheddingConfig;
+import dev.reliability.core.shedding.servlet.LoadSheddingServletFilter;
 import dev.reliability.health.HealthCheckConfig;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.HealthGroups;
@@ -84,7 +87,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Jetty 12 (EE 11 servlets) on 127.0.0.1 at {@code PORT}, with the request-context, metrics
- *       and problem+json servlet filters in front of every servlet.
+ *       and problem+json servlet filters in front of every servlet, and the load-shedding filter
+ *       (an adaptive limit, {@code reliability.load-shedding.*}) in front of {@code /api/*} only.
  *   <li>{@code GET /api/quote}: the backend through the named policy {@value #POLICY} (circuit
  *       breaker, retry with a budget, time limit, bulkhead).
  *   <li>{@code POST /admin/chaos}: the backend's injected failure rate and latency.
@@ -178,6 +182,7 @@ public final class ExampleService implements AutoCloseable {
   private final LeakDetector leaks;
   private final ConnectionRegistry<Session> connections;
   private final ServiceTracing tracing;
+  private final LoadShedder shedder;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ExampleService(Parts p) {
@@ -191,6 +196,7 @@ public final class ExampleService implements AutoCloseable {
     this.leaks = p.leaks;
     this.connections = p.connections;
     this.tracing = p.tracing;
+    this.shedder = p.shedder;
   }
 
   /**
@@ -344,6 +350,15 @@ public final class ExampleService implements AutoCloseable {
           new FilterHolder(HttpServerMetricsServletFilter.create(http)), "/*", requests);
       context.addFilter(new FilterHolder(new ProblemJsonServletFilter(problems)), "/*", requests);
       context.addFilter(new FilterHolder(new AdminAccess(adminToken)), "/admin/*", requests);
+      // Load shedding in front of the API only: probes, metrics and admin are never shed. Inside
+      // the request-context and metrics filters, so a shed 503 carries the request ID and counts.
+      p.shedder =
+          LoadShedder.builder(LoadSheddingConfig.ofDefaults().withOverrides(source))
+              .name("example-api")
+              .problemDetailFactory(problems)
+              .build();
+      context.addFilter(
+          new FilterHolder(LoadSheddingServletFilter.create(p.shedder)), "/api/*", requests);
       context.addServlet(new ServletHolder(new Endpoints.QuoteServlet(quotes, json)), "/api/quote");
       context.addServlet(new ServletHolder(new Endpoints.ChaosServlet(quotes)), "/admin/chaos");
       context.addServlet(
@@ -492,6 +507,10 @@ public final class ExampleService implements AutoCloseable {
     return policy;
   }
 
+  LoadShedder shedder() {
+    return shedder;
+  }
+
   HealthCheckRegistry health() {
     return health;
   }
@@ -592,5 +611,6 @@ public final class ExampleService implements AutoCloseable {
     LeakDetector leaks;
     ConnectionRegistry<Session> connections;
     ServiceTracing tracing;
+    LoadShedder shedder;
   }
 }

@@ -132,16 +132,18 @@ final class ArchitectureRules {
           .resideOutsideOfPackages(
               "dev.reliability.core.connection.jetty..",
               "dev.reliability.core.connection.jakarta..",
+              "dev.reliability.core.shedding.servlet..",
               "dev.reliability.examples..",
               "dev.reliability.benchmarks..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(
               "dev.reliability.core.connection.jetty..",
-              "dev.reliability.core.connection.jakarta..")
+              "dev.reliability.core.connection.jakarta..",
+              "dev.reliability.core.shedding.servlet..")
           .because(
-              "an adapter's optional dependency (Jetty, Jakarta WebSocket) must stay out of every"
-                  + " other package")
+              "an adapter's optional dependency (Jetty, Jakarta WebSocket, Jakarta Servlet) must"
+                  + " stay out of every other package")
           .allowEmptyShould(true);
 
   static List<ArchRule> all() {

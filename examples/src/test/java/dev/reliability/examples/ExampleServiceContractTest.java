@@ -165,6 +165,19 @@ class ExampleServiceContractTest {
   }
 
   @Test
+  void theApiPassesTheLoadSheddingFilterAndTheProbesDoNot() throws Exception {
+    long admitted = service.shedder().admittedCount();
+    long exempt = service.shedder().exemptCount();
+
+    assertThat(get("/api/quote?symbol=RELY").statusCode()).isEqualTo(200);
+    assertThat(get("/health/ready").statusCode()).isEqualTo(200);
+
+    assertThat(service.shedder().admittedCount()).isEqualTo(admitted + 1);
+    assertThat(service.shedder().exemptCount()).isEqualTo(exempt);
+    await().atMost(Duration.ofSeconds(5)).until(() -> service.shedder().limiter().inFlight() == 0);
+  }
+
+  @Test
   void everyAnswerCarriesARequestIdAndBadOnesAreReplaced() throws Exception {
     HttpResponse<String> minted = get("/health/live");
     HttpResponse<String> tooLong = get("/health/live", "X-Request-ID", "a".repeat(300));

@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * A named fault-tolerance policy that a service wraps around an outgoing call: any of hedging,
- * retry, circuit breaker, client-side adaptive throttle, rate limiter, bulkhead and time limit,
- * plus an optional per-call fallback, applied in one fixed order.
+ * retry, circuit breaker, client-side adaptive throttle, rate limiter, bulkhead, adaptive
+ * concurrency limit and time limit, plus an optional per-call fallback, applied in one fixed order.
  *
  * <p><b>Order</b>, outermost first: <em>fallback</em> (per call) &gt; <em>hedging</em> &gt;
  * <em>retry</em> &gt; <em>circuit breaker</em> &gt; <em>adaptive throttle</em> &gt; <em>rate

@@ -15,6 +15,7 @@ import dev.reliability.core.policy.PolicyConfig;
 import dev.reliability.core.policy.RateLimiterConfig;
 import dev.reliability.core.policy.RetryConfig;
 import dev.reliability.core.policy.TimeLimiterConfig;
+import dev.reliability.core.shedding.LoadSheddingConfig;
 import dev.reliability.test.ManualScheduler;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -70,6 +71,8 @@ class ConfigBinderFuzzTest {
         s -> all.add(new Bound(LeakDetectorConfig.CONFIG_PREFIX, s)));
     RequestIdSanitizer.SETTINGS.forEach(
         s -> all.add(new Bound(RequestIdSanitizer.CONFIG_PREFIX, s)));
+    LoadSheddingConfig.SETTINGS.forEach(
+        s -> all.add(new Bound(LoadSheddingConfig.CONFIG_PREFIX, s)));
     return List.copyOf(all);
   }
 
