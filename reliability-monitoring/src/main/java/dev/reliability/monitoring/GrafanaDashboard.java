@@ -28,6 +28,8 @@ import static dev.reliability.monitoring.MonitoringDeclaration.RATE_LIMITER_AVAI
 import static dev.reliability.monitoring.MonitoringDeclaration.RATE_LIMITER_CALLS;
 import static dev.reliability.monitoring.MonitoringDeclaration.RETRY_BUDGET_REJECTIONS;
 import static dev.reliability.monitoring.MonitoringDeclaration.RETRY_CALLS;
+import static dev.reliability.monitoring.MonitoringDeclaration.SHEDDING_REQUESTS;
+import static dev.reliability.monitoring.MonitoringDeclaration.SHEDDING_SHED;
 import static dev.reliability.monitoring.MonitoringDeclaration.THROTTLE_REJECTIONS;
 import static dev.reliability.monitoring.MonitoringDeclaration.THROTTLE_REJECTION_PROBABILITY;
 
@@ -208,6 +210,14 @@ final class GrafanaDashboard {
         target(
             "max by (name) (" + sel(ADAPTIVE_LIMIT_LATENCY_BASELINE, "") + ")",
             "baseline {{name}}"));
+    panel(
+        "Inbound requests: admitted, exempt, shed by traffic class",
+        "reqps",
+        target(
+            "sum by (name, outcome) (" + rate(SHEDDING_REQUESTS, "") + ")", "{{name}} {{outcome}}"),
+        target(
+            "sum by (name, traffic_class) (" + rate(SHEDDING_SHED, "") + ")",
+            "{{name}} shed {{traffic_class}}"));
     panel(
         "Throttle rejection probability",
         "percentunit",

@@ -27,8 +27,9 @@ import java.util.regex.Pattern;
  * (page) for 5 minutes; p99 latency over 5s for 10 minutes (ticket) and over 10s for 5 minutes
  * (page); health degraded or unhealthy for 5 minutes; heap after GC over 80% for 5 minutes;
  * connection registries over 90% full; no traffic for 5 minutes; an adaptive concurrency limit at
- * its minimum for 5 minutes or refusing more than 5% of calls for 10; a client-side throttle
- * refusing more than 10% of calls for 5 minutes; hedges refused by their budget for 10 minutes.
+ * its minimum for 5 minutes or refusing more than 5% of calls for 10; more than 5% of inbound
+ * requests shed for 10 minutes; a client-side throttle refusing more than 10% of calls for 5
+ * minutes; hedges refused by their budget for 10 minutes.
  *
  * <pre>{@code
  * MonitoringDeclaration declaration =
@@ -115,6 +116,12 @@ public final class MonitoringDeclaration {
   public static final String ADAPTIVE_LIMIT_LATENCY_BASELINE =
       "reliability_adaptivelimit_latency_baseline_seconds";
 
+  /** Inbound requests a load shedder let through, by outcome (admitted, exempt). */
+  public static final String SHEDDING_REQUESTS = "reliability_shedding_requests_total";
+
+  /** Inbound requests a load shedder answered 503, by traffic class. */
+  public static final String SHEDDING_SHED = "reliability_shedding_shed_total";
+
   /** Probability, 0 to 1, that a client-side throttle refuses the next call. */
   public static final String THROTTLE_REJECTION_PROBABILITY =
       "reliability_throttle_rejection_probability";
@@ -165,6 +172,9 @@ public final class MonitoringDeclaration {
 
   /** The share of calls refused by an adaptive limit above which an alert fires. */
   private static final double CONCURRENCY_LIMITED = 0.05;
+
+  /** The share of inbound requests shed above which an alert fires. */
+  private static final double LOAD_SHEDDING = 0.05;
 
   /** The throttle rejection probability above which ReliabilityThrottleRejecting fires. */
   private static final double THROTTLE_REJECTING = 0.1;
@@ -429,8 +439,9 @@ public final class MonitoringDeclaration {
 
   /**
    * Returns the operational alerts: error rate, p99 latency, no traffic, circuit breakers,
-   * bulkheads, adaptive concurrency limits, client-side throttles, hedging budgets, health checks
-   * and probes, heap pressure and growth, connection registries and cardinality overflow.
+   * bulkheads, adaptive concurrency limits, inbound load shedding, client-side throttles, hedging
+   * budgets, health checks and probes, heap pressure and growth, connection registries and
+   * cardinality overflow.
    *
    * @return the operational alerts, in a stable order
    */
@@ -562,6 +573,30 @@ public final class MonitoringDeclaration {
                 + percent(CONCURRENCY_LIMITED)
                 + " of the policy's calls (CONCURRENCY_LIMITED) for 10m.",
             "reliabilityconcurrencylimited"));
+    String shed = "sum by (" + by + ", name) (rate(" + select(SHEDDING_SHED) + "[5m]))";
+    alerts.add(
+        alert(
+            "ReliabilityLoadShedding",
+            shed
+                + "\n/\n("
+                + shed
+                + " + "
+                + "sum by ("
+                + by
+                + ", name) (rate("
+                + select(SHEDDING_REQUESTS + "{outcome=\"admitted\"}")
+                + "[5m]))"
+                + ") > "
+                + number(LOAD_SHEDDING),
+            Duration.ofMinutes(10),
+            "ticket",
+            "{{ $labels.service }}: load shedder {{ $labels.name }} sheds more than "
+                + percent(LOAD_SHEDDING)
+                + " of requests",
+            "The inbound load shedder {{ $labels.name }} has answered more than "
+                + percent(LOAD_SHEDDING)
+                + " of requests with 503 for 10m: the service is past its capacity.",
+            "reliabilityloadshedding"));
     alerts.add(
         alert(
             "ReliabilityThrottleRejecting",

@@ -15,6 +15,8 @@ import static dev.reliability.monitoring.MonitoringDeclaration.HEDGE_BUDGET_REJE
 import static dev.reliability.monitoring.MonitoringDeclaration.HTTP_REQUESTS_BUCKET;
 import static dev.reliability.monitoring.MonitoringDeclaration.HTTP_REQUESTS_COUNT;
 import static dev.reliability.monitoring.MonitoringDeclaration.POLICY_CALLS;
+import static dev.reliability.monitoring.MonitoringDeclaration.SHEDDING_REQUESTS;
+import static dev.reliability.monitoring.MonitoringDeclaration.SHEDDING_SHED;
 import static dev.reliability.monitoring.MonitoringDeclaration.THROTTLE_REJECTION_PROBABILITY;
 
 import java.util.ArrayList;
@@ -29,8 +31,8 @@ import java.util.regex.Pattern;
  * Builds the promtool unit tests of the generated rules: a service burning its budget (fast tiers
  * fire, the slowest is still pending), a low-traffic service with one error (nothing pages), no
  * metrics at all (absent alerts), latency over the thresholds, a growing heap, one scenario per
- * operational alert, and load-aware protection (adaptive limits, throttles, hedging budgets).
- * Expected annotations are rendered from the same templates as the rules.
+ * operational alert, and load-aware protection (adaptive limits, load shedding, throttles, hedging
+ * budgets). Expected annotations are rendered from the same templates as the rules.
  *
  * <p>The scenarios exercise the SLOs named {@code http-availability} and {@code http-latency} of
  * {@link MonitoringDeclaration#defaults()} when present; SLOs of your own need tests of your own.
@@ -250,8 +252,9 @@ final class RuleTests {
 
   /**
    * Load-aware protection: an adaptive limit stuck at its minimum and one above it, one refusing
-   * 10% of calls and one 1%, one throttle refusing 30% of calls and one at 5%, one hedging budget
-   * refusing hedges and one that stopped after a minute.
+   * 10% of calls and one 1%, a load shedder shedding 8% of requests (exempt probes do not dilute
+   * it) and one 1%, one throttle refusing 30% of calls and one at 5%, one hedging budget refusing
+   * hedges and one that stopped after a minute.
    */
   private Map<String, Object> loadProtection() {
     List<Object> series = new ArrayList<>();
@@ -265,6 +268,18 @@ final class RuleTests {
     series.add(series(ADAPTIVE_LIMIT_REJECTIONS, Map.of("name", "pricing"), "0+6x20"));
     series.add(series(POLICY_CALLS, Map.of("name", "pricing", "outcome", "success"), "0+594x20"));
     series.add(series(POLICY_CALLS, Map.of("name", "pricing", "outcome", "rejected"), "0+6x20"));
+    series.add(
+        series(SHEDDING_SHED, Map.of("name", "inbound", "traffic_class", "default"), "0+80x20"));
+    series.add(
+        series(SHEDDING_SHED, Map.of("name", "inbound", "traffic_class", "interactive"), "0x20"));
+    series.add(
+        series(SHEDDING_REQUESTS, Map.of("name", "inbound", "outcome", "admitted"), "0+920x20"));
+    series.add(
+        series(SHEDDING_REQUESTS, Map.of("name", "inbound", "outcome", "exempt"), "0+5000x20"));
+    series.add(
+        series(SHEDDING_SHED, Map.of("name", "admin", "traffic_class", "default"), "0+1x20"));
+    series.add(
+        series(SHEDDING_REQUESTS, Map.of("name", "admin", "outcome", "admitted"), "0+99x20"));
     series.add(series(THROTTLE_REJECTION_PROBABILITY, Map.of("name", "inventory"), "0.3x20"));
     series.add(series(THROTTLE_REJECTION_PROBABILITY, Map.of("name", "pricing"), "0.05x20"));
     series.add(series(HEDGE_BUDGET_REJECTIONS, Map.of("name", "search"), "0+2x20"));
@@ -282,6 +297,12 @@ final class RuleTests {
             "18m",
             "ReliabilityConcurrencyLimited",
             expectedOperational("ReliabilityConcurrencyLimited", Map.of("name", "inventory"))));
+    checks.add(check("8m", "ReliabilityLoadShedding", List.of()));
+    checks.add(
+        check(
+            "18m",
+            "ReliabilityLoadShedding",
+            expectedOperational("ReliabilityLoadShedding", Map.of("name", "inbound"))));
     checks.add(check("3m", "ReliabilityThrottleRejecting", List.of()));
     checks.add(
         check(

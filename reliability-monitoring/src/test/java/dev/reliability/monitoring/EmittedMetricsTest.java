@@ -19,6 +19,8 @@ import dev.reliability.core.policy.RetryBudget;
 import dev.reliability.core.policy.RetryConfig;
 import dev.reliability.core.policy.ThrottleConfig;
 import dev.reliability.core.policy.TimeLimiterConfig;
+import dev.reliability.core.shedding.LoadShedder;
+import dev.reliability.core.shedding.LoadSheddingConfig;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.HealthCheckResult;
 import dev.reliability.metrics.BusinessMetrics;
@@ -27,6 +29,7 @@ import dev.reliability.metrics.CardinalityGuard;
 import dev.reliability.metrics.ConnectionRegistryMetrics;
 import dev.reliability.metrics.HealthMetrics;
 import dev.reliability.metrics.LeakDetectorMetrics;
+import dev.reliability.metrics.LoadSheddingMetrics;
 import dev.reliability.metrics.PolicyMetrics;
 import dev.reliability.metrics.RuntimeMetrics;
 import dev.reliability.metrics.http.HttpServerMetrics;
@@ -118,6 +121,12 @@ class EmittedMetricsTest {
     policy.execute(() -> "paid");
     PolicyMetrics.of(limited).bindTo(registry);
     limited.execute(() -> "in stock");
+    LoadShedder shedder =
+        LoadShedder.builder(LoadSheddingConfig.ofDefaults())
+            .timeSource(ManualTimeSource.create())
+            .build();
+    LoadSheddingMetrics.of(shedder).bindTo(registry);
+    shedder.acquire("GET", "/orders", h -> null).complete(200);
   }
 
   @AfterEach

@@ -82,6 +82,7 @@ class MonitoringDeclarationTest {
             "ReliabilityBulkheadFull",
             "ReliabilityAdaptiveLimitAtMinimum",
             "ReliabilityConcurrencyLimited",
+            "ReliabilityLoadShedding",
             "ReliabilityThrottleRejecting",
             "ReliabilityHedgeBudgetExhausted",
             "ReliabilityHealthCheckUnhealthy",
