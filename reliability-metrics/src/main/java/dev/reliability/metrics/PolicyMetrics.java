@@ -1,10 +1,13 @@
 package dev.reliability.metrics;
 
 import dev.reliability.core.internal.Checks;
+import dev.reliability.core.policy.AdaptiveLimiter;
+import dev.reliability.core.policy.AdaptiveThrottle;
 import dev.reliability.core.policy.Bulkhead;
 import dev.reliability.core.policy.CallOutcome;
 import dev.reliability.core.policy.CircuitBreaker;
 import dev.reliability.core.policy.CircuitState;
+import dev.reliability.core.policy.Hedging;
 import dev.reliability.core.policy.Policy;
 import dev.reliability.core.policy.PolicyRegistry;
 import dev.reliability.core.policy.PolicyStats;
@@ -41,7 +44,7 @@ import java.util.function.ToDoubleFunction;
  *       ({@code success}, {@code failure}, {@code rejected}, {@code fallback})</td><td>calls and
  *       their total time, retries, waits and fallback included</td></tr>
  *   <tr><td>{@code reliability.policy.rejections}</td><td>function counter</td><td>{@code reason}
- *       ({@code circuit_open}, {@code rate_limited}, {@code bulkhead_full})</td><td>calls the
+ *       ({@code circuit_open}, {@code rate_limited}, {@code bulkhead_full}, {@code concurrency_limited}, {@code throttled})</td><td>calls the
  *       policy refused, whether or not a fallback then answered</td></tr>
  *   <tr><td>{@code reliability.circuitbreaker.state}</td><td>gauge</td><td>{@code state} ({@code
  *       closed}, {@code open}, {@code half_open}, {@code forced_open}, {@code forced_closed},
@@ -92,12 +95,50 @@ import java.util.function.ToDoubleFunction;
  *       <td>timed-out attempts still running</td></tr>
  *   <tr><td>{@code reliability.timelimiter.ignored.interrupts}</td><td>function counter</td>
  *       <td></td><td>timed-out attempts that did not stop on the interrupt</td></tr>
+ *   <tr><td>{@code reliability.adaptivelimit.limit}</td><td>gauge</td><td></td><td>the adaptive
+ *       concurrency limit now</td></tr>
+ *   <tr><td>{@code reliability.adaptivelimit.min.limit}</td><td>gauge</td><td></td><td>its
+ *       configured minimum</td></tr>
+ *   <tr><td>{@code reliability.adaptivelimit.max.limit}</td><td>gauge</td><td></td><td>its
+ *       configured maximum</td></tr>
+ *   <tr><td>{@code reliability.adaptivelimit.concurrent.calls}</td><td>gauge</td><td></td>
+ *       <td>calls in flight in every partition</td></tr>
+ *   <tr><td>{@code reliability.adaptivelimit.rejections}</td><td>function counter</td><td></td>
+ *       <td>calls the adaptive limit refused</td></tr>
+ *   <tr><td>{@code reliability.adaptivelimit.latency.estimate}</td><td>gauge, seconds</td><td></td>
+ *       <td>recent smoothed latency; 0 before the first window ends</td></tr>
+ *   <tr><td>{@code reliability.adaptivelimit.latency.baseline}</td><td>gauge, seconds</td><td></td>
+ *       <td>lowest window average since the last probe; 0 before it is measured</td></tr>
+ *   <tr><td>{@code reliability.adaptivelimit.partition.limit}</td><td>gauge</td><td>{@code
+ *       partition}</td><td>permits reserved for the partition under the current limit (0 for
+ *       {@code default}); with partitions only</td></tr>
+ *   <tr><td>{@code reliability.adaptivelimit.partition.concurrent.calls}</td><td>gauge</td><td>{@code
+ *       partition}</td><td>the partition's calls in flight; with partitions only</td></tr>
+ *   <tr><td>{@code reliability.adaptivelimit.partition.rejections}</td><td>function counter</td>
+ *       <td>{@code partition}</td><td>the partition's refused calls; with partitions only</td></tr>
+ *   <tr><td>{@code reliability.throttle.rejection.probability}</td><td>gauge</td><td></td>
+ *       <td>probability, 0 to 1, that the client-side throttle refuses the next call</td></tr>
+ *   <tr><td>{@code reliability.throttle.window.requests}</td><td>gauge</td><td></td><td>requests
+ *       counted in the throttle's window, local refusals included</td></tr>
+ *   <tr><td>{@code reliability.throttle.window.accepts}</td><td>gauge</td><td></td><td>requests the
+ *       dependency accepted in the throttle's window</td></tr>
+ *   <tr><td>{@code reliability.throttle.rejections}</td><td>function counter</td><td></td>
+ *       <td>calls the throttle refused locally</td></tr>
+ *   <tr><td>{@code reliability.hedge.started}</td><td>function counter</td><td></td><td>hedges
+ *       started: runs of a call after its first</td></tr>
+ *   <tr><td>{@code reliability.hedge.wins}</td><td>function counter</td><td></td><td>calls whose
+ *       result came from a hedge</td></tr>
+ *   <tr><td>{@code reliability.hedge.budget.rejections}</td><td>function counter</td><td></td>
+ *       <td>hedges not started because the budget was empty</td></tr>
+ *   <tr><td>{@code reliability.hedge.delay}</td><td>gauge, seconds</td><td></td><td>the delay
+ *       after which a call is hedged now (fixed, or the tracked percentile)</td></tr>
  * </table>
  *
  * <p>Prometheus reads them as {@code reliability_policy_calls_seconds_count}, {@code
  * reliability_circuitbreaker_state}, {@code reliability_circuitbreaker_calls_total} and so on; the
- * shipped alerts {@code ReliabilityCircuitBreakerOpen} and {@code ReliabilityBulkheadFull} and the
- * dashboard's resilience row read them.
+ * shipped alerts ({@code ReliabilityCircuitBreakerOpen}, {@code ReliabilityBulkheadFull}, {@code
+ * ReliabilityThrottleRejecting}, {@code ReliabilityHedgeBudgetExhausted}, ...) and the dashboard's
+ * resilience and load rows read them.
  *
  * <p>Bound to a {@link PolicyRegistry}, the binder also follows it: policies created later get
  * their meters when they are created, and a removed policy's meters are removed from the meter
@@ -191,8 +232,74 @@ public final class PolicyMetrics implements MeterBinder {
   public static final String TIME_LIMITER_IGNORED_INTERRUPTS =
       MetricNames.PREFIX + ".timelimiter.ignored.interrupts";
 
+  /** The adaptive concurrency limit now. */
+  public static final String ADAPTIVE_LIMIT = MetricNames.PREFIX + ".adaptivelimit.limit";
+
+  /** The adaptive limit's configured minimum. */
+  public static final String ADAPTIVE_LIMIT_MIN = MetricNames.PREFIX + ".adaptivelimit.min.limit";
+
+  /** The adaptive limit's configured maximum. */
+  public static final String ADAPTIVE_LIMIT_MAX = MetricNames.PREFIX + ".adaptivelimit.max.limit";
+
+  /** Calls in flight under the adaptive limit, every partition. */
+  public static final String ADAPTIVE_LIMIT_CONCURRENT =
+      MetricNames.PREFIX + ".adaptivelimit.concurrent.calls";
+
+  /** Calls the adaptive limit refused. */
+  public static final String ADAPTIVE_LIMIT_REJECTIONS =
+      MetricNames.PREFIX + ".adaptivelimit.rejections";
+
+  /** The adaptive limit's smoothed recent latency, in seconds. */
+  public static final String ADAPTIVE_LIMIT_LATENCY_ESTIMATE =
+      MetricNames.PREFIX + ".adaptivelimit.latency.estimate";
+
+  /** The adaptive limit's no-load latency baseline, in seconds. */
+  public static final String ADAPTIVE_LIMIT_LATENCY_BASELINE =
+      MetricNames.PREFIX + ".adaptivelimit.latency.baseline";
+
+  /** Permits reserved for a partition under the current limit, by {@code partition}. */
+  public static final String ADAPTIVE_LIMIT_PARTITION_LIMIT =
+      MetricNames.PREFIX + ".adaptivelimit.partition.limit";
+
+  /** A partition's calls in flight, by {@code partition}. */
+  public static final String ADAPTIVE_LIMIT_PARTITION_CONCURRENT =
+      MetricNames.PREFIX + ".adaptivelimit.partition.concurrent.calls";
+
+  /** A partition's refused calls, by {@code partition}. */
+  public static final String ADAPTIVE_LIMIT_PARTITION_REJECTIONS =
+      MetricNames.PREFIX + ".adaptivelimit.partition.rejections";
+
+  /** Probability, 0 to 1, that the client-side throttle refuses the next call. */
+  public static final String THROTTLE_REJECTION_PROBABILITY =
+      MetricNames.PREFIX + ".throttle.rejection.probability";
+
+  /** Requests counted in the throttle's window, local refusals included. */
+  public static final String THROTTLE_WINDOW_REQUESTS =
+      MetricNames.PREFIX + ".throttle.window.requests";
+
+  /** Requests the dependency accepted in the throttle's window. */
+  public static final String THROTTLE_WINDOW_ACCEPTS =
+      MetricNames.PREFIX + ".throttle.window.accepts";
+
+  /** Calls the throttle refused locally. */
+  public static final String THROTTLE_REJECTIONS = MetricNames.PREFIX + ".throttle.rejections";
+
+  /** Hedges started: runs of a call after its first. */
+  public static final String HEDGE_STARTED = MetricNames.PREFIX + ".hedge.started";
+
+  /** Calls whose result came from a hedge. */
+  public static final String HEDGE_WINS = MetricNames.PREFIX + ".hedge.wins";
+
+  /** Hedges not started because the budget was empty. */
+  public static final String HEDGE_BUDGET_REJECTIONS =
+      MetricNames.PREFIX + ".hedge.budget.rejections";
+
+  /** The delay after which a call is hedged now, in seconds. */
+  public static final String HEDGE_DELAY = MetricNames.PREFIX + ".hedge.delay";
+
   private static final String NAME = "name";
   private static final String OUTCOME = "outcome";
+  private static final String PARTITION = "partition";
 
   private final Policy policy;
   private final PolicyRegistry registry;
@@ -290,6 +397,19 @@ public final class PolicyMetrics implements MeterBinder {
     policy.bulkhead().ifPresent(b -> bindBulkhead(name, b, meters, out));
     policy.rateLimiter().ifPresent(r -> bindRateLimiter(name, r, meters, out));
     policy.timeLimiter().ifPresent(t -> bindTimeLimiter(name, t, meters, out));
+    policy
+        .adaptiveLimit()
+        .ifPresent(
+            l -> {
+              bindAdaptiveLimit(name, l, meters, out);
+              out.add(
+                  counter(REJECTIONS, l, AdaptiveLimiter::rejectedCalls, "Calls the policy refused")
+                      .tag(NAME, name)
+                      .tag("reason", RejectionReason.CONCURRENCY_LIMITED.tagValue())
+                      .register(meters));
+            });
+    policy.throttle().ifPresent(t -> bindThrottle(name, t, meters, out));
+    policy.hedging().ifPresent(h -> bindHedging(name, h, meters, out));
     return List.copyOf(out);
   }
 
@@ -503,6 +623,150 @@ public final class PolicyMetrics implements MeterBinder {
                 TimeLimiter::ignoredInterrupts,
                 "Timed-out attempts that did not stop on the interrupt")
             .tag(NAME, name)
+            .register(meters));
+  }
+
+  /** Binds an adaptive limiter's meters; also used for a load shedder's limiter. */
+  static void bindAdaptiveLimit(
+      String name, AdaptiveLimiter limiter, MeterRegistry meters, List<Meter> out) {
+    out.add(
+        Gauge.builder(ADAPTIVE_LIMIT, limiter, AdaptiveLimiter::limit)
+            .tag(NAME, name)
+            .description("Calls the adaptive concurrency limit allows in flight now")
+            .register(meters));
+    out.add(
+        Gauge.builder(ADAPTIVE_LIMIT_MIN, limiter, l -> l.config().minLimit())
+            .tag(NAME, name)
+            .description("Configured minimum of the adaptive concurrency limit")
+            .register(meters));
+    out.add(
+        Gauge.builder(ADAPTIVE_LIMIT_MAX, limiter, l -> l.config().maxLimit())
+            .tag(NAME, name)
+            .description("Configured maximum of the adaptive concurrency limit")
+            .register(meters));
+    out.add(
+        Gauge.builder(ADAPTIVE_LIMIT_CONCURRENT, limiter, AdaptiveLimiter::inFlight)
+            .tag(NAME, name)
+            .description("Calls in flight under the adaptive concurrency limit")
+            .register(meters));
+    out.add(
+        counter(
+                ADAPTIVE_LIMIT_REJECTIONS,
+                limiter,
+                AdaptiveLimiter::rejectedCalls,
+                "Calls the adaptive concurrency limit refused")
+            .tag(NAME, name)
+            .register(meters));
+    out.add(
+        Gauge.builder(ADAPTIVE_LIMIT_LATENCY_ESTIMATE, limiter, l -> l.latencyEstimateNanos() / 1e9)
+            .tag(NAME, name)
+            .baseUnit("seconds")
+            .description("Smoothed recent latency the adaptive limit follows")
+            .register(meters));
+    out.add(
+        Gauge.builder(ADAPTIVE_LIMIT_LATENCY_BASELINE, limiter, l -> l.baselineLatencyNanos() / 1e9)
+            .tag(NAME, name)
+            .baseUnit("seconds")
+            .description("No-load latency baseline of the adaptive limit")
+            .register(meters));
+    if (limiter.config().partitions().isEmpty()) {
+      return;
+    }
+    List<String> partitions = new ArrayList<>();
+    partitions.add(AdaptiveLimiter.DEFAULT_PARTITION);
+    partitions.addAll(limiter.config().partitions().keySet());
+    for (String partitionName : partitions) {
+      AdaptiveLimiter.Partition partition = limiter.partition(partitionName);
+      out.add(
+          Gauge.builder(
+                  ADAPTIVE_LIMIT_PARTITION_LIMIT,
+                  partition,
+                  AdaptiveLimiter.Partition::reservedPermits)
+              .tag(NAME, name)
+              .tag(PARTITION, partitionName)
+              .description("Permits reserved for the partition under the current limit")
+              .register(meters));
+      out.add(
+          Gauge.builder(
+                  ADAPTIVE_LIMIT_PARTITION_CONCURRENT,
+                  partition,
+                  AdaptiveLimiter.Partition::inFlight)
+              .tag(NAME, name)
+              .tag(PARTITION, partitionName)
+              .description("The partition's calls in flight")
+              .register(meters));
+      out.add(
+          counter(
+                  ADAPTIVE_LIMIT_PARTITION_REJECTIONS,
+                  partition,
+                  AdaptiveLimiter.Partition::rejectedCalls,
+                  "The partition's calls the adaptive limit refused")
+              .tag(NAME, name)
+              .tag(PARTITION, partitionName)
+              .register(meters));
+    }
+  }
+
+  private static void bindThrottle(
+      String name, AdaptiveThrottle throttle, MeterRegistry meters, List<Meter> out) {
+    out.add(
+        Gauge.builder(
+                THROTTLE_REJECTION_PROBABILITY, throttle, AdaptiveThrottle::rejectionProbability)
+            .tag(NAME, name)
+            .description("Probability that the client-side throttle refuses the next call")
+            .register(meters));
+    out.add(
+        Gauge.builder(THROTTLE_WINDOW_REQUESTS, throttle, AdaptiveThrottle::requests)
+            .tag(NAME, name)
+            .description("Requests in the throttle's window, local refusals included")
+            .register(meters));
+    out.add(
+        Gauge.builder(THROTTLE_WINDOW_ACCEPTS, throttle, AdaptiveThrottle::accepts)
+            .tag(NAME, name)
+            .description("Requests the dependency accepted in the throttle's window")
+            .register(meters));
+    out.add(
+        counter(
+                THROTTLE_REJECTIONS,
+                throttle,
+                AdaptiveThrottle::throttledCalls,
+                "Calls the client-side throttle refused")
+            .tag(NAME, name)
+            .register(meters));
+    out.add(
+        counter(REJECTIONS, throttle, AdaptiveThrottle::throttledCalls, "Calls the policy refused")
+            .tag(NAME, name)
+            .tag("reason", RejectionReason.THROTTLED.tagValue())
+            .register(meters));
+  }
+
+  private static void bindHedging(
+      String name, Hedging hedging, MeterRegistry meters, List<Meter> out) {
+    out.add(
+        counter(
+                HEDGE_STARTED,
+                hedging,
+                Hedging::hedgesStarted,
+                "Hedges started: runs of a call after its first")
+            .tag(NAME, name)
+            .register(meters));
+    out.add(
+        counter(HEDGE_WINS, hedging, Hedging::hedgeWins, "Calls whose result came from a hedge")
+            .tag(NAME, name)
+            .register(meters));
+    out.add(
+        counter(
+                HEDGE_BUDGET_REJECTIONS,
+                hedging,
+                Hedging::hedgesDeniedByBudget,
+                "Hedges not started because the budget was empty")
+            .tag(NAME, name)
+            .register(meters));
+    out.add(
+        Gauge.builder(HEDGE_DELAY, hedging, h -> h.delayNanos() / 1e9)
+            .tag(NAME, name)
+            .baseUnit("seconds")
+            .description("Delay after which a call is hedged now")
             .register(meters));
   }
 

@@ -1,5 +1,10 @@
 package dev.reliability.monitoring;
 
+import static dev.reliability.monitoring.MonitoringDeclaration.ADAPTIVE_LIMIT;
+import static dev.reliability.monitoring.MonitoringDeclaration.ADAPTIVE_LIMIT_CONCURRENT;
+import static dev.reliability.monitoring.MonitoringDeclaration.ADAPTIVE_LIMIT_LATENCY_BASELINE;
+import static dev.reliability.monitoring.MonitoringDeclaration.ADAPTIVE_LIMIT_LATENCY_ESTIMATE;
+import static dev.reliability.monitoring.MonitoringDeclaration.ADAPTIVE_LIMIT_REJECTIONS;
 import static dev.reliability.monitoring.MonitoringDeclaration.BULKHEAD_AVAILABLE;
 import static dev.reliability.monitoring.MonitoringDeclaration.BULKHEAD_REJECTIONS;
 import static dev.reliability.monitoring.MonitoringDeclaration.CARDINALITY_OVERFLOW;
@@ -10,6 +15,10 @@ import static dev.reliability.monitoring.MonitoringDeclaration.CONNECTIONS_MAX;
 import static dev.reliability.monitoring.MonitoringDeclaration.HEALTH_CHECK_STATUS;
 import static dev.reliability.monitoring.MonitoringDeclaration.HEALTH_PROBE_STATUS;
 import static dev.reliability.monitoring.MonitoringDeclaration.HEAP_AFTER_GC;
+import static dev.reliability.monitoring.MonitoringDeclaration.HEDGE_BUDGET_REJECTIONS;
+import static dev.reliability.monitoring.MonitoringDeclaration.HEDGE_DELAY;
+import static dev.reliability.monitoring.MonitoringDeclaration.HEDGE_STARTED;
+import static dev.reliability.monitoring.MonitoringDeclaration.HEDGE_WINS;
 import static dev.reliability.monitoring.MonitoringDeclaration.HTTP_ACTIVE;
 import static dev.reliability.monitoring.MonitoringDeclaration.HTTP_ERRORS;
 import static dev.reliability.monitoring.MonitoringDeclaration.HTTP_REQUESTS_BUCKET;
@@ -19,6 +28,10 @@ import static dev.reliability.monitoring.MonitoringDeclaration.RATE_LIMITER_AVAI
 import static dev.reliability.monitoring.MonitoringDeclaration.RATE_LIMITER_CALLS;
 import static dev.reliability.monitoring.MonitoringDeclaration.RETRY_BUDGET_REJECTIONS;
 import static dev.reliability.monitoring.MonitoringDeclaration.RETRY_CALLS;
+import static dev.reliability.monitoring.MonitoringDeclaration.SHEDDING_REQUESTS;
+import static dev.reliability.monitoring.MonitoringDeclaration.SHEDDING_SHED;
+import static dev.reliability.monitoring.MonitoringDeclaration.THROTTLE_REJECTIONS;
+import static dev.reliability.monitoring.MonitoringDeclaration.THROTTLE_REJECTION_PROBABILITY;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,9 +41,9 @@ import java.util.Optional;
 
 /**
  * Builds the Grafana dashboard: service overview (rate, errors, latency, saturation), SLOs (budget
- * left, burn rate), resilience (breaker states, calls, retries, permits), health, JVM and memory,
- * business (cache hit ratio, cost, cardinality overflow). Variables select the data source, the
- * service and the environment.
+ * left, burn rate), resilience (breaker states, calls, retries, permits), load (adaptive limits,
+ * throttles, hedging), health, JVM and memory, business (cache hit ratio, cost, cardinality
+ * overflow). Variables select the data source, the service and the environment.
  */
 final class GrafanaDashboard {
 
@@ -162,7 +175,7 @@ final class GrafanaDashboard {
         target("min by (name) (" + sel(BULKHEAD_AVAILABLE, "") + ")", "bulkhead {{name}}"),
         target("min by (name) (" + sel(RATE_LIMITER_AVAILABLE, "") + ")", "rate limiter {{name}}"));
     panel(
-        "Rejections: circuit breakers, bulkheads, rate limiters, retry budgets",
+        "Rejections: breakers, bulkheads, rate limiters, retry budgets, adaptive limits, throttles",
         "reqps",
         target(
             "sum by (name) (" + rate(CIRCUIT_BREAKER_CALLS, "outcome=\"rejected\"") + ")",
@@ -172,11 +185,68 @@ final class GrafanaDashboard {
             "sum by (name) (" + rate(RATE_LIMITER_CALLS, "outcome=\"rejected\"") + ")",
             "rate limiter {{name}}"),
         target(
-            "sum by (name) (" + rate(RETRY_BUDGET_REJECTIONS, "") + ")", "retry budget {{name}}"));
+            "sum by (name) (" + rate(RETRY_BUDGET_REJECTIONS, "") + ")", "retry budget {{name}}"),
+        target(
+            "sum by (name) (" + rate(ADAPTIVE_LIMIT_REJECTIONS, "") + ")",
+            "adaptive limit {{name}}"),
+        target("sum by (name) (" + rate(THROTTLE_REJECTIONS, "") + ")", "throttle {{name}}"));
     panel(
         "Calls through policies by outcome",
         "reqps",
         target("sum by (name, outcome) (" + rate(POLICY_CALLS, "") + ")", "{{name}} {{outcome}}"));
+
+    row("Load: adaptive limits, throttling, hedging");
+    panel(
+        "Adaptive limit and calls in flight",
+        "short",
+        target("min by (name) (" + sel(ADAPTIVE_LIMIT, "") + ")", "limit {{name}}"),
+        target("sum by (name) (" + sel(ADAPTIVE_LIMIT_CONCURRENT, "") + ")", "in flight {{name}}"));
+    panel(
+        "Adaptive limit: latency estimate and baseline",
+        "s",
+        target(
+            "max by (name) (" + sel(ADAPTIVE_LIMIT_LATENCY_ESTIMATE, "") + ")",
+            "estimate {{name}}"),
+        target(
+            "max by (name) (" + sel(ADAPTIVE_LIMIT_LATENCY_BASELINE, "") + ")",
+            "baseline {{name}}"));
+    panel(
+        "Inbound requests: admitted, exempt, shed by traffic class",
+        "reqps",
+        target(
+            "sum by (name, outcome) (" + rate(SHEDDING_REQUESTS, "") + ")", "{{name}} {{outcome}}"),
+        target(
+            "sum by (name, traffic_class) (" + rate(SHEDDING_SHED, "") + ")",
+            "{{name}} shed {{traffic_class}}"));
+    panel(
+        "Throttle rejection probability",
+        "percentunit",
+        target("max by (name) (" + sel(THROTTLE_REJECTION_PROBABILITY, "") + ")", "{{name}}"));
+    panel(
+        "Hedges per call",
+        "percentunit",
+        target(
+            "sum by (name) ("
+                + rate(HEDGE_STARTED, "")
+                + ")\n/\nsum by (name) ("
+                + rate(POLICY_CALLS, "")
+                + ")",
+            "started {{name}}"),
+        target(
+            "sum by (name) ("
+                + rate(HEDGE_WINS, "")
+                + ")\n/\nsum by (name) ("
+                + rate(POLICY_CALLS, "")
+                + ")",
+            "won {{name}}"),
+        target(
+            "sum by (name) ("
+                + rate(HEDGE_BUDGET_REJECTIONS, "")
+                + ")\n/\nsum by (name) ("
+                + rate(POLICY_CALLS, "")
+                + ")",
+            "denied by budget {{name}}"));
+    panel("Hedge delay", "s", target("max by (name) (" + sel(HEDGE_DELAY, "") + ")", "{{name}}"));
 
     row("Health (0 healthy, 1 degraded, 2 unknown, 3 unhealthy)");
     panel(

@@ -26,7 +26,10 @@ import java.util.regex.Pattern;
  * availability 99.9% and latency 99% within 1s over 30 days; error rate over 5% (ticket) and 10%
  * (page) for 5 minutes; p99 latency over 5s for 10 minutes (ticket) and over 10s for 5 minutes
  * (page); health degraded or unhealthy for 5 minutes; heap after GC over 80% for 5 minutes;
- * connection registries over 90% full; no traffic for 5 minutes.
+ * connection registries over 90% full; no traffic for 5 minutes; an adaptive concurrency limit at
+ * its minimum for 5 minutes or refusing more than 5% of calls for 10; more than 5% of inbound
+ * requests shed for 10 minutes; a client-side throttle refusing more than 10% of calls for 5
+ * minutes; hedges refused by their budget for 10 minutes.
  *
  * <pre>{@code
  * MonitoringDeclaration declaration =
@@ -91,6 +94,53 @@ public final class MonitoringDeclaration {
   /** Free rate limiter permits. */
   public static final String RATE_LIMITER_AVAILABLE = "reliability_ratelimiter_available_permits";
 
+  /** The adaptive concurrency limit now. */
+  public static final String ADAPTIVE_LIMIT = "reliability_adaptivelimit_limit";
+
+  /** The adaptive concurrency limit's configured minimum. */
+  public static final String ADAPTIVE_LIMIT_MIN = "reliability_adaptivelimit_min_limit";
+
+  /** Calls in flight under an adaptive concurrency limit. */
+  public static final String ADAPTIVE_LIMIT_CONCURRENT =
+      "reliability_adaptivelimit_concurrent_calls";
+
+  /** Calls an adaptive concurrency limit refused. */
+  public static final String ADAPTIVE_LIMIT_REJECTIONS =
+      "reliability_adaptivelimit_rejections_total";
+
+  /** The smoothed recent latency an adaptive limit follows, in seconds. */
+  public static final String ADAPTIVE_LIMIT_LATENCY_ESTIMATE =
+      "reliability_adaptivelimit_latency_estimate_seconds";
+
+  /** The no-load latency baseline of an adaptive limit, in seconds. */
+  public static final String ADAPTIVE_LIMIT_LATENCY_BASELINE =
+      "reliability_adaptivelimit_latency_baseline_seconds";
+
+  /** Inbound requests a load shedder let through, by outcome (admitted, exempt). */
+  public static final String SHEDDING_REQUESTS = "reliability_shedding_requests_total";
+
+  /** Inbound requests a load shedder answered 503, by traffic class. */
+  public static final String SHEDDING_SHED = "reliability_shedding_shed_total";
+
+  /** Probability, 0 to 1, that a client-side throttle refuses the next call. */
+  public static final String THROTTLE_REJECTION_PROBABILITY =
+      "reliability_throttle_rejection_probability";
+
+  /** Calls a client-side throttle refused locally. */
+  public static final String THROTTLE_REJECTIONS = "reliability_throttle_rejections_total";
+
+  /** Hedges started: runs of a call after its first. */
+  public static final String HEDGE_STARTED = "reliability_hedge_started_total";
+
+  /** Calls whose result came from a hedge. */
+  public static final String HEDGE_WINS = "reliability_hedge_wins_total";
+
+  /** Hedges not started because the budget was empty. */
+  public static final String HEDGE_BUDGET_REJECTIONS = "reliability_hedge_budget_rejections_total";
+
+  /** The delay after which a call is hedged now, in seconds. */
+  public static final String HEDGE_DELAY = "reliability_hedge_delay_seconds";
+
   /** Calls through named policies, by outcome. */
   public static final String POLICY_CALLS = "reliability_policy_calls_seconds_count";
 
@@ -119,6 +169,15 @@ public final class MonitoringDeclaration {
 
   /** The label a declaration for one service matches on: the metrics module's common tag. */
   public static final String SERVICE_LABEL = "service";
+
+  /** The share of calls refused by an adaptive limit above which an alert fires. */
+  private static final double CONCURRENCY_LIMITED = 0.05;
+
+  /** The share of inbound requests shed above which an alert fires. */
+  private static final double LOAD_SHEDDING = 0.05;
+
+  /** The throttle rejection probability above which ReliabilityThrottleRejecting fires. */
+  private static final double THROTTLE_REJECTING = 0.1;
 
   private static final String HEAP = HEAP_AFTER_GC + "{area=\"heap\",pool=\"long-lived\"}";
 
@@ -380,7 +439,8 @@ public final class MonitoringDeclaration {
 
   /**
    * Returns the operational alerts: error rate, p99 latency, no traffic, circuit breakers,
-   * bulkheads, health checks and probes, heap pressure and growth, connection registries and
+   * bulkheads, adaptive concurrency limits, inbound load shedding, client-side throttles, hedging
+   * budgets, health checks and probes, heap pressure and growth, connection registries and
    * cardinality overflow.
    *
    * @return the operational alerts, in a stable order
@@ -474,6 +534,98 @@ public final class MonitoringDeclaration {
             "Every permit of the bulkhead {{ $labels.name }} has been in use for 5m; further calls"
                 + " are rejected or wait.",
             "reliabilitybulkheadfull"));
+    alerts.add(
+        alert(
+            "ReliabilityAdaptiveLimitAtMinimum",
+            "min by ("
+                + by
+                + ", name) ("
+                + select(ADAPTIVE_LIMIT)
+                + " - "
+                + select(ADAPTIVE_LIMIT_MIN)
+                + ") <= 0",
+            Duration.ofMinutes(5),
+            "ticket",
+            "{{ $labels.service }}: adaptive limit {{ $labels.name }} is at its minimum",
+            "The adaptive concurrency limit {{ $labels.name }} has stayed at its configured minimum"
+                + " for 5m: latency is far above its baseline, the dependency is overloaded or"
+                + " slow.",
+            "reliabilityadaptivelimitatminimum"));
+    alerts.add(
+        alert(
+            "ReliabilityConcurrencyLimited",
+            "sum by ("
+                + by
+                + ", name) (rate("
+                + select(ADAPTIVE_LIMIT_REJECTIONS)
+                + "[5m]))\n/\nsum by ("
+                + by
+                + ", name) (rate("
+                + select(POLICY_CALLS)
+                + "[5m])) > "
+                + number(CONCURRENCY_LIMITED),
+            Duration.ofMinutes(10),
+            "ticket",
+            "{{ $labels.service }}: adaptive limit {{ $labels.name }} refuses more than "
+                + percent(CONCURRENCY_LIMITED)
+                + " of calls",
+            "The adaptive concurrency limit {{ $labels.name }} has refused more than "
+                + percent(CONCURRENCY_LIMITED)
+                + " of the policy's calls (CONCURRENCY_LIMITED) for 10m.",
+            "reliabilityconcurrencylimited"));
+    String shed = "sum by (" + by + ", name) (rate(" + select(SHEDDING_SHED) + "[5m]))";
+    alerts.add(
+        alert(
+            "ReliabilityLoadShedding",
+            shed
+                + "\n/\n("
+                + shed
+                + " + "
+                + "sum by ("
+                + by
+                + ", name) (rate("
+                + select(SHEDDING_REQUESTS + "{outcome=\"admitted\"}")
+                + "[5m]))"
+                + ") > "
+                + number(LOAD_SHEDDING),
+            Duration.ofMinutes(10),
+            "ticket",
+            "{{ $labels.service }}: load shedder {{ $labels.name }} sheds more than "
+                + percent(LOAD_SHEDDING)
+                + " of requests",
+            "The inbound load shedder {{ $labels.name }} has answered more than "
+                + percent(LOAD_SHEDDING)
+                + " of requests with 503 for 10m: the service is past its capacity.",
+            "reliabilityloadshedding"));
+    alerts.add(
+        alert(
+            "ReliabilityThrottleRejecting",
+            "max by ("
+                + by
+                + ", name) ("
+                + select(THROTTLE_REJECTION_PROBABILITY)
+                + ") > "
+                + number(THROTTLE_REJECTING),
+            Duration.ofMinutes(5),
+            "ticket",
+            "{{ $labels.service }}: throttle {{ $labels.name }} refuses more than "
+                + percent(THROTTLE_REJECTING)
+                + " of calls",
+            "The client-side throttle {{ $labels.name }} has refused calls with a probability"
+                + " above "
+                + percent(THROTTLE_REJECTING)
+                + " for 5m: its dependency keeps refusing requests.",
+            "reliabilitythrottlerejecting"));
+    alerts.add(
+        alert(
+            "ReliabilityHedgeBudgetExhausted",
+            "sum by (" + by + ", name) (rate(" + select(HEDGE_BUDGET_REJECTIONS) + "[5m])) > 0",
+            Duration.ofMinutes(10),
+            "ticket",
+            "{{ $labels.service }}: hedging {{ $labels.name }} is held back by its budget",
+            "The budget of the hedging {{ $labels.name }} has refused hedges for 10m: slow calls"
+                + " are no longer hedged, so the latency tail is unprotected.",
+            "reliabilityhedgebudgetexhausted"));
     alerts.add(
         alert(
             "ReliabilityHealthCheckUnhealthy",

@@ -1,5 +1,8 @@
 package dev.reliability.monitoring;
 
+import static dev.reliability.monitoring.MonitoringDeclaration.ADAPTIVE_LIMIT;
+import static dev.reliability.monitoring.MonitoringDeclaration.ADAPTIVE_LIMIT_MIN;
+import static dev.reliability.monitoring.MonitoringDeclaration.ADAPTIVE_LIMIT_REJECTIONS;
 import static dev.reliability.monitoring.MonitoringDeclaration.BULKHEAD_AVAILABLE;
 import static dev.reliability.monitoring.MonitoringDeclaration.CARDINALITY_OVERFLOW;
 import static dev.reliability.monitoring.MonitoringDeclaration.CIRCUIT_BREAKER_STATE;
@@ -8,8 +11,13 @@ import static dev.reliability.monitoring.MonitoringDeclaration.CONNECTIONS_MAX;
 import static dev.reliability.monitoring.MonitoringDeclaration.HEALTH_CHECK_STATUS;
 import static dev.reliability.monitoring.MonitoringDeclaration.HEALTH_PROBE_STATUS;
 import static dev.reliability.monitoring.MonitoringDeclaration.HEAP_AFTER_GC;
+import static dev.reliability.monitoring.MonitoringDeclaration.HEDGE_BUDGET_REJECTIONS;
 import static dev.reliability.monitoring.MonitoringDeclaration.HTTP_REQUESTS_BUCKET;
 import static dev.reliability.monitoring.MonitoringDeclaration.HTTP_REQUESTS_COUNT;
+import static dev.reliability.monitoring.MonitoringDeclaration.POLICY_CALLS;
+import static dev.reliability.monitoring.MonitoringDeclaration.SHEDDING_REQUESTS;
+import static dev.reliability.monitoring.MonitoringDeclaration.SHEDDING_SHED;
+import static dev.reliability.monitoring.MonitoringDeclaration.THROTTLE_REJECTION_PROBABILITY;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +30,9 @@ import java.util.regex.Pattern;
 /**
  * Builds the promtool unit tests of the generated rules: a service burning its budget (fast tiers
  * fire, the slowest is still pending), a low-traffic service with one error (nothing pages), no
- * metrics at all (absent alerts), latency over the thresholds, a growing heap, and one scenario per
- * operational alert. Expected annotations are rendered from the same templates as the rules.
+ * metrics at all (absent alerts), latency over the thresholds, a growing heap, one scenario per
+ * operational alert, and load-aware protection (adaptive limits, load shedding, throttles, hedging
+ * budgets). Expected annotations are rendered from the same templates as the rules.
  *
  * <p>The scenarios exercise the SLOs named {@code http-availability} and {@code http-latency} of
  * {@link MonitoringDeclaration#defaults()} when present; SLOs of your own need tests of your own.
@@ -64,6 +73,7 @@ final class RuleTests {
     tests.add(t.slow());
     tests.add(t.operational());
     tests.add(t.growingHeap());
+    tests.add(t.loadProtection());
     doc.put("tests", tests);
     return doc;
   }
@@ -238,6 +248,74 @@ final class RuleTests {
                 "ReliabilitySuspectedMemoryLeak",
                 expectedOperational("ReliabilitySuspectedMemoryLeak", Map.of())),
             check("45m", "ReliabilityHeapPressure", List.of())));
+  }
+
+  /**
+   * Load-aware protection: an adaptive limit stuck at its minimum and one above it, one refusing
+   * 10% of calls and one 1%, a load shedder shedding 8% of requests (exempt probes do not dilute
+   * it) and one 1%, one throttle refusing 30% of calls and one at 5%, one hedging budget refusing
+   * hedges and one that stopped after a minute.
+   */
+  private Map<String, Object> loadProtection() {
+    List<Object> series = new ArrayList<>();
+    series.add(series(ADAPTIVE_LIMIT, Map.of("name", "inventory"), "8 4 1x18"));
+    series.add(series(ADAPTIVE_LIMIT_MIN, Map.of("name", "inventory"), "1x20"));
+    series.add(series(ADAPTIVE_LIMIT, Map.of("name", "pricing"), "2x20"));
+    series.add(series(ADAPTIVE_LIMIT_MIN, Map.of("name", "pricing"), "1x20"));
+    series.add(series(ADAPTIVE_LIMIT_REJECTIONS, Map.of("name", "inventory"), "0+60x20"));
+    series.add(series(POLICY_CALLS, Map.of("name", "inventory", "outcome", "success"), "0+540x20"));
+    series.add(series(POLICY_CALLS, Map.of("name", "inventory", "outcome", "rejected"), "0+60x20"));
+    series.add(series(ADAPTIVE_LIMIT_REJECTIONS, Map.of("name", "pricing"), "0+6x20"));
+    series.add(series(POLICY_CALLS, Map.of("name", "pricing", "outcome", "success"), "0+594x20"));
+    series.add(series(POLICY_CALLS, Map.of("name", "pricing", "outcome", "rejected"), "0+6x20"));
+    series.add(
+        series(SHEDDING_SHED, Map.of("name", "inbound", "traffic_class", "default"), "0+80x20"));
+    series.add(
+        series(SHEDDING_SHED, Map.of("name", "inbound", "traffic_class", "interactive"), "0x20"));
+    series.add(
+        series(SHEDDING_REQUESTS, Map.of("name", "inbound", "outcome", "admitted"), "0+920x20"));
+    series.add(
+        series(SHEDDING_REQUESTS, Map.of("name", "inbound", "outcome", "exempt"), "0+5000x20"));
+    series.add(
+        series(SHEDDING_SHED, Map.of("name", "admin", "traffic_class", "default"), "0+1x20"));
+    series.add(
+        series(SHEDDING_REQUESTS, Map.of("name", "admin", "outcome", "admitted"), "0+99x20"));
+    series.add(series(THROTTLE_REJECTION_PROBABILITY, Map.of("name", "inventory"), "0.3x20"));
+    series.add(series(THROTTLE_REJECTION_PROBABILITY, Map.of("name", "pricing"), "0.05x20"));
+    series.add(series(HEDGE_BUDGET_REJECTIONS, Map.of("name", "search"), "0+2x20"));
+    series.add(series(HEDGE_BUDGET_REJECTIONS, Map.of("name", "quotes"), "0 1 1x18"));
+    List<Object> checks = new ArrayList<>();
+    checks.add(check("5m", "ReliabilityAdaptiveLimitAtMinimum", List.of()));
+    checks.add(
+        check(
+            "12m",
+            "ReliabilityAdaptiveLimitAtMinimum",
+            expectedOperational("ReliabilityAdaptiveLimitAtMinimum", Map.of("name", "inventory"))));
+    checks.add(check("8m", "ReliabilityConcurrencyLimited", List.of()));
+    checks.add(
+        check(
+            "18m",
+            "ReliabilityConcurrencyLimited",
+            expectedOperational("ReliabilityConcurrencyLimited", Map.of("name", "inventory"))));
+    checks.add(check("8m", "ReliabilityLoadShedding", List.of()));
+    checks.add(
+        check(
+            "18m",
+            "ReliabilityLoadShedding",
+            expectedOperational("ReliabilityLoadShedding", Map.of("name", "inbound"))));
+    checks.add(check("3m", "ReliabilityThrottleRejecting", List.of()));
+    checks.add(
+        check(
+            "12m",
+            "ReliabilityThrottleRejecting",
+            expectedOperational("ReliabilityThrottleRejecting", Map.of("name", "inventory"))));
+    checks.add(check("8m", "ReliabilityHedgeBudgetExhausted", List.of()));
+    checks.add(
+        check(
+            "15m",
+            "ReliabilityHedgeBudgetExhausted",
+            expectedOperational("ReliabilityHedgeBudgetExhausted", Map.of("name", "search"))));
+    return test(series, checks);
   }
 
   private static Map<String, String> heapLabels() {

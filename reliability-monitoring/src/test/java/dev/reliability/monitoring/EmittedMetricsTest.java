@@ -9,13 +9,18 @@ import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.connection.ConnectionTransport;
 import dev.reliability.core.leak.LeakDetector;
 import dev.reliability.core.leak.LeakDetectorConfig;
+import dev.reliability.core.policy.AdaptiveLimitConfig;
 import dev.reliability.core.policy.BulkheadConfig;
 import dev.reliability.core.policy.CircuitBreakerConfig;
+import dev.reliability.core.policy.HedgeConfig;
 import dev.reliability.core.policy.Policy;
 import dev.reliability.core.policy.RateLimiterConfig;
 import dev.reliability.core.policy.RetryBudget;
 import dev.reliability.core.policy.RetryConfig;
+import dev.reliability.core.policy.ThrottleConfig;
 import dev.reliability.core.policy.TimeLimiterConfig;
+import dev.reliability.core.shedding.LoadShedder;
+import dev.reliability.core.shedding.LoadSheddingConfig;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.HealthCheckResult;
 import dev.reliability.metrics.BusinessMetrics;
@@ -24,6 +29,7 @@ import dev.reliability.metrics.CardinalityGuard;
 import dev.reliability.metrics.ConnectionRegistryMetrics;
 import dev.reliability.metrics.HealthMetrics;
 import dev.reliability.metrics.LeakDetectorMetrics;
+import dev.reliability.metrics.LoadSheddingMetrics;
 import dev.reliability.metrics.PolicyMetrics;
 import dev.reliability.metrics.RuntimeMetrics;
 import dev.reliability.metrics.http.HttpServerMetrics;
@@ -80,6 +86,14 @@ class EmittedMetricsTest {
           .rateLimiter(RateLimiterConfig.perSecond(100))
           .bulkhead(BulkheadConfig.ofDefaults())
           .timeLimiter(TimeLimiterConfig.of(Duration.ofSeconds(5)))
+          .throttle(ThrottleConfig.ofDefaults())
+          .hedge(HedgeConfig.ofDelay(Duration.ofMillis(250)))
+          .executor(Runnable::run)
+          .build();
+
+  private final Policy limited =
+      Policy.builder("inventory")
+          .adaptiveLimit(AdaptiveLimitConfig.builder().partition("critical", 0.2).build())
           .executor(Runnable::run)
           .build();
 
@@ -105,6 +119,14 @@ class EmittedMetricsTest {
     health.readiness();
     PolicyMetrics.of(policy).bindTo(registry);
     policy.execute(() -> "paid");
+    PolicyMetrics.of(limited).bindTo(registry);
+    limited.execute(() -> "in stock");
+    LoadShedder shedder =
+        LoadShedder.builder(LoadSheddingConfig.ofDefaults())
+            .timeSource(ManualTimeSource.create())
+            .build();
+    LoadSheddingMetrics.of(shedder).bindTo(registry);
+    shedder.acquire("GET", "/orders", h -> null).complete(200);
   }
 
   @AfterEach
@@ -114,6 +136,7 @@ class EmittedMetricsTest {
     health.close();
     leaks.close();
     policy.close();
+    limited.close();
   }
 
   private Set<String> emitted() {

@@ -140,6 +140,7 @@ class MonitoringFilesTest {
             "Service overview: rate, errors, latency, saturation",
             "Service level objectives",
             "Resilience: breakers, retries, rejections",
+            "Load: adaptive limits, throttling, hedging",
             "Health (0 healthy, 1 degraded, 2 unknown, 3 unhealthy)",
             "JVM and memory",
             "Business");
