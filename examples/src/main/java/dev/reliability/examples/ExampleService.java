@@ -45,6 +45,7 @@ import dev.reliability.health.spi.ServicePerformance;
 import dev.reliability.metrics.ConnectionRegistryMetrics;
 import dev.reliability.metrics.HealthMetrics;
 import dev.reliability.metrics.LeakDetectorMetrics;
+import dev.reliability.metrics.LoadSheddingMetrics;
 import dev.reliability.metrics.PolicyMetrics;
 import dev.reliability.metrics.ReliabilityMetrics;
 import dev.reliability.metrics.http.HttpServerMetrics;
@@ -357,6 +358,7 @@ public final class ExampleService implements AutoCloseable {
               .name("example-api")
               .problemDetailFactory(problems)
               .build();
+      LoadSheddingMetrics.of(p.shedder).bindTo(meters);
       context.addFilter(
           new FilterHolder(LoadSheddingServletFilter.create(p.shedder)), "/api/*", requests);
       context.addServlet(new ServletHolder(new Endpoints.QuoteServlet(quotes, json)), "/api/quote");

@@ -408,6 +408,8 @@ class ExampleServiceContractTest {
         .contains("reliability_health_probe_status{probe=\"readiness\"")
         .contains("reliability_connections_active{registry=\"websocket\"")
         .contains("reliability_connections_max{registry=\"websocket\"")
+        .contains("reliability_shedding_requests_total{name=\"example-api\",outcome=\"admitted\"")
+        .contains("reliability_adaptivelimit_limit{name=\"example-api\"")
         .contains("reliability_leak_state{detector=\"example\",gauge=\"heap\"")
         .contains("reliability_leak_state{detector=\"example\",gauge=\"websocket.connections\"")
         .contains("jvm_memory_used_bytes");

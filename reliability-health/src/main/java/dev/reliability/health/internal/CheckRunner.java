@@ -116,14 +116,21 @@ final class CheckRunner {
   /**
    * Joins the run in flight or starts one.
    *
-   * @return the {@link Execution} to wait for, or a result when no run can start because an
-   *     abandoned run is still in flight
+   * @return the {@link Execution} to wait for, or a result: the fresh one a run recorded since the
+   *     caller looked, or the last one when no run can start because an abandoned run is still in
+   *     flight
    */
   Object runOrJoin(long now) {
     while (true) {
       Execution e = inFlight.get();
       if (e != null) {
         return e.isAbandoned() ? skipped(now, e) : e;
+      }
+      // A run records its result before it leaves the slot, so a run that ended after the caller
+      // found no fresh result has left one now: answer with it instead of running the check again.
+      HealthCheckResult recorded = current(now);
+      if (recorded != null) {
+        return recorded;
       }
       Execution fresh = new Execution(this, now);
       if (inFlight.compareAndSet(null, fresh)) {
