@@ -106,4 +106,18 @@ class AdaptiveLimitConfigTest {
             "Invalid configuration of adaptive limit: initial-limit must be between min-limit (4)"
                 + " and max-limit (10), was 20");
   }
+
+  @Test
+  void aHugePartitionsValueIsRefusedQuicklyWithoutEchoingItWhole() {
+    String huge = "a=0.1," + "b".repeat(64 * 1024) + "=0.1";
+    ConfigSource source =
+        ConfigSource.fromMap("test", Map.of("reliability.adaptive-limit.partitions", huge));
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> AdaptiveLimitConfig.ofDefaults().withOverrides(source))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("partitions")
+        .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(2_048));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+  }
 }
