@@ -4,7 +4,6 @@ import io.micrometer.context.ContextSnapshot;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -18,32 +17,18 @@ import java.util.concurrent.FutureTask;
  *
  * <p>Internal: may change at any time.
  */
-final class HedgedSyncCall {
+final class HedgedSyncCall extends HedgedCall<HedgedSyncCall.Run> {
 
-  private final PolicyEngine e;
-  private final HedgeState h;
   private final Object fn;
   private final int shape;
   private final ContextSnapshot snapshot;
-  private final long deadline;
   private final CompletableFuture<Object> outcome = new CompletableFuture<>();
-  private final Run[] runs;
-
-  // Guarded by this.
-  private int started;
-  private int inFlight;
-  private boolean over;
-  private Throwable lastFailure;
-  private Future<?> timer;
 
   private HedgedSyncCall(PolicyEngine engine, HedgeState hedge, Object fn, int shape) {
-    this.e = engine;
-    this.h = hedge;
+    super(engine, hedge);
     this.fn = fn;
     this.shape = shape;
     this.snapshot = engine.contexts.captureAll();
-    this.deadline = engine.hedgeDeadline(engine.time.nanoTime());
-    this.runs = new Run[hedge.maxHedges + 1];
   }
 
   /**
@@ -59,14 +44,8 @@ final class HedgedSyncCall {
   }
 
   private Object await() throws Throwable {
-    h.deposit();
-    Run first = new Run(0);
-    synchronized (this) {
-      runs[0] = first;
-      started = 1;
-      inFlight = 1;
-    }
-    dispatch(first);
+    Run first = first();
+    launch(first);
     scheduleNext();
     try {
       return outcome.get();
@@ -83,7 +62,13 @@ final class HedgedSyncCall {
     }
   }
 
-  private void dispatch(Run run) {
+  @Override
+  Run newRun(int index) {
+    return new Run(index);
+  }
+
+  @Override
+  void launch(Run run) {
     try {
       e.executor.execute(run.task);
     } catch (Throwable t) {
@@ -91,48 +76,14 @@ final class HedgedSyncCall {
     }
   }
 
-  private void scheduleNext() {
-    synchronized (this) {
-      if (over || started > h.maxHedges) {
-        return;
-      }
-    }
-    long now = e.time.nanoTime();
-    long delay = h.delayNanos(now);
-    if (now + delay >= deadline) {
-      return; // the hedge would start after the call's deadline
-    }
-    Future<?> t;
-    try {
-      t = e.scheduler.schedule(this::onTimer, delay);
-    } catch (RuntimeException refused) {
-      return; // a timer that refuses work (shut down) means no hedge; the runs go on
-    }
-    synchronized (this) {
-      if (!over) {
-        timer = t;
-        return;
-      }
-    }
-    t.cancel(false);
+  @Override
+  boolean isDone(Run run) {
+    return run.task.isDone();
   }
 
-  /** The delay passed without a success: start a hedge if the budget and the deadline allow. */
-  private void onTimer() {
-    Run hedge;
-    synchronized (this) {
-      if (over || started > h.maxHedges || e.time.nanoTime() >= deadline) {
-        return;
-      }
-      if (!h.tryStartHedge()) {
-        return;
-      }
-      hedge = new Run(started);
-      runs[started++] = hedge;
-      inFlight++;
-    }
-    dispatch(hedge);
-    scheduleNext();
+  @Override
+  void cancel(Run run) {
+    run.task.cancel(true);
   }
 
   private void succeeded(Run run, Object value) {
@@ -173,59 +124,17 @@ final class HedgedSyncCall {
     outcome.completeExceptionally(end);
   }
 
-  private void abandon() {
-    synchronized (this) {
-      over = true;
-    }
-    cancelOthers(null);
-  }
-
-  private void cancelOthers(Run winner) {
-    Future<?> t;
-    Run[] all;
-    int n;
-    synchronized (this) {
-      t = timer;
-      timer = null;
-      n = started;
-      all = runs;
-    }
-    if (t != null) {
-      t.cancel(false);
-    }
-    long now = e.time.nanoTime();
-    for (int i = 0; i < n; i++) {
-      Run r = all[i];
-      if (r != winner && !r.task.isDone()) {
-        r.cancelled = true;
-        if (r.begun) {
-          h.record(now - r.began, now);
-        }
-        r.task.cancel(true);
-      }
-    }
-  }
-
   /** One run of the inner chain on the executor. */
-  final class Run implements Runnable {
-    final int index;
+  final class Run extends RunState implements Runnable {
     final FutureTask<Void> task = new FutureTask<>(this, null);
-    volatile boolean cancelled;
-
-    /** When it began on its thread; read only once {@link #begun} is set. */
-    volatile long began;
-
-    volatile boolean begun;
 
     Run(int index) {
-      this.index = index;
+      super(index);
     }
 
     @Override
     public void run() {
-      long start = e.time.nanoTime();
-      began = start;
-      begun = true;
+      long start = markBegun(e.time.nanoTime());
       Object value = null;
       Throwable failure = null;
       HedgeState.enter(this);
