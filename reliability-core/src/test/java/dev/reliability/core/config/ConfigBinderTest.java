@@ -60,6 +60,24 @@ class ConfigBinderTest {
   }
 
   @Test
+  void aHugeRejectedValueIsShownByItsStartAndLength() {
+    String huge = "9".repeat(64 * 1024);
+    ConfigSource source =
+        ConfigSource.fromMap("test", Map.of("reliability.circuitbreaker.failure-threshold", huge));
+    ConfigBinder binder = ConfigBinder.of(source, "reliability.circuitbreaker");
+
+    assertThat(binder.get(FAILURE_THRESHOLD)).isEqualTo(5);
+    assertThat(binder.problems())
+        .singleElement()
+        .extracting(ConfigProblem::value)
+        .isEqualTo("9".repeat(256) + "... (65536 characters)");
+    // A cut never splits a character made of two chars.
+    assertThat(ConfigBinder.shortened("a" + "😀".repeat(200)))
+        .startsWith("a" + "😀".repeat(127) + "...")
+        .endsWith("(401 characters)");
+  }
+
+  @Test
   void collectsEveryProblemAndFailsOnceWithAll() {
     ConfigSource env =
         ConfigSource.environment(
