@@ -420,6 +420,63 @@ class HedgingTest {
     assertThat(hedging(policy).hedgesStarted()).isZero();
   }
 
+  @Test
+  void anErrorFromTheTimerLeavesTheCallUnhedged() {
+    PolicyScheduler broken =
+        new PolicyScheduler() {
+          @Override
+          public TimeSource timeSource() {
+            return scheduler.timeSource();
+          }
+
+          @Override
+          public Future<?> schedule(Runnable task, long delayNanos) {
+            throw new OutOfMemoryError("no thread for the timer");
+          }
+
+          @Override
+          public void sleepNanos(long nanos) {}
+        };
+    policy =
+        Policy.builder("search")
+            .hedge(HedgeConfig.ofDelay(DELAY))
+            .scheduler(broken)
+            .executor(pool)
+            .build();
+    runs.finish(1, "unhedged");
+
+    assertThat(policy.execute(runs::run)).isEqualTo("unhedged");
+    assertThat(hedging(policy).hedgesStarted()).isZero();
+  }
+
+  @Test
+  void anErrorStartingAHedgeLeavesTheCallToItsFirstRun() throws Exception {
+    AtomicInteger executions = new AtomicInteger();
+    policy =
+        Policy.builder("search")
+            .hedge(HedgeConfig.ofDelay(DELAY))
+            .scheduler(scheduler)
+            .executor(
+                task -> {
+                  if (executions.incrementAndGet() == 2) {
+                    throw new StackOverflowError("while starting the hedge");
+                  }
+                  pool.execute(task);
+                })
+            .build();
+    CompletableFuture<String> caller = callInBackground(policy);
+    runs.awaitStarted(1);
+    awaitTimer();
+
+    scheduler.advance(DELAY);
+    assertThat(executions.get()).isEqualTo(2);
+    assertThat(caller).isNotDone();
+    runs.finish(1, "first");
+
+    assertThat(caller.get(10, TimeUnit.SECONDS)).isEqualTo("first");
+    assertThat(runs.started.get()).isEqualTo(1);
+  }
+
   /** Runs calls one after another, each taking the given time on the manual clock. */
   private void takeEach(Policy p, Duration latency, int calls) {
     for (int i = 0; i < calls; i++) {

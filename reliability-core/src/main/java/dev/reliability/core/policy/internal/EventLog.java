@@ -112,6 +112,18 @@ final class EventLog {
             overrunNanos / 1_000_000L);
   }
 
+  static void hedgeNotStarted(String policy, Throwable failure) {
+    if (!LOG.isWarnEnabled()) {
+      return;
+    }
+    fields("hedge_not_started", policy)
+        .warn(
+            LOG,
+            "Policy '{}' could not start a hedge, the call goes on with its runs: {}",
+            policy,
+            String.valueOf(failure));
+  }
+
   private static String code(Throwable failure) {
     if (failure == null) {
       return "NONE";

@@ -1,6 +1,7 @@
 package dev.reliability.core.policy.internal;
 
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * What a hedged synchronous call ({@link HedgedSyncCall}) and a hedged asynchronous call ({@link
@@ -77,8 +78,12 @@ abstract class HedgedCall<R extends HedgedCall.RunState> {
     Future<?> t;
     try {
       t = e.scheduler.schedule(this::onTimer, delay);
-    } catch (RuntimeException refused) {
+    } catch (RejectedExecutionException refused) {
       return; // a timer that refuses work (shut down) means no hedge; the runs go on
+    } catch (Throwable failed) {
+      // Such as an OutOfMemoryError when no timer thread can start: no hedge, the runs go on.
+      EventLog.hedgeNotStarted(e.name, failed);
+      return;
     }
     synchronized (this) {
       if (!over) {
@@ -89,8 +94,19 @@ abstract class HedgedCall<R extends HedgedCall.RunState> {
     t.cancel(false);
   }
 
-  /** The delay passed without a success: start a hedge if the budget and the deadline allow. */
+  /**
+   * The delay passed without a success: start a hedge if the budget and the deadline allow. Runs on
+   * the timer's thread and never throws: whatever fails here leaves the call to the runs it has.
+   */
   private void onTimer() {
+    try {
+      startHedge();
+    } catch (Throwable t) {
+      EventLog.hedgeNotStarted(e.name, t);
+    }
+  }
+
+  private void startHedge() {
     R hedge;
     synchronized (this) {
       if (over || started > h.maxHedges || e.time.nanoTime() >= deadline) {
