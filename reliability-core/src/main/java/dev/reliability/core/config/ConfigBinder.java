@@ -189,22 +189,9 @@ public final class ConfigBinder {
   }
 
   private String shown(Setting<?> setting, String text) {
-    return Redactor.defaults().isSensitiveKey(setting.name()) ? Redactor.MASK : shortened(text);
-  }
-
-  /** The most characters of a rejected value that a problem shows. */
-  static final int SHOWN_MAX = 256;
-
-  /**
-   * Returns a rejected value as a problem shows it: whole up to {@link #SHOWN_MAX} characters, else
-   * its start and its length, so that a huge value cannot flood the message and the logs.
-   */
-  static String shortened(String text) {
-    if (text.length() <= SHOWN_MAX) {
-      return text;
-    }
-    int end = Character.isHighSurrogate(text.charAt(SHOWN_MAX - 1)) ? SHOWN_MAX - 1 : SHOWN_MAX;
-    return text.substring(0, end) + "... (" + text.length() + " characters)";
+    return Redactor.defaults().isSensitiveKey(setting.name())
+        ? Redactor.MASK
+        : Checks.shortened(text);
   }
 
   /**

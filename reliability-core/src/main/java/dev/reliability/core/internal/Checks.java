@@ -254,4 +254,20 @@ public final class Checks {
       throw new IllegalArgumentException(name + " must be " + rule + ", was " + value);
     }
   }
+
+  /** The most characters of a rejected value that an error message shows. */
+  public static final int SHOWN_MAX = 256;
+
+  /**
+   * Returns a rejected value as an error message shows it: whole up to {@link #SHOWN_MAX}
+   * characters, else its start and its length, so that a huge value cannot flood the message and
+   * the logs.
+   */
+  public static String shortened(String text) {
+    if (text.length() <= SHOWN_MAX) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(SHOWN_MAX - 1)) ? SHOWN_MAX - 1 : SHOWN_MAX;
+    return text.substring(0, end) + "... (" + text.length() + " characters)";
+  }
 }

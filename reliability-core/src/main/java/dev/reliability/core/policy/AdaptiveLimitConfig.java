@@ -653,7 +653,7 @@ public final class AdaptiveLimitConfig {
           "letters, digits, '_', '.' or '-', at most 64 characters, not \""
               + AdaptiveLimiter.DEFAULT_PARTITION
               + "\"",
-          "\"" + name + "\"");
+          "\"" + Checks.shortened(name) + "\"");
       Checks.check(validShare(share), "partition share", "above 0 and at most 1", share);
       Map<String, Double> next = new LinkedHashMap<>(partitions);
       next.put(name, share);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reliability.core.error.StandardErrorCode;
+import dev.reliability.core.internal.Checks;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -72,7 +73,7 @@ class ConfigBinderTest {
         .extracting(ConfigProblem::value)
         .isEqualTo("9".repeat(256) + "... (65536 characters)");
     // A cut never splits a character made of two chars.
-    assertThat(ConfigBinder.shortened("a" + "😀".repeat(200)))
+    assertThat(Checks.shortened("a" + "😀".repeat(200)))
         .startsWith("a" + "😀".repeat(127) + "...")
         .endsWith("(401 characters)");
   }

@@ -120,4 +120,15 @@ class AdaptiveLimitConfigTest {
         .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(2_048));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
   }
+
+  @Test
+  void aHugePartitionNameIsRefusedQuicklyWithoutEchoingItWhole() {
+    String huge = "a".repeat(64 * 1024);
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> AdaptiveLimitConfig.builder().partition(huge, 0.1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(2_048));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+  }
 }
