@@ -21,11 +21,11 @@ import java.util.function.Supplier;
  * <p><b>Order</b>, outermost first: <em>fallback</em> (per call) &gt; <em>hedging</em> &gt;
  * <em>retry</em> &gt; <em>circuit breaker</em> &gt; <em>adaptive throttle</em> &gt; <em>rate
  * limiter</em> &gt; <em>bulkhead</em> &gt; <em>adaptive concurrency limit</em> &gt; <em>time
- * limit</em> &gt; the call. So every attempt is counted by the breaker and the throttle, takes a
- * rate-limit permit, a bulkhead permit and an adaptive-limit permit, and gets its own time limit;
- * the fallback sees the final failure after the retries. Rejections by the policy's own breaker,
- * throttle, rate limiter, bulkhead or adaptive concurrency limit are not retried (see {@link
- * RetryConfig}).
+ * limit</em> &gt; <em>chaos strategies</em> (off unless configured, see {@link ChaosConfig}) &gt;
+ * the call. So every attempt is counted by the breaker and the throttle, takes a rate-limit permit,
+ * a bulkhead permit and an adaptive-limit permit, and gets its own time limit; the fallback sees
+ * the final failure after the retries. Rejections by the policy's own breaker, throttle, rate
+ * limiter, bulkhead or adaptive concurrency limit are not retried (see {@link RetryConfig}).
  *
  * <p><b>Shapes.</b> One verb per shape: {@link #execute(Supplier)}, {@link #call(Callable)}
  * (checked exceptions pass through unchanged), {@link #run(Runnable)}, {@link
@@ -379,6 +379,16 @@ public final class Policy implements AutoCloseable {
   }
 
   /**
+   * Returns the runtime switch of the chaos strategies, if the policy has them: turn injection on
+   * and off, change rates, read what was injected.
+   *
+   * @return the chaos switch, or empty
+   */
+  public Optional<ChaosSwitch> chaos() {
+    return Optional.ofNullable(engine.chaos());
+  }
+
+  /**
    * Shuts down the executor the policy created for time-limited and asynchronous work, if any (an
    * executor given to the builder is left alone). Calls after closing still run, but a time-limited
    * call then fails with {@link java.util.concurrent.RejectedExecutionException}.
@@ -627,6 +637,20 @@ public final class Policy implements AutoCloseable {
      */
     public Builder throttle(ThrottleConfig config) {
       components.throttle(config);
+      return this;
+    }
+
+    /**
+     * Adds or replaces the chaos strategies: faults, delays and substitute results injected into
+     * attempts, innermost (right around the call), so the time limit, breaker, retry and fallback
+     * react to them as to real ones. Off until {@link ChaosConfig#enabled()} or {@link
+     * Policy#chaos()} turns them on. See {@link ChaosConfig}.
+     *
+     * @param config their settings
+     * @return this builder
+     */
+    public Builder chaos(ChaosConfig config) {
+      components.chaos(config);
       return this;
     }
 

@@ -51,9 +51,9 @@ public final class PolicyConfig {
    * Every setting of every component, by key prefix: {@value CircuitBreakerConfig#CONFIG_PREFIX},
    * {@value RetryConfig#CONFIG_PREFIX}, {@value RateLimiterConfig#CONFIG_PREFIX}, {@value
    * BulkheadConfig#CONFIG_PREFIX}, {@value TimeLimiterConfig#CONFIG_PREFIX}, {@value
-   * AdaptiveLimitConfig#CONFIG_PREFIX}, {@value HedgeConfig#CONFIG_PREFIX} and {@value
-   * ThrottleConfig#CONFIG_PREFIX}. A key is the prefix, optionally the policy's name, then the
-   * setting's name.
+   * AdaptiveLimitConfig#CONFIG_PREFIX}, {@value HedgeConfig#CONFIG_PREFIX}, {@value
+   * ThrottleConfig#CONFIG_PREFIX} and {@value ChaosConfig#CONFIG_PREFIX}. A key is the prefix,
+   * optionally the policy's name, then the setting's name.
    */
   public static final Map<String, List<Setting<?>>> SETTINGS = settings();
 
@@ -74,6 +74,9 @@ public final class PolicyConfig {
   private final HedgeConfig hedge;
   private final ThrottleConfig throttle;
 
+  /** The chaos strategies, or null. */
+  private final ChaosConfig chaos;
+
   private PolicyConfig(Builder b) {
     this.adaptiveLimit = b.adaptiveLimit;
     this.circuitBreaker = b.circuitBreaker;
@@ -83,6 +86,7 @@ public final class PolicyConfig {
     this.timeLimiter = b.timeLimiter;
     this.hedge = b.hedge;
     this.throttle = b.throttle;
+    this.chaos = b.chaos;
   }
 
   /**
@@ -227,6 +231,7 @@ public final class PolicyConfig {
         ConfigBinder.of(source, AdaptiveLimitConfig.CONFIG_PREFIX).instance(policyName);
     ConfigBinder hg = ConfigBinder.of(source, HedgeConfig.CONFIG_PREFIX).instance(policyName);
     ConfigBinder th = ConfigBinder.of(source, ThrottleConfig.CONFIG_PREFIX).instance(policyName);
+    ConfigBinder ch = ConfigBinder.of(source, ChaosConfig.CONFIG_PREFIX).instance(policyName);
     Builder b = new Builder();
     String failed = null;
     try {
@@ -258,11 +263,15 @@ public final class PolicyConfig {
       if (th.get(ThrottleConfig.ENABLED, throttle != null)) {
         b.throttle((throttle == null ? ThrottleConfig.ofDefaults() : throttle).bind(th));
       }
+      // Chaos: present when set in code or when any of its keys is set; enabled is its switch.
+      if (chaos != null || hasAnyKey(source, ch, ChaosConfig.SETTINGS)) {
+        b.chaos((chaos == null ? ChaosConfig.ofDefaults() : chaos).bind(ch));
+      }
     } catch (IllegalArgumentException e) {
       failed = e.getMessage();
     }
     List<ConfigProblem> problems = new ArrayList<>();
-    for (ConfigBinder binder : List.of(cb, rt, rl, bh, tl, al, hg, th)) {
+    for (ConfigBinder binder : List.of(cb, rt, rl, bh, tl, al, hg, th, ch)) {
       problems.addAll(binder.problems());
     }
     if (!problems.isEmpty()) {
@@ -315,6 +324,27 @@ public final class PolicyConfig {
     return Map.copyOf(aliases);
   }
 
+  /**
+   * Returns the chaos strategies, if configured.
+   *
+   * @return the chaos configuration, or empty
+   */
+  public Optional<ChaosConfig> chaos() {
+    return Optional.ofNullable(chaos);
+  }
+
+  /** Whether the source has a key of these settings, valid or not (a bad value is reported). */
+  private static boolean hasAnyKey(
+      ConfigSource source, ConfigBinder binder, List<Setting<?>> settings) {
+    for (Setting<?> setting : settings) {
+      if (source.get(binder.key(setting)).isPresent()
+          || source.get(binder.sharedKey(setting)).isPresent()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static String checkName(String name) {
     Checks.notBlank("name", name);
     Checks.check(
@@ -335,6 +365,7 @@ public final class PolicyConfig {
     all.put(AdaptiveLimitConfig.CONFIG_PREFIX, AdaptiveLimitConfig.SETTINGS);
     all.put(HedgeConfig.CONFIG_PREFIX, HedgeConfig.SETTINGS);
     all.put(ThrottleConfig.CONFIG_PREFIX, ThrottleConfig.SETTINGS);
+    all.put(ChaosConfig.CONFIG_PREFIX, ChaosConfig.SETTINGS);
     return Collections.unmodifiableMap(all);
   }
 
@@ -365,6 +396,9 @@ public final class PolicyConfig {
     if (throttle != null) {
       parts.add(throttle.toString());
     }
+    if (chaos != null) {
+      parts.add(chaos.toString());
+    }
     return "PolicyConfig" + parts;
   }
 
@@ -378,6 +412,7 @@ public final class PolicyConfig {
     private AdaptiveLimitConfig adaptiveLimit;
     private HedgeConfig hedge;
     private ThrottleConfig throttle;
+    private ChaosConfig chaos;
 
     private Builder() {}
 
@@ -390,6 +425,7 @@ public final class PolicyConfig {
       this.timeLimiter = c.timeLimiter;
       this.hedge = c.hedge;
       this.throttle = c.throttle;
+      this.chaos = c.chaos;
     }
 
     /**
@@ -559,6 +595,28 @@ public final class PolicyConfig {
      */
     public Builder noAdaptiveLimit() {
       this.adaptiveLimit = null;
+      return this;
+    }
+
+    /**
+     * Adds or replaces the chaos strategies (fault, latency and result injection), innermost around
+     * the call. Off until enabled, in the configuration or at run time.
+     *
+     * @param config their settings
+     * @return this builder
+     */
+    public Builder chaos(ChaosConfig config) {
+      this.chaos = Checks.notNull("chaos", config);
+      return this;
+    }
+
+    /**
+     * Removes the chaos strategies.
+     *
+     * @return this builder
+     */
+    public Builder noChaos() {
+      this.chaos = null;
       return this;
     }
 

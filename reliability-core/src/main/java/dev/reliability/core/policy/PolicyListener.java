@@ -159,4 +159,16 @@ public abstract class PolicyListener {
    * @param to the new state
    */
   public void onStateChange(String policy, CircuitState from, CircuitState to) {}
+
+  /**
+   * A chaos strategy injected something into an attempt: a fault, a delay or a substitute result
+   * (see {@link ChaosConfig}). Marks a rehearsal in traces and metrics. Called on the thread that
+   * runs the attempt, before the fault is thrown, the delay waited or the result returned.
+   *
+   * @param policy the policy's name
+   * @param handle what {@link #onCallStart(String)} returned
+   * @param kind what was injected
+   * @param key the call's key when the chaos has a key filter, else null
+   */
+  public void onChaosInjected(String policy, Object handle, ChaosKind kind, String key) {}
 }

@@ -185,7 +185,8 @@ class PolicyConfigTest {
             "reliability.timelimiter",
             "reliability.adaptive-limit",
             "reliability.hedge",
-            "reliability.throttle");
+            "reliability.throttle",
+            "reliability.chaos");
     for (List<Setting<?>> settings : PolicyConfig.SETTINGS.values()) {
       Set<String> names = new HashSet<>();
       for (Setting<?> s : settings) {

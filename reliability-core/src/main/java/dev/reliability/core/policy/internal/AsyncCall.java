@@ -78,12 +78,13 @@ final class AsyncCall<T> implements Runnable {
       ContextFuture<T> result,
       boolean deposit) {
     this.e = engine;
-    this.supplier = supplier;
     this.fallback = fallback;
     this.snapshot = snapshot;
     this.result = result;
     this.start = engine.time.nanoTime();
     this.handle = engine.listener == null ? null : engine.listener.onCallStart(engine.name);
+    // The chaos strategies wrap the supplier itself, innermost, when on and the key matches.
+    this.supplier = engine.chaos == null ? supplier : engine.chaos.wrapAsync(supplier, handle);
     long d = Long.MAX_VALUE;
     if (engine.retry != null) {
       if (deposit) {

@@ -1,6 +1,7 @@
 package dev.reliability.core.policy.internal;
 
 import dev.reliability.core.policy.CallOutcome;
+import dev.reliability.core.policy.ChaosKind;
 import dev.reliability.core.policy.CircuitState;
 import dev.reliability.core.policy.PolicyListener;
 import dev.reliability.core.policy.RejectionReason;
@@ -105,6 +106,14 @@ public final class CompositeListener extends PolicyListener {
   public void onStateChange(String policy, CircuitState from, CircuitState to) {
     for (PolicyListener l : listeners) {
       l.onStateChange(policy, from, to);
+    }
+  }
+
+  // chaos: injected events
+  @Override
+  public void onChaosInjected(String policy, Object handle, ChaosKind kind, String key) {
+    for (int i = 0; i < listeners.length; i++) {
+      listeners[i].onChaosInjected(policy, handle(handle, i), kind, key);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.reliability.core.policy.internal;
 import dev.reliability.core.error.ErrorClassifier;
 import dev.reliability.core.error.ReliabilityException;
 import dev.reliability.core.internal.LogFields;
+import dev.reliability.core.policy.ChaosKind;
 import dev.reliability.core.policy.CircuitState;
 import dev.reliability.core.policy.Policy;
 import dev.reliability.core.policy.RejectionReason;
@@ -122,6 +123,20 @@ final class EventLog {
             "Policy '{}' could not start a hedge, the call goes on with its runs: {}",
             policy,
             String.valueOf(failure));
+  }
+
+  static void chaosInjected(String policy, ChaosKind kind, String key) {
+    if (!LOG.isInfoEnabled()) {
+      return;
+    }
+    fields("chaos_injected", policy)
+        .and("kind", kind.tagValue())
+        .and("key", key)
+        .info(
+            LOG,
+            "Chaos: policy '{}' injected {} (a rehearsal, not an outage)",
+            policy,
+            kind.tagValue());
   }
 
   private static String code(Throwable failure) {

@@ -6,6 +6,7 @@ import dev.reliability.core.policy.AdaptiveLimiter;
 import dev.reliability.core.policy.AdaptiveThrottle;
 import dev.reliability.core.policy.Bulkhead;
 import dev.reliability.core.policy.CallOutcome;
+import dev.reliability.core.policy.ChaosSwitch;
 import dev.reliability.core.policy.CircuitBreaker;
 import dev.reliability.core.policy.CircuitBreakerConfig;
 import dev.reliability.core.policy.CircuitState;
@@ -32,7 +33,7 @@ import java.util.function.Supplier;
 /**
  * Runs guarded calls through the components of one policy, in the order fallback, hedging, retry,
  * circuit breaker, adaptive throttle, rate limiter, bulkhead, adaptive concurrency limit, time
- * limit.
+ * limit, chaos strategies (which wrap the call itself).
  *
  * <p>The synchronous path of a closed breaker and a successful call reads the clock twice, asks
  * each component once, and adds to the calling thread's own statistics cell with plain writes: no
@@ -89,6 +90,9 @@ public final class PolicyEngine implements AutoCloseable {
 
   /** The hedging, outside the retry: each run is a whole run of the chain below; or null. */
   final HedgeState hedge;
+
+  /** The chaos strategies, innermost around the call; or null. */
+  final ChaosState chaos;
 
   /**
    * Whether {@link #execute} may take its direct path: no listener, rate limiter, time limit or
@@ -200,6 +204,11 @@ public final class PolicyEngine implements AutoCloseable {
             .orElse(null);
     this.adaptive = config.adaptiveLimit().map(a -> new AdaptiveGate(name, a, time)).orElse(null);
     this.hedge = config.hedge().map(c -> new HedgeState(c, retry, time)).orElse(null);
+    this.chaos =
+        config
+            .chaos()
+            .map(c -> new ChaosState(name, c, this.listener, scheduler, this.executor, contexts))
+            .orElse(null);
     this.direct =
         this.listener == null
             && rateLimiter == null
@@ -233,6 +242,10 @@ public final class PolicyEngine implements AutoCloseable {
     // The direct path: the first attempt of a policy without listener, rate limiter, time limit
     // or value rules, in a method small enough to inline into the caller. It does what the
     // general loop does for that attempt, and hands anything but a success over to it.
+    final ChaosState c = chaos;
+    if (c != null && c.isEnabled()) {
+      return executeGeneral(fn, shape, fallback);
+    }
     final long start = time.nanoTime();
     final RetryState r = retry;
     if (r != null) {
@@ -387,6 +400,14 @@ public final class PolicyEngine implements AutoCloseable {
     final long start = time.nanoTime();
     final PolicyListener l = listener;
     final Object handle = l == null ? null : l.onCallStart(name);
+    if (chaos != null) {
+      // The chaos strategies wrap the call itself, innermost, when on and the key matches.
+      Object wrapped = chaos.wrap(fn, shape, handle);
+      if (wrapped != fn) {
+        fn = wrapped;
+        shape = Invoker.CALLABLE;
+      }
+    }
     final ContextSnapshot snapshot = timeLimit == null ? null : contexts.captureAll();
     if (retry != null && deposit) {
       retry.deposit();
@@ -857,6 +878,15 @@ public final class PolicyEngine implements AutoCloseable {
    */
   public Hedging hedging() {
     return hedge;
+  }
+
+  /**
+   * Returns the chaos strategies' switch, or null.
+   *
+   * @return the chaos switch
+   */
+  public ChaosSwitch chaos() {
+    return chaos;
   }
 
   /**

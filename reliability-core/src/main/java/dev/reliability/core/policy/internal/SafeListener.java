@@ -1,6 +1,7 @@
 package dev.reliability.core.policy.internal;
 
 import dev.reliability.core.policy.CallOutcome;
+import dev.reliability.core.policy.ChaosKind;
 import dev.reliability.core.policy.CircuitState;
 import dev.reliability.core.policy.PolicyListener;
 import dev.reliability.core.policy.RejectionReason;
@@ -143,6 +144,16 @@ public final class SafeListener extends PolicyListener {
       delegate.onStateChange(policy, from, to);
     } catch (Throwable t) {
       failed("onStateChange", t);
+    }
+  }
+
+  // chaos: injected events
+  @Override
+  public void onChaosInjected(String policy, Object handle, ChaosKind kind, String key) {
+    try {
+      delegate.onChaosInjected(policy, handle, kind, key);
+    } catch (Throwable t) {
+      failed("onChaosInjected", t);
     }
   }
 
