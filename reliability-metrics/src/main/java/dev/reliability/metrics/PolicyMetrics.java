@@ -5,6 +5,8 @@ import dev.reliability.core.policy.AdaptiveLimiter;
 import dev.reliability.core.policy.AdaptiveThrottle;
 import dev.reliability.core.policy.Bulkhead;
 import dev.reliability.core.policy.CallOutcome;
+import dev.reliability.core.policy.ChaosKind;
+import dev.reliability.core.policy.ChaosSwitch;
 import dev.reliability.core.policy.CircuitBreaker;
 import dev.reliability.core.policy.CircuitState;
 import dev.reliability.core.policy.Hedging;
@@ -132,6 +134,9 @@ import java.util.function.ToDoubleFunction;
  *       <td>hedges not started because the budget was empty</td></tr>
  *   <tr><td>{@code reliability.hedge.delay}</td><td>gauge, seconds</td><td></td><td>the delay
  *       after which a call is hedged now (fixed, or the tracked percentile)</td></tr>
+ *   <tr><td>{@code reliability.chaos.injections}</td><td>function counter</td><td>{@code kind}
+ *       ({@code fault}, {@code latency}, {@code result})</td><td>what the policy's chaos
+ *       strategies injected: a rehearsal, not an outage</td></tr>
  * </table>
  *
  * <p>Prometheus reads them as {@code reliability_policy_calls_seconds_count}, {@code
@@ -297,6 +302,9 @@ public final class PolicyMetrics implements MeterBinder {
   /** The delay after which a call is hedged now, in seconds. */
   public static final String HEDGE_DELAY = MetricNames.PREFIX + ".hedge.delay";
 
+  /** What the chaos strategies injected, tagged with {@code kind}. */
+  public static final String CHAOS_INJECTIONS = MetricNames.PREFIX + ".chaos.injections";
+
   private static final String NAME = "name";
   private static final String OUTCOME = "outcome";
   private static final String PARTITION = "partition";
@@ -410,6 +418,7 @@ public final class PolicyMetrics implements MeterBinder {
             });
     policy.throttle().ifPresent(t -> bindThrottle(name, t, meters, out));
     policy.hedging().ifPresent(h -> bindHedging(name, h, meters, out));
+    policy.chaos().ifPresent(c -> bindChaos(name, c, meters, out));
     return List.copyOf(out);
   }
 
@@ -768,6 +777,21 @@ public final class PolicyMetrics implements MeterBinder {
             .baseUnit("seconds")
             .description("Delay after which a call is hedged now")
             .register(meters));
+  }
+
+  private static void bindChaos(
+      String name, ChaosSwitch chaos, MeterRegistry meters, List<Meter> out) {
+    for (ChaosKind kind : ChaosKind.values()) {
+      out.add(
+          counter(
+                  CHAOS_INJECTIONS,
+                  chaos,
+                  c -> c.injections(kind),
+                  "What the policy's chaos strategies injected: a rehearsal, not an outage")
+              .tag(NAME, name)
+              .tag("kind", kind.tagValue())
+              .register(meters));
+    }
   }
 
   private static <T> FunctionCounter.Builder<T> counter(
