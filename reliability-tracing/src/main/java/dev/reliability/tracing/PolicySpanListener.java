@@ -3,6 +3,7 @@ package dev.reliability.tracing;
 import dev.reliability.core.context.RequestContext;
 import dev.reliability.core.internal.Checks;
 import dev.reliability.core.policy.CallOutcome;
+import dev.reliability.core.policy.ChaosKind;
 import dev.reliability.core.policy.CircuitState;
 import dev.reliability.core.policy.PolicyListener;
 import dev.reliability.core.policy.RejectionReason;
@@ -20,9 +21,11 @@ import java.time.Duration;
  * <p>Attributes: {@code policy.name}, {@code request.id}, {@code policy.circuit_state} (at the last
  * attempt), {@code policy.attempts} and {@code policy.outcome}. Events: {@code attempt} per attempt
  * (with {@code policy.attempt} and the circuit state), {@code attempt.failed}, {@code retry} (next
- * attempt, delay), {@code rejected} (reason, retry-after), {@code timeout} and {@code fallback}; a
- * circuit state change seen during a traced request is an event on the current span. A call that
- * ends in {@code failure} or {@code rejected} gets status {@code ERROR} and the exception.
+ * attempt, delay), {@code rejected} (reason, retry-after), {@code timeout}, {@code fallback} and
+ * {@code chaos.injected} (with {@code chaos.kind} and {@code chaos.key}; the span then also has the
+ * attribute {@code chaos.injected=true}, so a rehearsal is never read as an outage); a circuit
+ * state change seen during a traced request is an event on the current span. A call that ends in
+ * {@code failure} or {@code rejected} gets status {@code ERROR} and the exception.
  *
  * <pre>{@code
  * Policy policy = Policy.builder("payments")
@@ -51,6 +54,11 @@ public final class PolicySpanListener extends PolicyListener {
   private static final AttributeKey<Long> TIMEOUT_MS = AttributeKey.longKey("policy.timeout_ms");
   private static final AttributeKey<String> FROM = AttributeKey.stringKey("policy.circuit_from");
   private static final AttributeKey<String> TO = AttributeKey.stringKey("policy.circuit_to");
+
+  private static final AttributeKey<Boolean> CHAOS_INJECTED =
+      AttributeKey.booleanKey("chaos.injected");
+  private static final AttributeKey<String> CHAOS_KIND = AttributeKey.stringKey("chaos.kind");
+  private static final AttributeKey<String> CHAOS_KEY = AttributeKey.stringKey("chaos.key");
 
   private final ServiceTracing tracing;
 
@@ -193,6 +201,18 @@ public final class PolicySpanListener extends PolicyListener {
       current.addEvent(
           "circuit_state_change",
           Attributes.of(TracingAttributes.POLICY_NAME, policy, FROM, from.name(), TO, to.name()));
+    }
+  }
+
+  @Override
+  public void onChaosInjected(String policy, Object handle, ChaosKind kind, String key) {
+    if (handle instanceof Span span) {
+      span.setAttribute(CHAOS_INJECTED, true);
+      span.addEvent(
+          "chaos.injected",
+          key == null
+              ? Attributes.of(CHAOS_KIND, kind.tagValue())
+              : Attributes.of(CHAOS_KIND, kind.tagValue(), CHAOS_KEY, key));
     }
   }
 
