@@ -338,6 +338,7 @@ public final class ExampleService implements AutoCloseable {
 
       // Binders: policies, health, leak detector, registry (HTTP and JVM are bound already).
       PolicyMetrics.of(p.policies).bindTo(meters);
+      PolicyMetrics.of(p.backend.policy()).bindTo(meters); // the backend's chaos injections
       HealthMetrics.of(p.health).bindTo(meters);
       LeakDetectorMetrics.of(p.leaks).bindTo(meters);
       ConnectionRegistryMetrics.of(p.connections).bindTo(meters);

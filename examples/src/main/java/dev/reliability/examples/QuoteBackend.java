@@ -7,6 +7,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.reliability.core.error.ServiceUnavailableException;
+import dev.reliability.core.policy.ChaosConfig;
+import dev.reliability.core.policy.ChaosSwitch;
+import dev.reliability.core.policy.Policy;
 import dev.reliability.core.problem.ProblemDetailFactory;
 import dev.reliability.tracing.RequestTracing;
 import dev.reliability.tracing.httpserver.ProblemJsonFilter;
@@ -18,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
@@ -25,9 +29,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * The downstream dependency of the example: a small quote service on its own loopback port, built
  * on the JDK {@code HttpServer} with the library's request-context and problem+json filters, so its
  * JSON log lines carry the caller's request ID. Its faults are set through {@code POST
- * /admin/chaos} (which the example's own {@code /admin/chaos} forwards to).
+ * /admin/chaos} (which the example's own {@code /admin/chaos} forwards to) and injected by the
+ * library's chaos strategies: every quote is answered through the policy {@value #CHAOS_POLICY},
+ * whose {@link ChaosSwitch} the endpoint turns, so injections are marked in the logs ({@code
+ * event=chaos_injected}) and in {@code reliability.chaos.injections}.
  *
  * <ul>
  *   <li>{@code GET /quote?symbol=ACME}: after the injected latency, fails with 503 (problem+json,
@@ -52,17 +57,50 @@ final class QuoteBackend implements AutoCloseable {
   /** The name of this dependency in errors, logs and the policy. */
   static final String SERVICE = "quote-backend";
 
+  /** The policy whose chaos strategies inject the backend's faults. */
+  static final String CHAOS_POLICY = "quote-backend-chaos";
+
   private static final Logger log = LoggerFactory.getLogger(QuoteBackend.class);
   private static final Pattern SYMBOL = Pattern.compile("[A-Z]{1,8}");
 
   private final HttpServer server;
   private final ExecutorService executor;
-  private final AtomicReference<Chaos> chaos = new AtomicReference<>(Chaos.HEALTHY);
   private final AtomicInteger inFlight = new AtomicInteger();
+
+  /**
+   * Answers quotes: no component but the chaos strategies, switched by {@code /admin/chaos}: the
+   * latency (on every call while set) first, then a 503 for the failure rate's share of calls.
+   */
+  private final Policy policy =
+      Policy.builder(CHAOS_POLICY)
+          .chaos(
+              ChaosConfig.builder()
+                  .fault(
+                      () ->
+                          new ServiceUnavailableException(
+                              SERVICE,
+                              "injected failure (failure rate " + chaosSwitch().faultRate() + ")"),
+                      0)
+                  .latency(Duration.ZERO, 0)
+                  .build())
+          .build();
 
   private QuoteBackend(HttpServer server, ExecutorService executor) {
     this.server = server;
     this.executor = executor;
+  }
+
+  private ChaosSwitch chaosSwitch() {
+    return policy.chaos().orElseThrow();
+  }
+
+  /**
+   * Returns the policy that answers quotes and injects the faults, for its meters.
+   *
+   * @return the policy
+   */
+  Policy policy() {
+    return policy;
   }
 
   /**
@@ -124,8 +162,24 @@ final class QuoteBackend implements AutoCloseable {
    *
    * @return the current state
    */
-  Chaos chaos() {
-    return chaos.get();
+  synchronized Chaos chaos() {
+    ChaosSwitch c = chaosSwitch();
+    return new Chaos(c.faultRate(), c.latencyRate() > 0 ? c.latency().toMillis() : 0);
+  }
+
+  /** Sets the faults on the chaos switch; synchronized so that concurrent changes do not mix. */
+  private synchronized Chaos chaos(String failureRate, String latencyMs) {
+    Chaos next = Chaos.parse(failureRate, latencyMs, chaos());
+    ChaosSwitch c = chaosSwitch();
+    c.faultRate(next.failureRate());
+    c.latency(Duration.ofMillis(next.latencyMs()));
+    c.latencyRate(next.latencyMs() > 0 ? 1.0 : 0.0);
+    if (next.equals(Chaos.HEALTHY)) {
+      c.disable();
+    } else {
+      c.enable();
+    }
+    return next;
   }
 
   /**
@@ -142,27 +196,24 @@ final class QuoteBackend implements AutoCloseable {
     HttpErrors.requireMethod(exchange, "GET");
     inFlight.incrementAndGet();
     try {
-      answerQuote(exchange);
+      policy.call(
+          () -> {
+            answerQuote(exchange);
+            return null;
+          });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceUnavailableException(SERVICE, "interrupted while injecting latency", e);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
     } finally {
       inFlight.decrementAndGet();
     }
   }
 
   private void answerQuote(HttpExchange exchange) throws IOException {
-    Chaos c = chaos.get();
-    if (c.latencyMs() > 0) {
-      try {
-        TimeUnit.MILLISECONDS.sleep(c.latencyMs());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ServiceUnavailableException(SERVICE, "interrupted while injecting latency", e);
-      }
-    }
-    if (c.failureRate() > 0 && ThreadLocalRandom.current().nextDouble() < c.failureRate()) {
-      log.warn("quote failed: injected failure", kv("failure_rate", c.failureRate()));
-      throw new ServiceUnavailableException(
-          SERVICE, "injected failure (failure rate " + c.failureRate() + ")");
-    }
     String symbol = query(exchange).getOrDefault("symbol", "ACME");
     if (!SYMBOL.matcher(symbol).matches()) {
       symbol = "ACME";
@@ -186,9 +237,7 @@ final class QuoteBackend implements AutoCloseable {
     HttpErrors.requireExactPath(exchange, "/admin/chaos");
     HttpErrors.requireMethod(exchange, "POST");
     Map<String, String> query = query(exchange);
-    Chaos next =
-        chaos.updateAndGet(
-            current -> Chaos.parse(query.get("failureRate"), query.get("latencyMs"), current));
+    Chaos next = chaos(query.get("failureRate"), query.get("latencyMs"));
     log.info(
         "chaos set", kv("failure_rate", next.failureRate()), kv("latency_ms", next.latencyMs()));
     reply(exchange, 200, next.toJson());
@@ -223,6 +272,7 @@ final class QuoteBackend implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    policy.close();
     executor.shutdownNow();
   }
 }
