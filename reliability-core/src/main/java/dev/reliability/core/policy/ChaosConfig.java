@@ -123,7 +123,6 @@ public final class ChaosConfig {
   /** The keys whose calls are touched, separated by commas; empty for every call. */
   public static final Setting<String> KEYS =
       Setting.stringSetting("keys")
-          .defaultValue("")
           .rule(
               v -> v.length() <= MAX_KEYS_LENGTH,
               "a comma-separated list of at most " + MAX_KEYS_LENGTH + " characters")
