@@ -94,6 +94,7 @@ class EmittedMetricsTest {
   private final Policy limited =
       Policy.builder("inventory")
           .adaptiveLimit(AdaptiveLimitConfig.builder().partition("critical", 0.2).build())
+          .chaos(dev.reliability.core.policy.ChaosConfig.ofDefaults())
           .executor(Runnable::run)
           .build();
 
