@@ -70,7 +70,8 @@ class PolicySettingsProperties {
           new Case<>(HedgeConfig.MAX_DELAY, v -> HedgeConfig.builder().maxDelay(v)),
           new Case<>(HedgeConfig.PERCENTILE_WINDOW, v -> HedgeConfig.builder().percentileWindow(v)),
           new Case<>(ThrottleConfig.WINDOW, v -> ThrottleConfig.builder().window(v)),
-          new Case<>(ThrottleConfig.RETRY_AFTER, v -> ThrottleConfig.builder().retryAfter(v)));
+          new Case<>(ThrottleConfig.RETRY_AFTER, v -> ThrottleConfig.builder().retryAfter(v)),
+          new Case<>(ChaosConfig.LATENCY, v -> ChaosConfig.builder().latency(v, 0)));
 
   static final List<Case<Double>> DECIMALS =
       List.of(
@@ -88,7 +89,11 @@ class PolicySettingsProperties {
           new Case<>(ThrottleConfig.K, v -> ThrottleConfig.builder().k(v)),
           new Case<>(
               ThrottleConfig.MAX_REJECTION_PROBABILITY,
-              v -> ThrottleConfig.builder().maxRejectionProbability(v)));
+              v -> ThrottleConfig.builder().maxRejectionProbability(v)),
+          new Case<>(ChaosConfig.FAULT_RATE, v -> ChaosConfig.builder().faultRate(v)),
+          new Case<>(
+              ChaosConfig.LATENCY_RATE, v -> ChaosConfig.builder().latency(Duration.ZERO, v)),
+          new Case<>(ChaosConfig.RESULT_RATE, v -> ChaosConfig.builder().result(() -> "stale", v)));
 
   @Property(tries = 300)
   void aWholeNumberIsAcceptedInCodeExactlyWhenItsTextIs(@ForAll("ints") int value) {
