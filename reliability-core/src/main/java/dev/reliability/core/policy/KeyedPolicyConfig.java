@@ -43,8 +43,8 @@ public final class KeyedPolicyConfig {
           .defaultValue(1_000)
           .between(1, 1_000_000)
           .description(
-              "Most keys whose policies are held at once; the least recently used beyond it are"
-                  + " evicted")
+              "Most keys whose policies are held at once; beyond it the least used are evicted (open"
+                  + " breakers are parked, up to as many again)")
           .build();
 
   /** How long an unused key's policy is kept. */
@@ -61,7 +61,7 @@ public final class KeyedPolicyConfig {
           .defaultValue(100)
           .between(0, 10_000)
           .description(
-              "Keys that get their own metric tag value; later keys are reported under _other")
+              "Keys that get their own metric tag value; later keys are reported under _overflow")
           .build();
 
   /** The longest key accepted. */
