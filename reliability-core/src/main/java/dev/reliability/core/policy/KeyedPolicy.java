@@ -390,12 +390,25 @@ public final class KeyedPolicy implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    List<Entry> all = new ArrayList<>(live.asMap().values());
-    all.addAll(parked.asMap().values());
-    live.invalidateAll();
-    parked.invalidateAll();
-    for (Entry e : all) {
-      drop(e);
+    // A load that began before the flag was set may still add an entry: go round until none is
+    // left (loads that begin after it refuse, so this ends).
+    while (!live.asMap().isEmpty() || !parked.asMap().isEmpty()) {
+      List<Entry> all = new ArrayList<>();
+      for (String key : new ArrayList<>(live.asMap().keySet())) {
+        Entry e = live.asMap().remove(key);
+        if (e != null) {
+          all.add(e);
+        }
+      }
+      for (String key : new ArrayList<>(parked.asMap().keySet())) {
+        Entry e = parked.asMap().remove(key);
+        if (e != null) {
+          all.add(e);
+        }
+      }
+      for (Entry e : all) {
+        drop(e);
+      }
     }
   }
 
