@@ -161,6 +161,20 @@ class KeyedPolicyTest {
   }
 
   @Test
+  void anOpenBreakerWhoseKeyExpiredIsStillOpenWhenUsedBeforeAnyHousekeeping() {
+    KeyedPolicy keyed = keyed(KeyedPolicyConfig.builder().idleTimeout(IDLE).build());
+    trip(keyed, "down");
+    Policy open = keyed.find("down").orElseThrow();
+    scheduler.advance(IDLE.plusSeconds(1));
+
+    // No cleanUp: the lookup itself finds the entry expired, parks it and takes it back.
+    assertThatThrownBy(() -> keyed.execute("down", () -> "ok"))
+        .isInstanceOf(CircuitOpenException.class);
+    assertThat(keyed.find("down")).containsSame(open);
+    assertThat(keyed.evictions()).isZero();
+  }
+
+  @Test
   void anOpenBreakerPushedOutByCountStaysOpen() {
     KeyedPolicy keyed = keyed(KeyedPolicyConfig.builder().maxKeys(2).build());
     trip(keyed, "down");
