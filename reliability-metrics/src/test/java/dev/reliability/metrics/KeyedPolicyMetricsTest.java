@@ -14,6 +14,8 @@ import dev.reliability.test.ManualScheduler;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -173,6 +175,28 @@ class KeyedPolicyMetricsTest {
       assertThat(
               meters.get(KeyedPolicyMetrics.KEYS_OVERFLOW).tag("name", "after").counter().count())
           .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void keyedAndPlainPolicyMetersShareOnePrometheusScrape() {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (PolicyRegistry registry =
+        PolicyRegistry.builder().configSource(ConfigSource.empty()).scheduler(scheduler).build()) {
+      PolicyMetrics.of(registry).bindTo(prometheus);
+      KeyedPolicyMetrics.of(registry).bindTo(prometheus);
+      registry.policy("payments").execute(() -> 1);
+      registry.keyed("downstream", null).execute("api.example.com", () -> 1);
+
+      String scrape = prometheus.scrape();
+      assertThat(scrape)
+          .contains(
+              "reliability_policy_calls_seconds_count{name=\"payments\",outcome=\"success\"} 1")
+          .contains(
+              "reliability_keyed_calls_seconds_count{key=\"api.example.com\",name=\"downstream\","
+                  + "outcome=\"success\"} 1")
+          .contains("reliability_keyed_keys{name=\"downstream\"} 1")
+          .contains("reliability_keyed_keys_overflow_total{name=\"downstream\"} 0");
     }
   }
 }
