@@ -83,6 +83,24 @@ final class EventLog {
         .debug(LOG, "Policy '{}' gave up after {} attempts", policy, attempts);
   }
 
+  static void retryStoppedByDeadline(
+      String policy, int attempts, long leftNanos, Throwable failure) {
+    if (!LOG.isDebugEnabled()) {
+      return;
+    }
+    fields("retry_stopped_by_deadline", policy)
+        .and("attempts", attempts)
+        .and("deadline_left_ms", leftNanos / 1_000_000L)
+        .and("error_code", code(failure))
+        .debug(
+            LOG,
+            "Policy '{}' made no further attempt after {}: {} ms were left before the request's"
+                + " deadline",
+            policy,
+            attempts,
+            leftNanos / 1_000_000L);
+  }
+
   static void timedOut(String policy, int attempt, Duration timeout) {
     if (!LOG.isDebugEnabled()) {
       return;

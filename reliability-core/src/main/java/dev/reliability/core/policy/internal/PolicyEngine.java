@@ -1,6 +1,9 @@
 package dev.reliability.core.policy.internal;
 
+import dev.reliability.core.context.Deadline;
+import dev.reliability.core.context.RequestContext;
 import dev.reliability.core.error.BulkheadFullException;
+import dev.reliability.core.error.DeadlineExceededException;
 import dev.reliability.core.error.RateLimitExceededException;
 import dev.reliability.core.policy.AdaptiveLimiter;
 import dev.reliability.core.policy.AdaptiveThrottle;
@@ -227,7 +230,7 @@ public final class PolicyEngine implements AutoCloseable {
    * @throws Throwable what the call or the policy ended with
    */
   public Object execute(Object fn, int shape, Fallback<?> fallback) throws Throwable {
-    if (!direct) {
+    if (!direct || RequestContext.currentDeadline() != null) {
       return executeGeneral(fn, shape, fallback);
     }
     // The direct path: the first attempt of a policy without listener, rate limiter, time limit
@@ -331,7 +334,8 @@ public final class PolicyEngine implements AutoCloseable {
     if (permit != null) {
       AdaptiveGate.release(permit, error, now - start);
     }
-    return attempts(fn, shape, fallback, start, null, null, 1, error, now - start, now);
+    return attempts(
+        fn, shape, fallback, start, null, null, 1, error, now - start, now, Long.MAX_VALUE);
   }
 
   /** Runs a call through the general loop: any combination of components, listener included. */
@@ -388,10 +392,52 @@ public final class PolicyEngine implements AutoCloseable {
     final PolicyListener l = listener;
     final Object handle = l == null ? null : l.onCallStart(name);
     final ContextSnapshot snapshot = timeLimit == null ? null : contexts.captureAll();
+    final long due = due(start);
+    if (due != Long.MAX_VALUE && due - start <= 0) {
+      // Expired at the start: no attempt, no permit taken, nothing for the breaker or budget.
+      return expiredAtStart(start, due, handle, fallback);
+    }
     if (retry != null && deposit) {
       retry.deposit();
     }
-    return attempts(fn, shape, fallback, start, handle, snapshot, 0, null, 0, 0);
+    return attempts(fn, shape, fallback, start, handle, snapshot, 0, null, 0, 0, due);
+  }
+
+  // ------------------------------------------------------------------ the request's deadline
+
+  /**
+   * Returns the request's deadline as a time of this engine's clock, or {@link Long#MAX_VALUE} when
+   * the calling thread's context has none.
+   *
+   * @param now the current time of this engine's clock
+   */
+  long due(long now) {
+    Deadline d = RequestContext.currentDeadline();
+    if (d == null) {
+      return Long.MAX_VALUE;
+    }
+    // The deadline may be on another clock: only the time it leaves is carried over.
+    return now + d.remainingNanos();
+  }
+
+  /** The failure of a call given up because the request's deadline passed at {@code due}. */
+  DeadlineExceededException deadlineExceeded(long due, long now) {
+    return new DeadlineExceededException(name, Duration.ofNanos(Math.max(0, now - due)));
+  }
+
+  /** Ends a call whose deadline had passed before it started: rejected, never attempted. */
+  Object expiredAtStart(long start, long due, Object handle, Fallback<?> fallback)
+      throws Throwable {
+    Throwable failure = deadlineExceeded(due, start);
+    announceRejection(handle, RejectionReason.DEADLINE_EXCEEDED, failure);
+    return fail(failure, RejectionReason.DEADLINE_EXCEEDED, start, handle, 1, 0, fallback);
+  }
+
+  /** Notes that a call with a deadline ended without another retry, with the time it had left. */
+  void noteDeadline(long due, long now, int attempts, Throwable failure) {
+    if (due != Long.MAX_VALUE) {
+      EventLog.retryStoppedByDeadline(name, attempts, due - now, failure);
+    }
   }
 
   /**
@@ -401,6 +447,7 @@ public final class PolicyEngine implements AutoCloseable {
    * @param doneError the failure of the attempt already made, if any
    * @param doneNanos its duration
    * @param doneEnd the time it ended
+   * @param due the request's deadline on this engine's clock, {@link Long#MAX_VALUE} for none
    */
   private Object attempts(
       Object fn,
@@ -412,7 +459,8 @@ public final class PolicyEngine implements AutoCloseable {
       int done,
       Throwable doneError,
       long doneNanos,
-      long doneEnd)
+      long doneEnd,
+      long due)
       throws Throwable {
     final PolicyListener l = listener;
     final RetryState r = retry;
@@ -420,6 +468,8 @@ public final class PolicyEngine implements AutoCloseable {
     if (r != null && r.maxDurationNanos > 0) {
       deadline = start + r.maxDurationNanos;
     }
+    // No retry starts, and no backoff is waited, past the request's deadline.
+    deadline = Math.min(deadline, due);
     int attempt = 0;
     long previousDelay = 0;
     long stop = 0;
@@ -462,7 +512,12 @@ public final class PolicyEngine implements AutoCloseable {
         break;
       }
       if (rateLimiter != null) {
-        long wait = rateLimiter.acquire(rateLimiterMaxWait);
+        // The wait for a permit never goes past the request's deadline.
+        long maxWait =
+            due == Long.MAX_VALUE
+                ? rateLimiterMaxWait
+                : Math.max(0, Math.min(rateLimiterMaxWait, due - attemptStart));
+        long wait = rateLimiter.acquire(maxWait);
         if (wait < 0) {
           throttleNotSent();
           releaseBreaker();
@@ -483,7 +538,11 @@ public final class PolicyEngine implements AutoCloseable {
           attemptStart = time.nanoTime();
         }
       }
-      if (bulkhead != null && !bulkhead.tryAcquire()) {
+      if (bulkhead != null
+          && !(due == Long.MAX_VALUE
+              ? bulkhead.tryAcquire()
+              // The wait for a permit never goes past the request's deadline.
+              : bulkhead.tryAcquireWithin(Math.max(0, due - time.nanoTime()), scheduler))) {
         throttleNotSent();
         releaseBreaker();
         failure = new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfterNanos);
@@ -533,7 +592,16 @@ public final class PolicyEngine implements AutoCloseable {
         }
       } else {
         try {
-          v = timeLimit.invoke(fn, shape, snapshot, bulkhead, l, handle, attempt);
+          long left = due == Long.MAX_VALUE ? Long.MAX_VALUE : due - time.nanoTime();
+          if (left < timeLimit.timeoutNanos) {
+            // The time limit never outlasts the request's deadline; at least 1 ns, so an attempt
+            // started right at the deadline ends by it rather than not being armed.
+            v =
+                timeLimit.invoke(
+                    fn, shape, snapshot, bulkhead, l, handle, attempt, Math.max(1, left), true);
+          } else {
+            v = timeLimit.invoke(fn, shape, snapshot, bulkhead, l, handle, attempt);
+          }
         } catch (Throwable t) {
           error = t;
         }
@@ -564,6 +632,9 @@ public final class PolicyEngine implements AutoCloseable {
       failure = error;
       if (next < 0) {
         stop = next;
+        if (next == RetryState.EXHAUSTED) {
+          noteDeadline(due, now, attempt, error);
+        }
         break;
       }
       announceRetry(handle, attempt + 1, error, next);
@@ -647,7 +718,10 @@ public final class PolicyEngine implements AutoCloseable {
     }
     if (breaker != null) {
       boolean own = error instanceof OwnTimeoutException o && o.isFrom(this);
-      if (own || breakerConfig.isFailure(error)) {
+      if (error instanceof DeadlineExceededException) {
+        // The caller's deadline cut the attempt short: it says nothing about the dependency.
+        breaker.onIgnored();
+      } else if (own || breakerConfig.isFailure(error)) {
         breaker.onFailure(nanos, error, false);
       } else {
         breaker.onIgnored();
