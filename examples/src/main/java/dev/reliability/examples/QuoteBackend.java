@@ -6,6 +6,9 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.reliability.core.context.Deadline;
+import dev.reliability.core.context.RequestContext;
+import dev.reliability.core.error.DeadlineExceededException;
 import dev.reliability.core.error.ServiceUnavailableException;
 import dev.reliability.core.problem.ProblemDetailFactory;
 import dev.reliability.tracing.RequestTracing;
@@ -18,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
@@ -150,8 +154,18 @@ final class QuoteBackend implements AutoCloseable {
 
   private void answerQuote(HttpExchange exchange) throws IOException {
     Chaos c = chaos.get();
+    // The caller's deadline, from the X-Request-Timeout-Ms header the request filter read.
+    Deadline deadline = RequestContext.currentDeadline();
+    if (deadline != null) {
+      log.info("quote requested", kv("deadline_ms", deadline.remainingMillis()));
+    }
     if (c.latencyMs() > 0) {
       try {
+        if (deadline != null && deadline.remainingMillis() < c.latencyMs()) {
+          // No work past the caller's deadline: the injected latency would outlast it.
+          TimeUnit.MILLISECONDS.sleep(deadline.remainingMillis());
+          throw new DeadlineExceededException(SERVICE, Duration.ZERO);
+        }
         TimeUnit.MILLISECONDS.sleep(c.latencyMs());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

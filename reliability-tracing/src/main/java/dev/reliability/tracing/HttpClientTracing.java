@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -157,6 +158,21 @@ public final class HttpClientTracing {
     return decorate(builder).build();
   }
 
+  /**
+   * Returns what a time-out of {@link #send} means: the request's deadline when it has passed (the
+   * time-out was shortened to it), or the time-out itself.
+   */
+  private static HttpTimeoutException deadlineOr(HttpTimeoutException e, HttpRequest request) {
+    Deadline deadline = RequestContext.currentDeadline();
+    if (deadline != null && deadline.isExpired()) {
+      throw new DeadlineExceededException(
+          "outgoing call to " + target(request.uri()),
+          Duration.ofNanos(-deadline.remainingNanos()),
+          e);
+    }
+    return e;
+  }
+
   private static String target(URI uri) {
     String host = uri.getHost() == null ? "?" : uri.getHost();
     return uri.getPort() > 0 ? host + ":" + uri.getPort() : host;
@@ -170,10 +186,10 @@ public final class HttpClientTracing {
    * @param handler the body handler
    * @param <T> the body type
    * @return the response
-   * @throws IOException if sending fails (an {@link java.net.http.HttpTimeoutException} when the
-   *     request's time-out, shortened to the deadline, passes)
+   * @throws IOException if sending fails
    * @throws InterruptedException if interrupted while waiting
-   * @throws DeadlineExceededException if the context's deadline has passed: nothing is sent
+   * @throws DeadlineExceededException if the context's deadline has passed: nothing is sent; or if
+   *     it passed while waiting for the answer (the time-out, shortened to it, is the cause)
    */
   public <T> HttpResponse<T> send(
       HttpClient client, HttpRequest request, HttpResponse.BodyHandler<T> handler)
@@ -181,11 +197,20 @@ public final class HttpClientTracing {
     Checks.notNull("client", client);
     Checks.notNull("request", request);
     if (!tracing.isEnabled()) {
-      return client.send(decorate(request), handler);
+      try {
+        return client.send(decorate(request), handler);
+      } catch (HttpTimeoutException e) {
+        throw deadlineOr(e, request);
+      }
     }
     Span span = startSpan(request);
     try (Scope scope = span.makeCurrent()) {
-      HttpResponse<T> response = client.send(decorate(request), handler);
+      HttpResponse<T> response;
+      try {
+        response = client.send(decorate(request), handler);
+      } catch (HttpTimeoutException e) {
+        throw deadlineOr(e, request);
+      }
       recordStatus(span, response.statusCode());
       return response;
     } catch (IOException | RuntimeException e) {
