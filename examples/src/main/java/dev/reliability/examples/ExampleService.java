@@ -11,6 +11,7 @@ import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.connection.jetty.JettyConnections;
 import dev.reliability.core.context.ContextScope;
+import dev.reliability.core.context.DeadlineHeader;
 import dev.reliability.core.context.RequestContext;
 import dev.reliability.core.context.RequestIdSanitizer;
 import dev.reliability.core.error.ServiceTimeoutException;
@@ -269,10 +270,13 @@ public final class ExampleService implements AutoCloseable {
       ProblemDetailFactory problems = ProblemDetailFactory.builder().configSource(source).build();
       p.tracing =
           ServiceTracing.builder().serviceName("reliability-example").configSource(source).build();
+      // The caller's deadline (X-Request-Timeout-Ms), read by the filters, sent to the backend.
+      DeadlineHeader deadlineHeader = DeadlineHeader.ofDefaults().withOverrides(source);
       RequestTracing requestTracing =
           RequestTracing.builder()
               .tracing(p.tracing)
               .sanitizer(RequestIdSanitizer.builder().configSource(source).build())
+              .deadlineHeader(deadlineHeader)
               .build();
 
       // The downstream dependency, and the policy that guards calls to it.
@@ -291,7 +295,11 @@ public final class ExampleService implements AutoCloseable {
       ObjectMapper json = new ObjectMapper();
       QuoteClient quotes =
           new QuoteClient(
-              client, HttpClientTracing.create(p.tracing), p.backend.uri(), p.policy, json);
+              client,
+              HttpClientTracing.create(p.tracing).withDeadlineHeader(deadlineHeader),
+              p.backend.uri(),
+              p.policy,
+              json);
 
       // WebSocket connections, bounded.
       p.connections =
