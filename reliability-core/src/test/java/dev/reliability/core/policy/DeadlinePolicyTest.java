@@ -147,6 +147,26 @@ class DeadlinePolicyTest {
   }
 
   @Test
+  void aUsersResilience4jRetrySkipsABackoffThatWouldOverrunTheDeadlineToo() {
+    io.github.resilience4j.retry.Retry own =
+        io.github.resilience4j.retry.Retry.of(
+            "own",
+            io.github.resilience4j.retry.RetryConfig.custom()
+                .maxAttempts(4)
+                .waitDuration(Duration.ofMillis(100))
+                .build());
+    Policy p = build(Policy.builder("quotes").retry(own));
+
+    try (ContextScope scope = deadlineIn(Duration.ofMillis(150))) {
+      assertThatThrownBy(() -> p.execute(this::failing))
+          .isInstanceOf(ServiceUnavailableException.class);
+    }
+
+    assertThat(attempts).hasValue(2);
+    assertThat(scheduler.sleeps()).containsExactly(Duration.ofMillis(100));
+  }
+
+  @Test
   void withoutADeadlineTheSameRetryMakesEveryAttempt() {
     Policy p = build(Policy.builder("quotes").retry(retryEvery100ms()));
 

@@ -698,6 +698,10 @@ public final class PolicyEngine implements AutoCloseable {
       long next = RETURN_VALUE;
       if (r != null && r.hasResultRule) {
         next = r.afterValue(retryCall, value, attempt, previousDelay, now, deadline);
+        if (next >= 0 && deadline != Long.MAX_VALUE && now + next >= deadline) {
+          // A user's Resilience4j retry knows no deadline: its backoff is checked here.
+          next = RETURN_RETRIED_VALUE;
+        }
       }
       if (breaker != null) {
         boolean ends = next < 0;
@@ -733,7 +737,12 @@ public final class PolicyEngine implements AutoCloseable {
     if (breaker != null && breaker.refusesCalls()) {
       return RetryState.NOT_RETRYABLE;
     }
-    return r.afterFailure(retryCall, error, attempt, previousDelay, now, deadline);
+    long next = r.afterFailure(retryCall, error, attempt, previousDelay, now, deadline);
+    if (next >= 0 && deadline != Long.MAX_VALUE && now + next >= deadline) {
+      // A user's Resilience4j retry knows no deadline: its backoff is checked here.
+      return RetryState.EXHAUSTED;
+    }
+    return next;
   }
 
   void announceRetry(Object handle, int nextAttempt, Throwable failure, long delay) {
