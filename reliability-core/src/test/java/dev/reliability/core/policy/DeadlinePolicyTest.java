@@ -363,6 +363,25 @@ class DeadlinePolicyTest {
   }
 
   @Test
+  void noHedgeIsScheduledToStartAtOrAfterTheDeadline() {
+    Policy p = build(Policy.builder("quotes").hedge(HedgeConfig.ofDelay(Duration.ofMillis(100))));
+    CompletableFuture<String> never = new CompletableFuture<>();
+    CompletableFuture<String> result;
+    try (ContextScope scope = deadlineIn(Duration.ofMillis(100))) {
+      result = p.executeAsync(() -> never);
+    }
+
+    // Only the first run's own deadline timer: the hedge would start when the caller is gone.
+    assertThat(scheduler.pendingTasks()).isEqualTo(1);
+    scheduler.advance(Duration.ofMillis(100));
+    assertThat(p.hedging().orElseThrow().hedgesStarted()).isZero();
+    assertThat(result)
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(DeadlineExceededException.class);
+  }
+
+  @Test
   void withoutADeadlineTheDirectPathAllocatesNothingPerCall() {
     Policy p = Policy.builder("fast").circuitBreaker(CircuitBreakerConfig.ofDefaults()).build();
     policy = p;

@@ -378,12 +378,15 @@ public final class PolicyEngine implements AutoCloseable {
 
   /**
    * Returns the time after which a hedged call starts no hedge: the retry's longest duration from
-   * the call's start, or never.
+   * the call's start or the request's deadline, whichever comes first, or never.
    */
   long hedgeDeadline(long start) {
-    return retry != null && retry.maxDurationNanos > 0
-        ? start + retry.maxDurationNanos
-        : Long.MAX_VALUE;
+    long own =
+        retry != null && retry.maxDurationNanos > 0
+            ? start + retry.maxDurationNanos
+            : Long.MAX_VALUE;
+    // Nor past the request's deadline.
+    return Math.min(own, due(start));
   }
 
   private Object runUnhedged(Object fn, int shape, Fallback<?> fallback, boolean deposit)
