@@ -142,7 +142,12 @@ public final class Policy implements AutoCloseable {
     reconfiguring.lock();
     try {
       PolicyEngine current = engine;
-      PolicyEngine next = current.next(describeOwn(config, own), own);
+      PolicyConfig resolved = config;
+      if (own.circuitBreaker() != null) {
+        // The user's breaker decides, as when it was given to the builder.
+        resolved = config.toBuilder().noCircuitBreaker().build();
+      }
+      PolicyEngine next = current.next(describeOwn(resolved, own), own);
       if (next.adaptiveLimit() != null) {
         next.adaptiveLimit().trafficClass(trafficClass);
       }

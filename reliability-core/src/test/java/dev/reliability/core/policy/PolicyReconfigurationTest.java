@@ -428,6 +428,32 @@ class PolicyReconfigurationTest {
         .isEqualTo(CircuitBreakerConfig.ofDefaults().failureThreshold());
   }
 
+  @Test
+  void aResilience4jBreakerFromTheRegistryIsKeptWithItsState() {
+    io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry theirs =
+        io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.ofDefaults();
+    PolicyRegistry withTheirs =
+        PolicyRegistry.builder()
+            .configSource(ConfigSource.empty())
+            .scheduler(scheduler)
+            .circuitBreakerRegistry(theirs)
+            .build();
+    try {
+      Policy inventory = withTheirs.policy("inventory");
+      theirs.circuitBreaker("inventory").transitionToOpenState();
+
+      withTheirs.reconfigure(
+          "inventory", breaker(CircuitBreakerConfig.builder().failureThreshold(2)));
+
+      assertThat(inventory.circuitBreaker().orElseThrow().resilience4j())
+          .containsSame(theirs.circuitBreaker("inventory"));
+      assertThat(inventory.circuitBreaker().orElseThrow().state()).isEqualTo(CircuitState.OPEN);
+      assertThat(inventory.config().circuitBreaker()).isEmpty();
+    } finally {
+      withTheirs.close();
+    }
+  }
+
   private static void await(CountDownLatch latch) {
     try {
       if (!latch.await(30, TimeUnit.SECONDS)) {
