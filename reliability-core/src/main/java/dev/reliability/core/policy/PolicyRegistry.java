@@ -41,8 +41,14 @@ import org.slf4j.LoggerFactory;
  * // RELIABILITY_CIRCUITBREAKER_PAYMENTS_FAILURE_THRESHOLD=10 changes its threshold
  * }</pre>
  *
- * <p>{@link Listener}s hear about added and removed policies, so a metrics binder can follow the
- * registry. Every policy shares the registry's listener, scheduler, executor and context factory.
+ * <p>A running policy's configuration can be replaced without a restart: {@link #reconfigure} from
+ * code, {@link #reload} with a new configuration source (all policies checked first, all or
+ * nothing), or a {@link ConfigReloader} that follows a file. The policy object stays the same and
+ * keeps its breaker state and counts; see the live-reconfiguration guide.
+ *
+ * <p>{@link Listener}s hear about added, removed and reconfigured policies, so a metrics binder can
+ * follow the registry. Every policy shares the registry's listener, scheduler, executor and context
+ * factory.
  *
  * <p>Thread-safe. Closing the registry closes every policy.
  */
