@@ -18,6 +18,8 @@ module dev.reliability.core {
   // ContextPropagation and Policy take a ContextSnapshotFactory; RequestContextAccessor is one.
   requires transitive context.propagation;
   requires org.slf4j;
+  // KeyedPolicy holds its policies in a Caffeine cache; no Caffeine type is in the API.
+  requires com.github.benmanes.caffeine;
   requires java.management;
   requires java.net.http;
   requires java.sql;
@@ -36,6 +38,10 @@ module dev.reliability.core {
   requires static org.eclipse.jetty.http;
   requires static org.eclipse.jetty.server;
   requires static jakarta.servlet;
+  // Optional: FileConfigSource reads YAML with Jackson when the application has it.
+  requires static com.fasterxml.jackson.dataformat.yaml;
+  requires static com.fasterxml.jackson.databind;
+  requires static com.fasterxml.jackson.core;
 
   exports dev.reliability.core.config;
   exports dev.reliability.core.connection;
