@@ -11,6 +11,7 @@ import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.connection.jetty.JettyConnections;
 import dev.reliability.core.context.ContextScope;
+import dev.reliability.core.context.DeadlineHeader;
 import dev.reliability.core.context.RequestContext;
 import dev.reliability.core.context.RequestIdSanitizer;
 import dev.reliability.core.error.ServiceTimeoutException;
@@ -20,6 +21,7 @@ import dev.reliability.core.leak.LeakGauge;
 import dev.reliability.core.policy.Backoff;
 import dev.reliability.core.policy.BulkheadConfig;
 import dev.reliability.core.policy.CircuitBreakerConfig;
+import dev.reliability.core.policy.ConfigReloader;
 import dev.reliability.core.policy.Policy;
 import dev.reliability.core.policy.PolicyConfig;
 import dev.reliability.core.policy.PolicyRegistry;
@@ -60,10 +62,12 @@ import dev.reliability.tracing.servlet.RequestContextServletFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.ee11.servlet.FilterHolder;
@@ -142,6 +146,20 @@ public final class ExampleService implements AutoCloseable {
                   + " (environment variable ADMIN_TOKEN)")
           .build();
 
+  /**
+   * A properties or YAML file of reliability keys, applied at start and again whenever it changes
+   * (live reconfiguration). Environment variable {@code RELIABILITY_CONFIG_FILE}.
+   */
+  public static final Setting<String> CONFIG_FILE =
+      Setting.stringSetting("config-file")
+          .rule(
+              v -> !v.isBlank() && v.length() <= 4096,
+              "a path of a .properties, .yaml or .yml file, at most 4096 characters")
+          .description(
+              "Properties or YAML file of reliability keys, applied at start and re-read every 10"
+                  + " seconds; unset: none (environment variable RELIABILITY_CONFIG_FILE)")
+          .build();
+
   /** Every setting of the example, for the configuration reference. */
   public static final List<Setting<?>> SETTINGS =
       List.of(
@@ -149,7 +167,8 @@ public final class ExampleService implements AutoCloseable {
           WS_MAX_CONNECTIONS,
           WebSocketAdmission.MAX_PER_CLIENT,
           WebSocketAdmission.ALLOWED_ORIGINS,
-          ADMIN_TOKEN);
+          ADMIN_TOKEN,
+          CONFIG_FILE);
 
   /** The short environment variable names the example also reads. */
   static final Map<String, String> ALIASES =
@@ -163,7 +182,9 @@ public final class ExampleService implements AutoCloseable {
           "example.ws-allowed-origins",
           "WS_ALLOWED_ORIGINS",
           "example.admin-token",
-          "ADMIN_TOKEN");
+          "ADMIN_TOKEN",
+          "example.config-file",
+          "RELIABILITY_CONFIG_FILE");
 
   /** The name of the policy that guards the backend calls (and of its configuration keys). */
   static final String POLICY = "quote-backend";
@@ -184,6 +205,7 @@ public final class ExampleService implements AutoCloseable {
   private final ConnectionRegistry<Session> connections;
   private final ServiceTracing tracing;
   private final LoadShedder shedder;
+  private final ConfigReloader reloader;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ExampleService(Parts p) {
@@ -198,6 +220,7 @@ public final class ExampleService implements AutoCloseable {
     this.connections = p.connections;
     this.tracing = p.tracing;
     this.shedder = p.shedder;
+    this.reloader = p.reloader;
   }
 
   /**
@@ -269,10 +292,13 @@ public final class ExampleService implements AutoCloseable {
       ProblemDetailFactory problems = ProblemDetailFactory.builder().configSource(source).build();
       p.tracing =
           ServiceTracing.builder().serviceName("reliability-example").configSource(source).build();
+      // The caller's deadline (X-Request-Timeout-Ms), read by the filters, sent to the backend.
+      DeadlineHeader deadlineHeader = DeadlineHeader.ofDefaults().withOverrides(source);
       RequestTracing requestTracing =
           RequestTracing.builder()
               .tracing(p.tracing)
               .sanitizer(RequestIdSanitizer.builder().configSource(source).build())
+              .deadlineHeader(deadlineHeader)
               .build();
 
       // The downstream dependency, and the policy that guards calls to it.
@@ -283,6 +309,12 @@ public final class ExampleService implements AutoCloseable {
               .template("backend", backendPolicy())
               .build();
       p.policy = p.policies.policy(POLICY, "backend");
+      // Live reconfiguration: the policies follow an optional file of reliability keys.
+      Optional<String> configFile = config.find(CONFIG_FILE);
+      if (configFile.isPresent()) {
+        p.reloader =
+            ConfigReloader.builder(p.policies, Path.of(configFile.get())).fallback(source).start();
+      }
       HttpClient client =
           HttpClient.newBuilder()
               .version(HttpClient.Version.HTTP_1_1)
@@ -291,7 +323,11 @@ public final class ExampleService implements AutoCloseable {
       ObjectMapper json = new ObjectMapper();
       QuoteClient quotes =
           new QuoteClient(
-              client, HttpClientTracing.create(p.tracing), p.backend.uri(), p.policy, json);
+              client,
+              HttpClientTracing.create(p.tracing).withDeadlineHeader(deadlineHeader),
+              p.backend.uri(),
+              p.policy,
+              json);
 
       // WebSocket connections, bounded.
       p.connections =
@@ -506,6 +542,10 @@ public final class ExampleService implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  ConfigReloader reloader() {
+    return reloader;
+  }
+
   Policy policy() {
     return policy;
   }
@@ -579,6 +619,9 @@ public final class ExampleService implements AutoCloseable {
     if (backend != null) {
       backend.close();
     }
+    if (reloader != null) {
+      reloader.close();
+    }
     if (policies != null) {
       policies.close();
     }
@@ -615,5 +658,6 @@ public final class ExampleService implements AutoCloseable {
     ConnectionRegistry<Session> connections;
     ServiceTracing tracing;
     LoadShedder shedder;
+    ConfigReloader reloader;
   }
 }

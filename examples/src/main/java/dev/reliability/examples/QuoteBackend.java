@@ -6,6 +6,8 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.reliability.core.context.Deadline;
+import dev.reliability.core.context.RequestContext;
 import dev.reliability.core.error.ServiceUnavailableException;
 import dev.reliability.core.policy.ChaosConfig;
 import dev.reliability.core.policy.ChaosSwitch;
@@ -194,6 +196,11 @@ final class QuoteBackend implements AutoCloseable {
   private void quote(HttpExchange exchange) throws IOException {
     HttpErrors.requireExactPath(exchange, "/quote");
     HttpErrors.requireMethod(exchange, "GET");
+    // The caller's deadline, from the X-Request-Timeout-Ms header the request filter read.
+    Deadline deadline = RequestContext.currentDeadline();
+    if (deadline != null) {
+      log.info("quote requested", kv("deadline_ms", deadline.remainingMillis()));
+    }
     inFlight.incrementAndGet();
     try {
       policy.call(

@@ -3,9 +3,11 @@ package dev.reliability.examples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reliability.core.error.BadResponseException;
+import dev.reliability.core.error.DeadlineExceededException;
 import dev.reliability.core.error.ServiceCommunicationException;
 import dev.reliability.core.error.ServiceTimeoutException;
 import dev.reliability.core.error.ServiceUnavailableException;
+import dev.reliability.core.error.StandardErrorCode;
 import dev.reliability.core.policy.Policy;
 import dev.reliability.tracing.HttpClientTracing;
 import java.io.IOException;
@@ -22,9 +24,10 @@ import java.time.Duration;
 
 /**
  * Calls the backend over HTTP: {@code java.net.http.HttpClient} with {@link HttpClientTracing}
- * (which adds {@code X-Request-ID} from the current request), guarded by the named policy. Maps
- * transport failures and answers to the library's exception hierarchy, so that the policy retries
- * what is transient and the error filter answers with the right status. Thread-safe.
+ * (which adds {@code X-Request-ID} and the time left before the caller's deadline, {@code
+ * X-Request-Timeout-Ms}, from the current request), guarded by the named policy. Maps transport
+ * failures and answers to the library's exception hierarchy, so that the policy retries what is
+ * transient and the error filter answers with the right status. Thread-safe.
  */
 final class QuoteClient {
 
@@ -79,7 +82,21 @@ final class QuoteClient {
     if (status == 503) {
       throw new ServiceUnavailableException(QuoteBackend.SERVICE, "backend answered 503");
     }
+    if (status == 504 && saysDeadlineExceeded(response.body())) {
+      // The backend gave up at the deadline this service sent it: not retried, 504 to the caller.
+      throw new DeadlineExceededException(QuoteBackend.SERVICE, Duration.ZERO);
+    }
     throw new BadResponseException(QuoteBackend.SERVICE, status, "backend answered " + status);
+  }
+
+  private boolean saysDeadlineExceeded(String body) {
+    try {
+      return StandardErrorCode.DEADLINE_EXCEEDED
+          .code()
+          .equals(json.readTree(body).path("error_code").asText());
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**

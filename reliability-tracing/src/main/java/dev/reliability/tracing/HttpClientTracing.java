@@ -1,6 +1,9 @@
 package dev.reliability.tracing;
 
+import dev.reliability.core.context.Deadline;
+import dev.reliability.core.context.DeadlineHeader;
 import dev.reliability.core.context.RequestContext;
+import dev.reliability.core.error.DeadlineExceededException;
 import dev.reliability.core.internal.Checks;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -14,6 +17,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,7 +36,15 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The headers are taken from the calling thread's context when the request is decorated or sent:
  * call from inside the request scope, or from a task wrapped by {@code ContextPropagation}. Without
- * a bound request context no {@value TracingHeaders#REQUEST_ID} is sent. Immutable and thread-safe.
+ * a bound request context no {@value TracingHeaders#REQUEST_ID} is sent.
+ *
+ * <p>When the context carries a {@link Deadline}, the time it leaves is sent in the {@link
+ * DeadlineHeader} ({@value DeadlineHeader#DEFAULT_NAME} by default, in whole milliseconds, nothing
+ * subtracted for the trip), and {@link #send}/{@link #sendAsync} also shorten the request's own
+ * time-out to it, so the client stops waiting when the caller does. A call whose deadline has
+ * already passed is not sent: it fails at once with a {@link DeadlineExceededException} (thrown by
+ * {@code decorate} and {@code send}, the failed future of {@code sendAsync}). Immutable and
+ * thread-safe.
  */
 public final class HttpClientTracing {
 
@@ -53,12 +66,14 @@ public final class HttpClientTracing {
       };
 
   private static final HttpClientTracing NO_TRACING =
-      new HttpClientTracing(ServiceTracing.disabled());
+      new HttpClientTracing(ServiceTracing.disabled(), DeadlineHeader.ofDefaults());
 
   private final ServiceTracing tracing;
+  private final DeadlineHeader deadlineHeader;
 
-  private HttpClientTracing(ServiceTracing tracing) {
+  private HttpClientTracing(ServiceTracing tracing, DeadlineHeader deadlineHeader) {
     this.tracing = tracing;
+    this.deadlineHeader = deadlineHeader;
   }
 
   /**
@@ -77,7 +92,18 @@ public final class HttpClientTracing {
    * @return the propagation
    */
   public static HttpClientTracing create(ServiceTracing tracing) {
-    return new HttpClientTracing(Checks.notNull("tracing", tracing));
+    return new HttpClientTracing(Checks.notNull("tracing", tracing), DeadlineHeader.ofDefaults());
+  }
+
+  /**
+   * Returns a copy that writes the deadline header as {@code deadlineHeader} says: another name, or
+   * off. Default {@link DeadlineHeader#ofDefaults()}.
+   *
+   * @param deadlineHeader the configuration
+   * @return the new propagation
+   */
+  public HttpClientTracing withDeadlineHeader(DeadlineHeader deadlineHeader) {
+    return new HttpClientTracing(tracing, Checks.notNull("deadlineHeader", deadlineHeader));
   }
 
   /**
@@ -85,9 +111,18 @@ public final class HttpClientTracing {
    *
    * @param builder the request builder
    * @return the same builder
+   * @throws DeadlineExceededException if the context's deadline has passed
    */
   public HttpRequest.Builder decorate(HttpRequest.Builder builder) {
     Checks.notNull("builder", builder);
+    Deadline deadline = deadlineHeader.enabled() ? RequestContext.currentDeadline() : null;
+    if (deadline != null) {
+      long left = deadline.remainingNanos();
+      if (left <= 0) {
+        throw new DeadlineExceededException("outgoing call", Duration.ofNanos(-left));
+      }
+      builder.setHeader(deadlineHeader.name(), Long.toString(left / 1_000_000));
+    }
     String requestId = RequestContext.currentRequestId();
     if (requestId != null) {
       builder.setHeader(TracingHeaders.REQUEST_ID, requestId);
@@ -102,11 +137,45 @@ public final class HttpClientTracing {
    * Returns a copy of a request with the propagation headers of the calling thread's context.
    *
    * @param request the request
-   * @return the decorated copy
+   * @return the decorated copy, with its time-out shortened to the deadline's remaining time
+   * @throws DeadlineExceededException if the context's deadline has passed
    */
   public HttpRequest decorate(HttpRequest request) {
     Checks.notNull("request", request);
-    return decorate(HttpRequest.newBuilder(request, (name, value) -> true)).build();
+    HttpRequest.Builder builder = HttpRequest.newBuilder(request, (name, value) -> true);
+    Deadline deadline = deadlineHeader.enabled() ? RequestContext.currentDeadline() : null;
+    if (deadline != null) {
+      long left = deadline.remainingNanos();
+      if (left <= 0) {
+        throw new DeadlineExceededException(
+            "outgoing call to " + target(request.uri()), Duration.ofNanos(-left));
+      }
+      Duration remaining = Duration.ofNanos(left);
+      if (request.timeout().map(t -> t.compareTo(remaining) > 0).orElse(true)) {
+        builder.timeout(remaining);
+      }
+    }
+    return decorate(builder).build();
+  }
+
+  /**
+   * Returns what a time-out of {@link #send} means: the request's deadline when it has passed (the
+   * time-out was shortened to it), or the time-out itself.
+   */
+  private static HttpTimeoutException deadlineOr(HttpTimeoutException e, HttpRequest request) {
+    Deadline deadline = RequestContext.currentDeadline();
+    if (deadline != null && deadline.isExpired()) {
+      throw new DeadlineExceededException(
+          "outgoing call to " + target(request.uri()),
+          Duration.ofNanos(-deadline.remainingNanos()),
+          e);
+    }
+    return e;
+  }
+
+  private static String target(URI uri) {
+    String host = uri.getHost() == null ? "?" : uri.getHost();
+    return uri.getPort() > 0 ? host + ":" + uri.getPort() : host;
   }
 
   /**
@@ -119,6 +188,8 @@ public final class HttpClientTracing {
    * @return the response
    * @throws IOException if sending fails
    * @throws InterruptedException if interrupted while waiting
+   * @throws DeadlineExceededException if the context's deadline has passed: nothing is sent; or if
+   *     it passed while waiting for the answer (the time-out, shortened to it, is the cause)
    */
   public <T> HttpResponse<T> send(
       HttpClient client, HttpRequest request, HttpResponse.BodyHandler<T> handler)
@@ -126,11 +197,20 @@ public final class HttpClientTracing {
     Checks.notNull("client", client);
     Checks.notNull("request", request);
     if (!tracing.isEnabled()) {
-      return client.send(decorate(request), handler);
+      try {
+        return client.send(decorate(request), handler);
+      } catch (HttpTimeoutException e) {
+        throw deadlineOr(e, request);
+      }
     }
     Span span = startSpan(request);
     try (Scope scope = span.makeCurrent()) {
-      HttpResponse<T> response = client.send(decorate(request), handler);
+      HttpResponse<T> response;
+      try {
+        response = client.send(decorate(request), handler);
+      } catch (HttpTimeoutException e) {
+        throw deadlineOr(e, request);
+      }
       recordStatus(span, response.statusCode());
       return response;
     } catch (IOException | RuntimeException e) {
@@ -158,12 +238,24 @@ public final class HttpClientTracing {
     Checks.notNull("client", client);
     Checks.notNull("request", request);
     if (!tracing.isEnabled()) {
-      return client.sendAsync(decorate(request), handler);
+      HttpRequest decorated;
+      try {
+        decorated = decorate(request);
+      } catch (DeadlineExceededException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+      return client.sendAsync(decorated, handler);
     }
     Span span = startSpan(request);
     HttpRequest decorated;
     try (Scope scope = span.makeCurrent()) {
       decorated = decorate(request);
+    } catch (DeadlineExceededException e) {
+      span.recordException(e);
+      span.setAttribute(ERROR_TYPE, e.code());
+      span.setStatus(StatusCode.ERROR);
+      span.end();
+      return CompletableFuture.failedFuture(e);
     }
     return client
         .sendAsync(decorated, handler)

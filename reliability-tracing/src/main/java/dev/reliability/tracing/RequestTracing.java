@@ -1,5 +1,6 @@
 package dev.reliability.tracing;
 
+import dev.reliability.core.context.DeadlineHeader;
 import dev.reliability.core.context.RequestIdSanitizer;
 import dev.reliability.core.internal.Checks;
 import dev.reliability.core.time.TimeSource;
@@ -17,12 +18,15 @@ import dev.reliability.core.time.TimeSource;
  * for the handler, which puts {@code request_id}, {@code method} and {@code path} into the MDC;
  * when tracing is on, continues the caller's trace from {@code traceparent}, starts a server span
  * with the request ID as attribute and baggage, and puts {@code trace_id}/{@code span_id} into the
- * MDC; and finally writes one access-log line (logger {@value #ACCESS_LOGGER}) with method, path,
- * status, duration and error code.
+ * MDC; reads the caller's deadline from the {@link DeadlineHeader} ({@value
+ * DeadlineHeader#DEFAULT_NAME} by default: the time left in milliseconds, capped at 60 s) and binds
+ * it with the context, so the handler's policies and outgoing calls honour it; and finally writes
+ * one access-log line (logger {@value #ACCESS_LOGGER}) with method, path, status, duration and
+ * error code.
  *
  * <p>Defaults: tracing off ({@link ServiceTracing#disabled()}), {@link
  * RequestIdSanitizer#ofDefaults()}, {@link TimeSource#system()}, access log on, method and path
- * bound. Immutable and thread-safe.
+ * bound, {@link DeadlineHeader#ofDefaults()}. Immutable and thread-safe.
  */
 public final class RequestTracing {
 
@@ -36,8 +40,10 @@ public final class RequestTracing {
   private final TimeSource timeSource;
   private final boolean accessLog;
   private final boolean bindRequestLine;
+  private final DeadlineHeader deadlineHeader;
 
   private RequestTracing(Builder b) {
+    this.deadlineHeader = b.deadlineHeader;
     this.tracing = b.tracing;
     this.sanitizer = b.sanitizer;
     this.timeSource = b.timeSource;
@@ -108,6 +114,15 @@ public final class RequestTracing {
     return bindRequestLine;
   }
 
+  /**
+   * Returns how the caller's deadline is read from the request.
+   *
+   * @return the deadline header's configuration
+   */
+  public DeadlineHeader deadlineHeader() {
+    return deadlineHeader;
+  }
+
   /** Builds a {@link RequestTracing}. Not thread-safe. */
   public static final class Builder {
     private ServiceTracing tracing = ServiceTracing.disabled();
@@ -115,8 +130,21 @@ public final class RequestTracing {
     private TimeSource timeSource = TimeSource.system();
     private boolean accessLog = true;
     private boolean bindRequestLine = true;
+    private DeadlineHeader deadlineHeader = DeadlineHeader.ofDefaults();
 
     private Builder() {}
+
+    /**
+     * Sets how the caller's deadline is read: the header's name, the most time accepted, or off.
+     * Default {@link DeadlineHeader#ofDefaults()}. The deadline is read on {@link #timeSource}.
+     *
+     * @param deadlineHeader the configuration; its counter counts this filter's malformed values
+     * @return this builder
+     */
+    public Builder deadlineHeader(DeadlineHeader deadlineHeader) {
+      this.deadlineHeader = Checks.notNull("deadlineHeader", deadlineHeader);
+      return this;
+    }
 
     /**
      * Sets the tracing set-up. Default {@link ServiceTracing#disabled()}.

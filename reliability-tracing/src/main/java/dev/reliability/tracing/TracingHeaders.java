@@ -12,5 +12,12 @@ public final class TracingHeaders {
   /** The W3C Baggage header; carries the request ID as {@value TracingAttributes#BAGGAGE_KEY}. */
   public static final String BAGGAGE = "baggage";
 
+  /**
+   * The default deadline header: the time the caller has left, in whole milliseconds; the name is
+   * configurable through {@link dev.reliability.core.context.DeadlineHeader}.
+   */
+  public static final String REQUEST_TIMEOUT_MS =
+      dev.reliability.core.context.DeadlineHeader.DEFAULT_NAME;
+
   private TracingHeaders() {}
 }

@@ -33,6 +33,11 @@ import java.util.Optional;
  * {@link ContextPropagation}, the fault-tolerance policies, Reactor, Micrometer Observation)
  * carries it and its MDC mirror to the thread that runs the task.
  *
+ * <p>A context may also carry a {@link Deadline} ({@link #withDeadline}, {@link #deadline()}): the
+ * time by which the request must be done. It is not a field and not in the MDC; it travels with the
+ * context to other threads, the policies honour it, and the tracing module's filters and HTTP
+ * client read and write it as a header (see {@link DeadlineHeader}).
+ *
  * <p>Field keys are letters, digits, {@code _}, {@code .} and {@code -} (at most 64 characters);
  * values are any non-null text. Instances are immutable and thread-safe; binding affects only the
  * calling thread.
@@ -57,9 +62,17 @@ public final class RequestContext {
   private final String[] keys;
   private final String[] values;
 
+  /** The request's deadline, or null for none. */
+  private final Deadline deadline;
+
   private RequestContext(String[] keys, String[] values) {
+    this(keys, values, null);
+  }
+
+  private RequestContext(String[] keys, String[] values, Deadline deadline) {
     this.keys = keys;
     this.values = values;
+    this.deadline = deadline;
   }
 
   /**
@@ -104,6 +117,16 @@ public final class RequestContext {
   public static String currentRequestId() {
     RequestContext c = ContextStorage.current();
     return c == null ? null : c.values[0];
+  }
+
+  /**
+   * Returns the deadline of the context bound to the calling thread, without allocating.
+   *
+   * @return the deadline, or null outside any scope or when the context has none
+   */
+  public static Deadline currentDeadline() {
+    RequestContext c = ContextStorage.current();
+    return c == null ? null : c.deadline;
   }
 
   /**
@@ -153,6 +176,39 @@ public final class RequestContext {
   }
 
   /**
+   * Returns the request's deadline, if it has one.
+   *
+   * @return the deadline, or empty
+   */
+  public Optional<Deadline> deadline() {
+    return Optional.ofNullable(deadline);
+  }
+
+  /**
+   * Returns a copy with a deadline: {@code deadline} itself if this context has none, otherwise the
+   * earlier of the two, so that a nested scope can shorten the time left but never extend it. The
+   * fields are unchanged.
+   *
+   * @param deadline the deadline
+   * @return the new context
+   * @throws NullPointerException if {@code deadline} is null
+   */
+  public RequestContext withDeadline(Deadline deadline) {
+    Checks.notNull("deadline", deadline);
+    return new RequestContext(keys, values, deadline.earlier(this.deadline));
+  }
+
+  /**
+   * Returns a copy without a deadline, for work that must outlive the request (a background task
+   * started by it).
+   *
+   * @return the new context, or this one if it has no deadline
+   */
+  public RequestContext withoutDeadline() {
+    return deadline == null ? this : new RequestContext(keys, values, null);
+  }
+
+  /**
    * Returns the value of a field.
    *
    * @param key the field key, such as {@code tenant_id}
@@ -196,12 +252,13 @@ public final class RequestContext {
   }
 
   /**
-   * Returns a builder holding this context's fields.
+   * Returns a builder holding this context's fields and deadline.
    *
    * @return a new builder
    */
   public Builder toBuilder() {
     Builder b = new Builder(values[0]);
+    b.deadline = deadline;
     for (int i = 1; i < keys.length; i++) {
       b.put(keys[i], values[i]);
     }
@@ -230,17 +287,19 @@ public final class RequestContext {
   public boolean equals(Object o) {
     return o instanceof RequestContext other
         && Arrays.equals(keys, other.keys)
-        && Arrays.equals(values, other.values);
+        && Arrays.equals(values, other.values)
+        && java.util.Objects.equals(deadline, other.deadline);
   }
 
   @Override
   public int hashCode() {
-    return 31 * Arrays.hashCode(keys) + Arrays.hashCode(values);
+    return 31 * (31 * Arrays.hashCode(keys) + Arrays.hashCode(values))
+        + java.util.Objects.hashCode(deadline);
   }
 
   @Override
   public String toString() {
-    return "RequestContext" + fields();
+    return "RequestContext" + fields() + (deadline == null ? "" : ", " + deadline);
   }
 
   /** Builds a {@link RequestContext}. Not thread-safe. */
@@ -249,6 +308,7 @@ public final class RequestContext {
     private String[] keys = new String[4];
     private String[] values = new String[4];
     private int size;
+    private Deadline deadline;
 
     private Builder(String requestId) {
       keys[0] = REQUEST_ID_KEY;
@@ -327,12 +387,23 @@ public final class RequestContext {
     }
 
     /**
+     * Sets the deadline, replacing any set before. Default none.
+     *
+     * @param deadline the deadline, or null for none
+     * @return this builder
+     */
+    public Builder deadline(Deadline deadline) {
+      this.deadline = deadline;
+      return this;
+    }
+
+    /**
      * Builds the context.
      *
      * @return an immutable context
      */
     public RequestContext build() {
-      return new RequestContext(Arrays.copyOf(keys, size), Arrays.copyOf(values, size));
+      return new RequestContext(Arrays.copyOf(keys, size), Arrays.copyOf(values, size), deadline);
     }
 
     private static boolean validKey(String key) {

@@ -42,7 +42,12 @@ public enum StandardErrorCode implements ErrorCode {
    * A client-side adaptive throttle refused the call locally, because the dependency has been
    * refusing requests. 503, retryable after the hint.
    */
-  THROTTLED(503, true, "A downstream service is overloaded");
+  THROTTLED(503, true, "A downstream service is overloaded"),
+  /**
+   * The request's deadline passed before the work was done; the caller has stopped waiting. 504,
+   * not retryable.
+   */
+  DEADLINE_EXCEEDED(504, false, "The request's deadline passed");
 
   private final int httpStatus;
   private final boolean retryable;

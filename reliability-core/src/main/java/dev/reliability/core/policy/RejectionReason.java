@@ -26,7 +26,13 @@ public enum RejectionReason {
    * The client-side adaptive throttle refused the call locally, because the dependency has been
    * refusing requests; the call ends with {@link dev.reliability.core.error.ThrottledException}.
    */
-  THROTTLED;
+  THROTTLED,
+  /**
+   * The request's deadline (see {@link dev.reliability.core.context.Deadline}) had passed when the
+   * call started, so it was not attempted; the call ends with {@link
+   * dev.reliability.core.error.DeadlineExceededException}.
+   */
+  DEADLINE_EXCEEDED;
 
   /**
    * Returns the lower-case name used as a metric tag and log value, such as {@code circuit_open}.
@@ -40,6 +46,7 @@ public enum RejectionReason {
       case BULKHEAD_FULL -> "bulkhead_full";
       case CONCURRENCY_LIMITED -> "concurrency_limited";
       case THROTTLED -> "throttled";
+      case DEADLINE_EXCEEDED -> "deadline_exceeded";
     };
   }
 }

@@ -136,6 +136,23 @@ class ChaosTest {
   }
 
   @Test
+  void injectedLatencyNeverOutlivesTheRequestsDeadline() {
+    Policy policy =
+        policy(ChaosConfig.builder().enabled(true).latency(Duration.ofSeconds(2), 1.0).build())
+            .build();
+
+    try (ContextScope scope =
+        dev.reliability.core.context.Deadline.after(Duration.ofMillis(300), scheduler.timeSource())
+            .bind()) {
+      assertThatThrownBy(() -> policy.execute(this::call))
+          .isInstanceOf(dev.reliability.core.error.DeadlineExceededException.class);
+    }
+
+    assertThat(scheduler.sleeps()).containsExactly(Duration.ofMillis(300));
+    assertThat(calls).hasValue(0);
+  }
+
+  @Test
   void injectedLatencyDelaysTheStartOfAnAsynchronousAttemptOnTheTimer() {
     Policy policy =
         policy(ChaosConfig.builder().enabled(true).latency(Duration.ofMillis(700), 1.0).build())

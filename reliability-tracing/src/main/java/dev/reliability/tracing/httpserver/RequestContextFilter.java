@@ -14,8 +14,9 @@ import java.io.IOException;
 /**
  * The request-context filter for the JDK's {@code com.sun.net.httpserver.HttpServer}: accepts or
  * mints the request ID, returns it in {@value TracingHeaders#REQUEST_ID}, binds the request context
- * (and, with tracing on, a server span) for the handler, and writes one access-log line. See {@link
- * RequestTracing} for the details and defaults.
+ * (with the caller's deadline from {@link RequestTracing#deadlineHeader()}, and, with tracing on, a
+ * server span) for the handler, and writes one access-log line. See {@link RequestTracing} for the
+ * details and defaults.
  *
  * <p>Add it first, with {@link ProblemJsonFilter} after it, so the access line and span see the
  * error code and the problem response carries the request ID:
@@ -85,6 +86,9 @@ public final class RequestContextFilter extends Filter {
             exchange.getRequestURI().getRawPath(),
             exchange.getHttpContext().getPath(),
             request.getFirst(TracingHeaders.REQUEST_ID),
+            config.deadlineHeader().enabled()
+                ? request.getFirst(config.deadlineHeader().name())
+                : null,
             request,
             HEADERS);
     exchange.getResponseHeaders().set(TracingHeaders.REQUEST_ID, observation.requestId());

@@ -1,6 +1,7 @@
 package dev.reliability.tracing.internal;
 
 import dev.reliability.core.context.ContextScope;
+import dev.reliability.core.context.Deadline;
 import dev.reliability.core.context.RequestContext;
 import dev.reliability.tracing.RequestTracing;
 import dev.reliability.tracing.ServiceTracing;
@@ -80,6 +81,7 @@ public final class ServerObservation {
    * @param path the raw (still percent-encoded) request path
    * @param route the low-cardinality route (context path or servlet mapping), or null
    * @param incomingId the {@code X-Request-ID} header, or null
+   * @param deadlineValue the deadline header ({@link RequestTracing#deadlineHeader()}), or null
    * @param carrier the request, for reading {@code traceparent} and {@code baggage}
    * @param getter reads headers from the carrier
    * @param <C> the carrier type
@@ -91,9 +93,12 @@ public final class ServerObservation {
       String path,
       String route,
       String incomingId,
+      String deadlineValue,
       C carrier,
       TextMapGetter<C> getter) {
     long start = config.timeSource().nanoTime();
+    // Malformed values are ignored (and counted); a larger one than the cap is clipped.
+    Deadline deadline = config.deadlineHeader().read(deadlineValue, config.timeSource());
     ServiceTracing tracing = config.tracing();
     Context parent = Context.root();
     String incoming = incomingId;
@@ -128,8 +133,12 @@ public final class ServerObservation {
     }
     RequestContext context =
         config.bindRequestLine()
-            ? RequestContext.builder(requestId).put("method", method).put("path", path).build()
-            : RequestContext.of(requestId);
+            ? RequestContext.builder(requestId)
+                .put("method", method)
+                .put("path", path)
+                .deadline(deadline)
+                .build()
+            : RequestContext.builder(requestId).deadline(deadline).build();
     ContextScope contextScope = context.bind();
     TraceMdc traceMdc = tracing.isEnabled() ? TraceMdc.put(span.getSpanContext()) : null;
     return new ServerObservation(

@@ -20,8 +20,9 @@ import java.util.Collections;
 /**
  * The request-context filter for Jakarta Servlet 6 containers (Jetty, Tomcat, Undertow): accepts or
  * mints the request ID, returns it in {@value TracingHeaders#REQUEST_ID}, binds the request context
- * (and, with tracing on, a server span named after the servlet mapping) for the servlet, and writes
- * one access-log line. See {@link RequestTracing} for the details and defaults.
+ * (with the caller's deadline from {@link RequestTracing#deadlineHeader()}, and, with tracing on, a
+ * server span named after the servlet mapping) for the servlet, and writes one access-log line. See
+ * {@link RequestTracing} for the details and defaults.
  *
  * <p>Map it first for all requests, with {@link ProblemJsonServletFilter} after it:
  *
@@ -83,6 +84,9 @@ public final class RequestContextServletFilter implements Filter {
             request.getRequestURI(),
             route(request),
             request.getHeader(TracingHeaders.REQUEST_ID),
+            config.deadlineHeader().enabled()
+                ? request.getHeader(config.deadlineHeader().name())
+                : null,
             request,
             HEADERS);
     response.setHeader(TracingHeaders.REQUEST_ID, observation.requestId());

@@ -40,6 +40,9 @@ final class AsyncCall<T> implements Runnable {
   private final Object handle;
   private final long deadline;
 
+  /** The request's deadline on the engine's clock, {@link Long#MAX_VALUE} for none. */
+  private final long due;
+
   /** What the retry's {@link RetryState#begin} returned for this call. */
   private final Object retryCall;
 
@@ -83,18 +86,20 @@ final class AsyncCall<T> implements Runnable {
     this.result = result;
     this.start = engine.time.nanoTime();
     this.handle = engine.listener == null ? null : engine.listener.onCallStart(engine.name);
+    this.due = engine.due(start);
     // The chaos strategies wrap the supplier itself, innermost, when on and the key matches.
     this.supplier = engine.chaos == null ? supplier : engine.chaos.wrapAsync(supplier, handle);
     long d = Long.MAX_VALUE;
     if (engine.retry != null) {
-      if (deposit) {
+      if (deposit && (due == Long.MAX_VALUE || due - start > 0)) {
         engine.retry.deposit();
       }
       if (engine.retry.maxDurationNanos > 0) {
         d = start + engine.retry.maxDurationNanos;
       }
     }
-    this.deadline = d;
+    // No retry starts, and no backoff is waited, past the request's deadline.
+    this.deadline = Math.min(d, due);
     this.retryCall = engine.retry == null ? null : engine.retry.begin();
   }
 
@@ -135,6 +140,14 @@ final class AsyncCall<T> implements Runnable {
     }
     if (!permitReserved) {
       attempt++;
+      if (due != Long.MAX_VALUE) {
+        long now = e.time.nanoTime();
+        if (now - due >= 0) {
+          // Expired before the attempt: not attempted, no permit taken, nothing for the breaker.
+          reject(RejectionReason.DEADLINE_EXCEEDED, e.deadlineExceeded(due, now));
+          return;
+        }
+      }
       if (e.breaker != null && !e.breaker.tryAcquire()) {
         reject(RejectionReason.CIRCUIT_OPEN, e.breaker.rejection());
         return;
@@ -145,7 +158,12 @@ final class AsyncCall<T> implements Runnable {
         return;
       }
       if (e.rateLimiter != null) {
-        long wait = e.rateLimiter.acquire(e.rateLimiterMaxWait);
+        // The wait for a permit never goes past the request's deadline.
+        long maxWait =
+            due == Long.MAX_VALUE
+                ? e.rateLimiterMaxWait
+                : Math.max(0, Math.min(e.rateLimiterMaxWait, due - e.time.nanoTime()));
+        long wait = e.rateLimiter.acquire(maxWait);
         if (wait < 0) {
           e.throttleNotSent();
           releaseBreaker();
@@ -204,8 +222,13 @@ final class AsyncCall<T> implements Runnable {
       cancel(stage);
     }
     Attempt a = new Attempt(stage, attempt);
-    if (e.timeLimit != null) {
+    long left = due == Long.MAX_VALUE ? Long.MAX_VALUE : due - attemptStart;
+    if (e.timeLimit != null && left >= e.timeLimit.timeoutNanos) {
       a.timer = e.scheduler.schedule(a::timeout, e.timeLimit.timeoutNanos);
+    } else if (left != Long.MAX_VALUE) {
+      // The request's deadline comes first (or there is no time limit): the attempt ends by it.
+      a.limitNanos = Math.max(1, left);
+      a.timer = e.scheduler.schedule(a::deadline, a.limitNanos);
     }
     stage.whenComplete(a);
   }
@@ -271,6 +294,9 @@ final class AsyncCall<T> implements Runnable {
       return;
     }
     if (next < 0) {
+      if (next == RetryState.EXHAUSTED) {
+        e.noteDeadline(due, now, attempt, error);
+      }
       finishWithFailure(error, null, next);
       return;
     }
@@ -309,6 +335,9 @@ final class AsyncCall<T> implements Runnable {
     private final AtomicBoolean ended = new AtomicBoolean();
     volatile Future<?> timer;
 
+    /** The time limit set by the request's deadline, when it is shorter than the configured one. */
+    long limitNanos;
+
     Attempt(CompletionStage<? extends T> stage, int number) {
       this.stage = stage;
       this.number = number;
@@ -337,6 +366,36 @@ final class AsyncCall<T> implements Runnable {
         attemptEnded(value, error);
       } catch (Throwable t2) {
         result.completeExceptionally(t2);
+      }
+    }
+
+    /** The request's deadline passed while the attempt ran: the caller stops waiting for it. */
+    void deadline() {
+      TimeLimit t = e.timeLimit;
+      if (t != null) {
+        t.asyncRunningAfterTimeout(1);
+      }
+      if (!ended.compareAndSet(false, true)) {
+        if (t != null) {
+          t.asyncRunningAfterTimeout(-1);
+        }
+        return;
+      }
+      try (ContextSnapshot.Scope scope = snapshot.setThreadLocals()) {
+        if (t != null) {
+          t.countTimeout(e.listener, handle, number, java.time.Duration.ofNanos(limitNanos));
+        }
+        // Without a time limit the stage is cancelled too: nobody waits for its value any more.
+        if (t == null || t.cancelRunning) {
+          try {
+            stage.toCompletableFuture().cancel(true);
+          } catch (UnsupportedOperationException | CancellationException ignored) {
+            // a stage that cannot be cancelled runs on; its end is ignored
+          }
+        }
+        attemptEnded(null, e.deadlineExceeded(due, e.time.nanoTime()));
+      } catch (Throwable x) {
+        result.completeExceptionally(x);
       }
     }
 

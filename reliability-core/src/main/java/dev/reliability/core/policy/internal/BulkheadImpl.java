@@ -2,6 +2,8 @@ package dev.reliability.core.policy.internal;
 
 import dev.reliability.core.policy.Bulkhead;
 import dev.reliability.core.policy.BulkheadConfig;
+import dev.reliability.core.policy.PolicyScheduler;
+import dev.reliability.core.time.TimeSource;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -16,9 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class BulkheadImpl implements Bulkhead {
 
-  private final BulkheadConfig config;
+  final BulkheadConfig config;
   private final io.github.resilience4j.bulkhead.Bulkhead r4j;
-  private final LongAdder rejected = new LongAdder();
+  private LongAdder rejected = new LongAdder();
 
   /** The user's bulkhead's settings described as ours, and the Resilience4j config they are of. */
   private volatile Described described;
@@ -60,12 +62,68 @@ final class BulkheadImpl implements Bulkhead {
         .build();
   }
 
+  /**
+   * Carries on the refusal count of the bulkhead of the policy's previous configuration (shared
+   * from now on). Its permits are not moved: calls that hold one give it back there.
+   *
+   * @param previous the previous bulkhead
+   * @return this bulkhead
+   */
+  BulkheadImpl carryOn(BulkheadImpl previous) {
+    rejected = previous.rejected;
+    return this;
+  }
+
   boolean tryAcquire() {
     if (r4j.tryAcquirePermission()) {
       return true;
     }
     rejected.increment();
     return false;
+  }
+
+  /** How often a wait clipped by a deadline looks for a free permit. */
+  static final long POLL_NANOS = 1_000_000L;
+
+  /**
+   * Takes a permit, waiting at most {@code maxWaitNanos} when that is shorter than the bulkhead's
+   * own maximum wait: the time the request's deadline leaves.
+   *
+   * <p>Resilience4j's semaphore waits for its configured time and cannot be asked for less, so a
+   * wait shorter than that looks for a free permit every millisecond on the policy's scheduler and
+   * takes it without waiting. A permit seen free may be taken by another caller in between; this
+   * call then waits Resilience4j's way, at most the configured wait, as it would without a
+   * deadline.
+   *
+   * @param maxWaitNanos the longest wait, zero or more
+   * @param scheduler the policy's clock and sleeper
+   * @return whether a permit was taken; false counts a rejection (also when interrupted, with the
+   *     interrupt flag set again)
+   */
+  boolean tryAcquireWithin(long maxWaitNanos, PolicyScheduler scheduler) {
+    long configured = r4j.getBulkheadConfig().getMaxWaitDuration().toNanos();
+    if (maxWaitNanos >= configured) {
+      return tryAcquire();
+    }
+    TimeSource time = scheduler.timeSource();
+    long end = time.nanoTime() + maxWaitNanos;
+    while (true) {
+      if (r4j.getMetrics().getAvailableConcurrentCalls() > 0 && r4j.tryAcquirePermission()) {
+        return true;
+      }
+      long left = end - time.nanoTime();
+      if (left <= 0) {
+        rejected.increment();
+        return false;
+      }
+      try {
+        scheduler.sleepNanos(Math.min(left, POLL_NANOS));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        rejected.increment();
+        return false;
+      }
+    }
   }
 
   /** Ends a call that held a permit. */

@@ -1,6 +1,8 @@
 package dev.reliability.core.policy.internal;
 
+import dev.reliability.core.context.Deadline;
 import dev.reliability.core.context.RequestContext;
+import dev.reliability.core.error.DeadlineExceededException;
 import dev.reliability.core.error.ServiceUnavailableException;
 import dev.reliability.core.policy.ChaosConfig;
 import dev.reliability.core.policy.ChaosKind;
@@ -311,11 +313,17 @@ public final class ChaosState implements ChaosSwitch {
       int d = decide(r);
       if ((d & SLOW) != 0) {
         mark(ChaosKind.LATENCY, handle, key);
+        // No injected wait outlives the request's deadline: wait what is left, then fail.
+        Deadline deadline = RequestContext.currentDeadline();
+        long left = deadline == null ? Long.MAX_VALUE : Math.max(0, deadline.remainingNanos());
         try {
-          scheduler.sleepNanos(r.latencyNanos);
+          scheduler.sleepNanos(Math.min(left, r.latencyNanos));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw e;
+        }
+        if (left < r.latencyNanos) {
+          throw new DeadlineExceededException(name, Duration.ZERO);
         }
       }
       if ((d & FAIL) != 0) {

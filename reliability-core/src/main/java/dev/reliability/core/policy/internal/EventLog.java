@@ -84,6 +84,24 @@ final class EventLog {
         .debug(LOG, "Policy '{}' gave up after {} attempts", policy, attempts);
   }
 
+  static void retryStoppedByDeadline(
+      String policy, int attempts, long leftNanos, Throwable failure) {
+    if (!LOG.isDebugEnabled()) {
+      return;
+    }
+    fields("retry_stopped_by_deadline", policy)
+        .and("attempts", attempts)
+        .and("deadline_left_ms", leftNanos / 1_000_000L)
+        .and("error_code", code(failure))
+        .debug(
+            LOG,
+            "Policy '{}' made no further attempt after {}: {} ms were left before the request's"
+                + " deadline",
+            policy,
+            attempts,
+            leftNanos / 1_000_000L);
+  }
+
   static void timedOut(String policy, int attempt, Duration timeout) {
     if (!LOG.isDebugEnabled()) {
       return;
@@ -137,6 +155,16 @@ final class EventLog {
             "Chaos: policy '{}' injected {} (a rehearsal, not an outage)",
             policy,
             kind.tagValue());
+  }
+
+  static void reconfigured(String policy, java.util.List<String> changes) {
+    if (!LOG.isInfoEnabled()) {
+      return;
+    }
+    String text = changes.isEmpty() ? "nothing" : String.join(", ", changes);
+    fields("policy_reconfigured", policy)
+        .and("changes", text)
+        .info(LOG, "Policy '{}' reconfigured: {}", policy, text);
   }
 
   private static String code(Throwable failure) {

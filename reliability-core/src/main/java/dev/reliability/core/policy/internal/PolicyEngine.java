@@ -1,6 +1,9 @@
 package dev.reliability.core.policy.internal;
 
+import dev.reliability.core.context.Deadline;
+import dev.reliability.core.context.RequestContext;
 import dev.reliability.core.error.BulkheadFullException;
+import dev.reliability.core.error.DeadlineExceededException;
 import dev.reliability.core.error.RateLimitExceededException;
 import dev.reliability.core.policy.AdaptiveLimiter;
 import dev.reliability.core.policy.AdaptiveThrottle;
@@ -60,7 +63,7 @@ public final class PolicyEngine implements AutoCloseable {
   private final ExecutorService ownedExecutor;
   final ContextSnapshotFactory contexts;
 
-  final Stats stats = new Stats();
+  final Stats stats;
   final PolicyBreaker breaker;
   private final CircuitBreakerConfig breakerConfig;
   private final boolean breakerResultRule;
@@ -143,51 +146,125 @@ public final class PolicyEngine implements AutoCloseable {
       Executor executor,
       ContextSnapshotFactory contexts,
       Resilience4jInstances own) {
+    this(name, config, SafeListener.guard(listener), scheduler, executor, contexts, own, null);
+  }
+
+  /**
+   * Builds the engine of a new configuration of the same policy, which carries on from this one:
+   * same name, listener, scheduler, executor (its ownership moves to the new engine, which {@link
+   * #close()} then shuts down) and statistics; the circuit breaker's state and counts, the retry's
+   * counts and budget, the counts of the rate limiter and bulkhead go on in the new components; a
+   * throttle or adaptive limit whose settings are unchanged is the same object. This engine is not
+   * changed except that its breaker stops reporting transitions; calls in flight on it finish on
+   * it.
+   *
+   * @param config the new resolved configuration
+   * @param own the user's Resilience4j instances, kept as they are
+   * @return the new engine
+   */
+  public PolicyEngine next(PolicyConfig config, Resilience4jInstances own) {
+    return new PolicyEngine(name, config, listener, scheduler, executor, contexts, own, this);
+  }
+
+  private PolicyEngine(
+      String name,
+      PolicyConfig config,
+      PolicyListener guardedListener,
+      PolicyScheduler scheduler,
+      Executor executor,
+      ContextSnapshotFactory contexts,
+      Resilience4jInstances own,
+      PolicyEngine previous) {
     this.name = name;
     this.config = config;
-    this.listener = SafeListener.guard(listener);
+    this.listener = guardedListener;
     this.scheduler = scheduler;
     this.time = scheduler.timeSource();
     this.contexts = contexts;
     Executor e = executor;
     ExecutorService owned = null;
-    if (e == null) {
+    if (previous != null) {
+      owned = previous.ownedExecutor;
+    } else if (e == null) {
       e = DefaultExecutors.create(name);
       owned = e instanceof ExecutorService s ? s : null;
     }
     this.executor = e;
     this.ownedExecutor = owned;
+    this.stats = previous == null ? new Stats() : previous.stats;
 
     if (own.circuitBreaker() != null) {
-      this.breaker = new Resilience4jBreaker(name, own.circuitBreaker(), time, this::onStateChange);
+      this.breaker =
+          previous != null && previous.breaker instanceof Resilience4jBreaker kept
+              ? kept
+              : new Resilience4jBreaker(name, own.circuitBreaker(), time, this::onStateChange);
       this.breakerConfig = breaker.config();
     } else {
       this.breakerConfig = config.circuitBreaker().orElse(null);
+      Breaker before = previous != null && previous.breaker instanceof Breaker b ? b : null;
       this.breaker =
           breakerConfig == null
               ? null
-              : new Breaker(name, breakerConfig, time, this::onStateChange, new Stats());
+              : new Breaker(name, breakerConfig, time, this::onStateChange, new Stats(), before);
     }
     this.breakerResultRule = breakerConfig != null && breakerConfig.hasFailureResultRule();
-    this.retry =
-        own.retry() != null
-            ? new Resilience4jRetry(own.retry(), stats)
-            : config.retry().map(r -> new RetryState(r, stats)).orElse(null);
-    this.throttle = config.throttle().map(t -> AdaptiveThrottle.create(name, t, time)).orElse(null);
+    RetryState retryBefore = previous == null ? null : previous.retry;
+    if (own.retry() != null) {
+      this.retry =
+          retryBefore instanceof Resilience4jRetry kept
+              ? kept
+              : new Resilience4jRetry(own.retry(), stats);
+    } else {
+      RetryState r = config.retry().map(c -> new RetryState(c, stats)).orElse(null);
+      if (r != null && retryBefore != null && !(retryBefore instanceof Resilience4jRetry)) {
+        r.carryOn(retryBefore);
+      }
+      this.retry = r;
+    }
+    AdaptiveThrottle throttleBefore = previous == null ? null : previous.throttle;
+    this.throttle =
+        config
+            .throttle()
+            .map(
+                t ->
+                    throttleBefore != null && throttleBefore.config().equals(t)
+                        ? throttleBefore
+                        : AdaptiveThrottle.create(name, t, time))
+            .orElse(null);
     this.valueRules =
         breakerResultRule
             || (retry != null && retry.hasResultRule)
             || (throttle != null && throttle.config().hasRejectedResultRule());
-    this.rateLimiter =
-        own.rateLimiter() != null
-            ? new Resilience4jRateLimiter(own.rateLimiter())
-            : config.rateLimiter().map(r -> new TokenBucket(r, time)).orElse(null);
+    Limiter limiterBefore = previous == null ? null : previous.rateLimiter;
+    if (own.rateLimiter() != null) {
+      this.rateLimiter =
+          limiterBefore instanceof Resilience4jRateLimiter kept
+              ? kept
+              : new Resilience4jRateLimiter(own.rateLimiter());
+    } else {
+      TokenBucket bucket = config.rateLimiter().map(r -> new TokenBucket(r, time)).orElse(null);
+      if (bucket != null && limiterBefore instanceof TokenBucket b) {
+        bucket = b.config().equals(bucket.config()) ? b : bucket.carryOn(b);
+      }
+      this.rateLimiter = bucket;
+    }
     this.rateLimiterMaxWait =
         config.rateLimiter().map(r -> r.maxWait().toNanos()).orElse(0L).longValue();
-    this.bulkhead =
-        own.bulkhead() != null
-            ? new BulkheadImpl(own.bulkhead())
-            : config.bulkhead().map(b -> new BulkheadImpl(name, b)).orElse(null);
+    BulkheadImpl bulkheadBefore = previous == null ? null : previous.bulkhead;
+    if (own.bulkhead() != null) {
+      this.bulkhead =
+          bulkheadBefore != null && bulkheadBefore.config == null
+              ? bulkheadBefore
+              : new BulkheadImpl(own.bulkhead());
+    } else {
+      BulkheadImpl h = config.bulkhead().map(b -> new BulkheadImpl(name, b)).orElse(null);
+      if (h != null && bulkheadBefore != null && bulkheadBefore.config != null) {
+        // Same settings: the same bulkhead, permits and all. Other settings: a new bulkhead for
+        // new calls, while calls in flight give their permits back to the old one.
+        h = bulkheadBefore.config.equals(h.config) ? bulkheadBefore : h.carryOn(bulkheadBefore);
+      }
+      this.bulkhead = h;
+    }
     this.bulkheadMax = config.bulkhead().map(b -> b.maxConcurrentCalls()).orElse(0).intValue();
     this.bulkheadRetryAfterNanos =
         config
@@ -202,7 +279,16 @@ public final class PolicyEngine implements AutoCloseable {
             .timeLimiter()
             .map(t -> new TimeLimit(name, t, this, this.executor, scheduler))
             .orElse(null);
-    this.adaptive = config.adaptiveLimit().map(a -> new AdaptiveGate(name, a, time)).orElse(null);
+    AdaptiveGate gateBefore = previous == null ? null : previous.adaptive;
+    this.adaptive =
+        config
+            .adaptiveLimit()
+            .map(
+                a ->
+                    gateBefore != null && gateBefore.limiter().config().equals(a)
+                        ? gateBefore
+                        : new AdaptiveGate(name, a, time))
+            .orElse(null);
     this.hedge = config.hedge().map(c -> new HedgeState(c, retry, time)).orElse(null);
     this.chaos =
         config
@@ -236,7 +322,7 @@ public final class PolicyEngine implements AutoCloseable {
    * @throws Throwable what the call or the policy ended with
    */
   public Object execute(Object fn, int shape, Fallback<?> fallback) throws Throwable {
-    if (!direct) {
+    if (!direct || RequestContext.currentDeadline() != null) {
       return executeGeneral(fn, shape, fallback);
     }
     // The direct path: the first attempt of a policy without listener, rate limiter, time limit
@@ -344,7 +430,8 @@ public final class PolicyEngine implements AutoCloseable {
     if (permit != null) {
       AdaptiveGate.release(permit, error, now - start);
     }
-    return attempts(fn, shape, fallback, start, null, null, 1, error, now - start, now);
+    return attempts(
+        fn, shape, fallback, start, null, null, 1, error, now - start, now, Long.MAX_VALUE);
   }
 
   /** Runs a call through the general loop: any combination of components, listener included. */
@@ -387,12 +474,15 @@ public final class PolicyEngine implements AutoCloseable {
 
   /**
    * Returns the time after which a hedged call starts no hedge: the retry's longest duration from
-   * the call's start, or never.
+   * the call's start or the request's deadline, whichever comes first, or never.
    */
   long hedgeDeadline(long start) {
-    return retry != null && retry.maxDurationNanos > 0
-        ? start + retry.maxDurationNanos
-        : Long.MAX_VALUE;
+    long own =
+        retry != null && retry.maxDurationNanos > 0
+            ? start + retry.maxDurationNanos
+            : Long.MAX_VALUE;
+    // Nor past the request's deadline.
+    return Math.min(own, due(start));
   }
 
   private Object runUnhedged(Object fn, int shape, Fallback<?> fallback, boolean deposit)
@@ -409,10 +499,52 @@ public final class PolicyEngine implements AutoCloseable {
       }
     }
     final ContextSnapshot snapshot = timeLimit == null ? null : contexts.captureAll();
+    final long due = due(start);
+    if (due != Long.MAX_VALUE && due - start <= 0) {
+      // Expired at the start: no attempt, no permit taken, nothing for the breaker or budget.
+      return expiredAtStart(start, due, handle, fallback);
+    }
     if (retry != null && deposit) {
       retry.deposit();
     }
-    return attempts(fn, shape, fallback, start, handle, snapshot, 0, null, 0, 0);
+    return attempts(fn, shape, fallback, start, handle, snapshot, 0, null, 0, 0, due);
+  }
+
+  // ------------------------------------------------------------------ the request's deadline
+
+  /**
+   * Returns the request's deadline as a time of this engine's clock, or {@link Long#MAX_VALUE} when
+   * the calling thread's context has none.
+   *
+   * @param now the current time of this engine's clock
+   */
+  long due(long now) {
+    Deadline d = RequestContext.currentDeadline();
+    if (d == null) {
+      return Long.MAX_VALUE;
+    }
+    // The deadline may be on another clock: only the time it leaves is carried over.
+    return now + d.remainingNanos();
+  }
+
+  /** The failure of a call given up because the request's deadline passed at {@code due}. */
+  DeadlineExceededException deadlineExceeded(long due, long now) {
+    return new DeadlineExceededException(name, Duration.ofNanos(Math.max(0, now - due)));
+  }
+
+  /** Ends a call whose deadline had passed before it started: rejected, never attempted. */
+  Object expiredAtStart(long start, long due, Object handle, Fallback<?> fallback)
+      throws Throwable {
+    Throwable failure = deadlineExceeded(due, start);
+    announceRejection(handle, RejectionReason.DEADLINE_EXCEEDED, failure);
+    return fail(failure, RejectionReason.DEADLINE_EXCEEDED, start, handle, 1, 0, fallback);
+  }
+
+  /** Notes that a call with a deadline ended without another retry, with the time it had left. */
+  void noteDeadline(long due, long now, int attempts, Throwable failure) {
+    if (due != Long.MAX_VALUE) {
+      EventLog.retryStoppedByDeadline(name, attempts, due - now, failure);
+    }
   }
 
   /**
@@ -422,6 +554,7 @@ public final class PolicyEngine implements AutoCloseable {
    * @param doneError the failure of the attempt already made, if any
    * @param doneNanos its duration
    * @param doneEnd the time it ended
+   * @param due the request's deadline on this engine's clock, {@link Long#MAX_VALUE} for none
    */
   private Object attempts(
       Object fn,
@@ -433,7 +566,8 @@ public final class PolicyEngine implements AutoCloseable {
       int done,
       Throwable doneError,
       long doneNanos,
-      long doneEnd)
+      long doneEnd,
+      long due)
       throws Throwable {
     final PolicyListener l = listener;
     final RetryState r = retry;
@@ -441,6 +575,8 @@ public final class PolicyEngine implements AutoCloseable {
     if (r != null && r.maxDurationNanos > 0) {
       deadline = start + r.maxDurationNanos;
     }
+    // No retry starts, and no backoff is waited, past the request's deadline.
+    deadline = Math.min(deadline, due);
     int attempt = 0;
     long previousDelay = 0;
     long stop = 0;
@@ -483,7 +619,12 @@ public final class PolicyEngine implements AutoCloseable {
         break;
       }
       if (rateLimiter != null) {
-        long wait = rateLimiter.acquire(rateLimiterMaxWait);
+        // The wait for a permit never goes past the request's deadline.
+        long maxWait =
+            due == Long.MAX_VALUE
+                ? rateLimiterMaxWait
+                : Math.max(0, Math.min(rateLimiterMaxWait, due - attemptStart));
+        long wait = rateLimiter.acquire(maxWait);
         if (wait < 0) {
           throttleNotSent();
           releaseBreaker();
@@ -504,7 +645,11 @@ public final class PolicyEngine implements AutoCloseable {
           attemptStart = time.nanoTime();
         }
       }
-      if (bulkhead != null && !bulkhead.tryAcquire()) {
+      if (bulkhead != null
+          && !(due == Long.MAX_VALUE
+              ? bulkhead.tryAcquire()
+              // The wait for a permit never goes past the request's deadline.
+              : bulkhead.tryAcquireWithin(Math.max(0, due - time.nanoTime()), scheduler))) {
         throttleNotSent();
         releaseBreaker();
         failure = new BulkheadFullException(name, bulkheadMax, bulkheadRetryAfterNanos);
@@ -554,7 +699,16 @@ public final class PolicyEngine implements AutoCloseable {
         }
       } else {
         try {
-          v = timeLimit.invoke(fn, shape, snapshot, bulkhead, l, handle, attempt);
+          long left = due == Long.MAX_VALUE ? Long.MAX_VALUE : due - time.nanoTime();
+          if (left < timeLimit.timeoutNanos) {
+            // The time limit never outlasts the request's deadline; at least 1 ns, so an attempt
+            // started right at the deadline ends by it rather than not being armed.
+            v =
+                timeLimit.invoke(
+                    fn, shape, snapshot, bulkhead, l, handle, attempt, Math.max(1, left), true);
+          } else {
+            v = timeLimit.invoke(fn, shape, snapshot, bulkhead, l, handle, attempt);
+          }
         } catch (Throwable t) {
           error = t;
         }
@@ -585,6 +739,9 @@ public final class PolicyEngine implements AutoCloseable {
       failure = error;
       if (next < 0) {
         stop = next;
+        if (next == RetryState.EXHAUSTED) {
+          noteDeadline(due, now, attempt, error);
+        }
         break;
       }
       announceRetry(handle, attempt + 1, error, next);
@@ -648,6 +805,10 @@ public final class PolicyEngine implements AutoCloseable {
       long next = RETURN_VALUE;
       if (r != null && r.hasResultRule) {
         next = r.afterValue(retryCall, value, attempt, previousDelay, now, deadline);
+        if (next >= 0 && deadline != Long.MAX_VALUE && now + next >= deadline) {
+          // A user's Resilience4j retry knows no deadline: its backoff is checked here.
+          next = RETURN_RETRIED_VALUE;
+        }
       }
       if (breaker != null) {
         boolean ends = next < 0;
@@ -668,7 +829,10 @@ public final class PolicyEngine implements AutoCloseable {
     }
     if (breaker != null) {
       boolean own = error instanceof OwnTimeoutException o && o.isFrom(this);
-      if (own || breakerConfig.isFailure(error)) {
+      if (error instanceof DeadlineExceededException) {
+        // The caller's deadline cut the attempt short: it says nothing about the dependency.
+        breaker.onIgnored();
+      } else if (own || breakerConfig.isFailure(error)) {
         breaker.onFailure(nanos, error, false);
       } else {
         breaker.onIgnored();
@@ -680,7 +844,12 @@ public final class PolicyEngine implements AutoCloseable {
     if (breaker != null && breaker.refusesCalls()) {
       return RetryState.NOT_RETRYABLE;
     }
-    return r.afterFailure(retryCall, error, attempt, previousDelay, now, deadline);
+    long next = r.afterFailure(retryCall, error, attempt, previousDelay, now, deadline);
+    if (next >= 0 && deadline != Long.MAX_VALUE && now + next >= deadline) {
+      // A user's Resilience4j retry knows no deadline: its backoff is checked here.
+      return RetryState.EXHAUSTED;
+    }
+    return next;
   }
 
   void announceRetry(Object handle, int nextAttempt, Throwable failure, long delay) {
@@ -798,6 +967,15 @@ public final class PolicyEngine implements AutoCloseable {
   }
 
   // ------------------------------------------------------------------ views
+
+  /**
+   * Returns the configuration this engine was built from.
+   *
+   * @return the configuration
+   */
+  public PolicyConfig config() {
+    return config;
+  }
 
   /**
    * Returns the call statistics.

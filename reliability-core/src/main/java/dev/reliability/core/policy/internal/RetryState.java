@@ -40,13 +40,14 @@ class RetryState implements Retry {
   private final boolean respectRetryAfter;
   private final Stats stats;
 
-  private final LongAdder successAfterRetry = new LongAdder();
-  private final LongAdder exhaustedWithResult = new LongAdder();
-  private final LongAdder failedWithoutRetry = new LongAdder();
-  private final LongAdder failedAfterRetry = new LongAdder();
-  private final LongAdder exhausted = new LongAdder();
-  private final LongAdder retries = new LongAdder();
-  private final LongAdder budgetRejections = new LongAdder();
+  // Shared with the retry of the policy's next configuration, so counts continue across it.
+  private LongAdder successAfterRetry = new LongAdder();
+  private LongAdder exhaustedWithResult = new LongAdder();
+  private LongAdder failedWithoutRetry = new LongAdder();
+  private LongAdder failedAfterRetry = new LongAdder();
+  private LongAdder exhausted = new LongAdder();
+  private LongAdder retries = new LongAdder();
+  private LongAdder budgetRejections = new LongAdder();
 
   private final AtomicLong budgetMilli;
   private final long depositMilli;
@@ -84,6 +85,28 @@ class RetryState implements Retry {
       this.depositMilli = Math.round(budget.ratio() * MILLI);
       this.budgetMilli = new AtomicLong(capMilli);
     }
+  }
+
+  /**
+   * Carries on from the retry of the policy's previous configuration: its counts continue here (the
+   * counters are shared, so calls still in flight on the previous one count too), and a budget
+   * keeps the tokens it had, up to the new reserve. Called before this retry takes any call.
+   *
+   * @param previous the previous retry
+   * @return this retry
+   */
+  RetryState carryOn(RetryState previous) {
+    successAfterRetry = previous.successAfterRetry;
+    exhaustedWithResult = previous.exhaustedWithResult;
+    failedWithoutRetry = previous.failedWithoutRetry;
+    failedAfterRetry = previous.failedAfterRetry;
+    exhausted = previous.exhausted;
+    retries = previous.retries;
+    budgetRejections = previous.budgetRejections;
+    if (budgetMilli != null && previous.budgetMilli != null) {
+      budgetMilli.set(Math.min(capMilli, previous.budgetMilli.get()));
+    }
+    return this;
   }
 
   /** Credits the budget for a new call. Reads only, while the budget is full. */

@@ -1,6 +1,7 @@
 package dev.reliability.core.policy.internal;
 
 import dev.reliability.core.error.CapacityExceededException;
+import dev.reliability.core.error.DeadlineExceededException;
 import dev.reliability.core.policy.PolicyListener;
 import dev.reliability.core.policy.PolicyScheduler;
 import dev.reliability.core.policy.TimeLimiter;
@@ -147,10 +148,38 @@ final class TimeLimit implements TimeLimiter {
       Object handle,
       int attempt)
       throws Throwable {
-    SyncAttempt a = new SyncAttempt(fn, shape, snapshot, bulkhead, listener, handle, attempt);
+    return invoke(fn, shape, snapshot, bulkhead, listener, handle, attempt, timeoutNanos, false);
+  }
+
+  /**
+   * Runs one synchronous attempt under a time limit shorter than the configured one: the time left
+   * before the request's deadline.
+   *
+   * @param limitNanos the time limit of this attempt, at most {@link #timeoutNanos}
+   * @param byDeadline whether {@code limitNanos} is the request's deadline, so that its expiry ends
+   *     the attempt with a {@link DeadlineExceededException} instead of the usual time-out
+   * @return the attempt's result
+   * @throws Throwable the attempt's failure, an {@link OwnTimeoutException}, a {@link
+   *     DeadlineExceededException}, or a {@link CancellationException} if the caller was
+   *     interrupted while waiting
+   */
+  Object invoke(
+      Object fn,
+      int shape,
+      ContextSnapshot snapshot,
+      BulkheadImpl bulkhead,
+      PolicyListener listener,
+      Object handle,
+      int attempt,
+      long limitNanos,
+      boolean byDeadline)
+      throws Throwable {
+    SyncAttempt a =
+        new SyncAttempt(
+            fn, shape, snapshot, bulkhead, listener, handle, attempt, limitNanos, byDeadline);
     // The timer is armed before the attempt can start, so that whoever sees the attempt running
     // (a test driving a manual scheduler, or the attempt itself) also sees its deadline set.
-    Future<?> timer = scheduler.schedule(a::timeout, timeoutNanos);
+    Future<?> timer = scheduler.schedule(a::timeout, limitNanos);
     try {
       executor.execute(a);
     } catch (RejectedExecutionException e) {
@@ -165,7 +194,7 @@ final class TimeLimit implements TimeLimiter {
       Object v = a.await();
       successful.increment();
       return v;
-    } catch (OwnTimeoutException | CancellationException e) {
+    } catch (OwnTimeoutException | DeadlineExceededException | CancellationException e) {
       throw e;
     } catch (Throwable t) {
       failed.increment();
@@ -180,11 +209,28 @@ final class TimeLimit implements TimeLimiter {
   }
 
   void countTimeout(PolicyListener listener, Object handle, int attempt) {
+    countTimeout(listener, handle, attempt, config.timeout());
+  }
+
+  /**
+   * Counts a time-out of an attempt whose limit was {@code limit}: the configured time-out, or the
+   * shorter time the request's deadline left.
+   */
+  void countTimeout(PolicyListener listener, Object handle, int attempt, Duration limit) {
     timedOut.increment();
     if (listener != null) {
-      listener.onTimeout(name, handle, attempt, config.timeout());
+      listener.onTimeout(name, handle, attempt, limit);
     }
-    EventLog.timedOut(name, attempt, config.timeout());
+    EventLog.timedOut(name, attempt, limit);
+  }
+
+  /**
+   * Returns the failure of an attempt the request's deadline cut short.
+   *
+   * @param overrunNanos how long ago the deadline passed, zero or more
+   */
+  DeadlineExceededException deadlineException(long overrunNanos) {
+    return new DeadlineExceededException(name, Duration.ofNanos(Math.max(0, overrunNanos)));
   }
 
   void countAsyncInTime(Throwable failure) {
@@ -266,6 +312,8 @@ final class TimeLimit implements TimeLimiter {
     private final PolicyListener listener;
     private final Object handle;
     private final int attempt;
+    private final long limitNanos;
+    private final boolean byDeadline;
     private final CompletableFuture<Object> result = new CompletableFuture<>();
 
     /** Who ended the attempt for the caller: NONE, FINISHED, TIMED_OUT or CANCELLED. */
@@ -285,7 +333,9 @@ final class TimeLimit implements TimeLimiter {
         BulkheadImpl bulkhead,
         PolicyListener listener,
         Object handle,
-        int attempt) {
+        int attempt,
+        long limitNanos,
+        boolean byDeadline) {
       this.fn = fn;
       this.shape = shape;
       this.snapshot = snapshot;
@@ -293,6 +343,8 @@ final class TimeLimit implements TimeLimiter {
       this.listener = listener;
       this.handle = handle;
       this.attempt = attempt;
+      this.limitNanos = limitNanos;
+      this.byDeadline = byDeadline;
     }
 
     @Override
@@ -348,8 +400,13 @@ final class TimeLimit implements TimeLimiter {
         return;
       }
       timedOutAt = time.nanoTime();
-      countTimeout(listener, handle, attempt);
-      result.completeExceptionally(timeoutException());
+      if (byDeadline) {
+        countTimeout(listener, handle, attempt, Duration.ofNanos(limitNanos));
+        result.completeExceptionally(deadlineException(0));
+      } else {
+        countTimeout(listener, handle, attempt);
+        result.completeExceptionally(timeoutException());
+      }
       if (state.compareAndSet(NEW, NEVER_RAN)) {
         runningAfterTimeout.decrementAndGet();
       } else if (cancelRunning) {
