@@ -294,6 +294,27 @@ class ChaosTest {
   }
 
   @Test
+  void aReconfiguredPolicyTakesTheNewChaosValuesAndKeepsTheCounts() {
+    PolicyRegistry registry = PolicyRegistry.builder().scheduler(scheduler).build();
+    PolicyConfig faulty =
+        PolicyConfig.builder()
+            .chaos(ChaosConfig.builder().enabled(true).faultRate(1.0).build())
+            .build();
+    Policy policy = registry.policy("quotes");
+    registry.reconfigure("quotes", faulty);
+    assertThatThrownBy(() -> policy.execute(this::call))
+        .isInstanceOf(ServiceUnavailableException.class);
+
+    registry.reconfigure(
+        "quotes",
+        PolicyConfig.builder().chaos(ChaosConfig.builder().enabled(true).build()).build());
+
+    assertThat(policy.execute(this::call)).isEqualTo("real");
+    assertThat(policy.chaos().orElseThrow().faultRate()).isZero();
+    assertThat(policy.chaos().orElseThrow().injections(ChaosKind.FAULT)).isEqualTo(1);
+  }
+
+  @Test
   void aPolicyWithoutChaosHasNoSwitch() {
     assertThat(Policy.builder("plain").build().chaos()).isEmpty();
   }

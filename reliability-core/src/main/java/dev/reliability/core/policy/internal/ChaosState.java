@@ -63,7 +63,8 @@ public final class ChaosState implements ChaosSwitch {
       PolicyListener listener,
       PolicyScheduler scheduler,
       Executor executor,
-      ContextSnapshotFactory contexts) {
+      ContextSnapshotFactory contexts,
+      ChaosState before) {
     this.name = name;
     this.config = config;
     this.listener = listener;
@@ -72,8 +73,10 @@ public final class ChaosState implements ChaosSwitch {
     this.contexts = contexts;
     this.random = config.random();
     this.keys = config.keys();
+    // A reconfigured policy's chaos takes its values from the new configuration and keeps the
+    // counts, so its meters never go back.
     for (int i = 0; i < counts.length; i++) {
-      counts[i] = new LongAdder();
+      counts[i] = before == null ? new LongAdder() : before.counts[i];
     }
     this.rates =
         new Rates(

@@ -293,7 +293,16 @@ public final class PolicyEngine implements AutoCloseable {
     this.chaos =
         config
             .chaos()
-            .map(c -> new ChaosState(name, c, this.listener, scheduler, this.executor, contexts))
+            .map(
+                c ->
+                    new ChaosState(
+                        name,
+                        c,
+                        this.listener,
+                        scheduler,
+                        this.executor,
+                        contexts,
+                        previous == null ? null : previous.chaos))
             .orElse(null);
     this.direct =
         this.listener == null
