@@ -165,6 +165,60 @@ public final class RetryConfig {
           .description("Retries the retry budget may save up")
           .build();
 
+  /** The rule of the retry budget; unset means the ratio rule when a budget ratio is set. */
+  public static final Setting<RetryBudget.Rule> BUDGET_RULE =
+      Setting.enumSetting("budget-rule", RetryBudget.Rule.class)
+          .description(
+              "Rule of the retry budget: ratio (budget-ratio, budget-reserve), token-bucket"
+                  + " (gRPC: budget-max-tokens, budget-token-ratio) or percent-of-requests"
+                  + " (Finagle: budget-percent, budget-ttl, budget-min-retries-per-second);"
+                  + " unset: ratio if budget-ratio is set, else no budget")
+          .build();
+
+  /** The capacity of the token-bucket rule. */
+  public static final Setting<Integer> BUDGET_MAX_TOKENS =
+      Setting.intSetting("budget-max-tokens")
+          .defaultValue(10)
+          .between(1, 1000)
+          .description(
+              "Capacity of the token-bucket budget; retries stop while at most half of it is left")
+          .build();
+
+  /** The tokens a successful attempt adds under the token-bucket rule. */
+  public static final Setting<Double> BUDGET_TOKEN_RATIO =
+      Setting.doubleSetting("budget-token-ratio")
+          .defaultValue(0.1)
+          .between(0.001, 1.0)
+          .description(
+              "Tokens a successful attempt adds to the token-bucket budget; a retryable failure"
+                  + " takes one")
+          .build();
+
+  /** The retries per call allowed over the window by the percent-of-requests rule. */
+  public static final Setting<Double> BUDGET_PERCENT =
+      Setting.percentageSetting("budget-percent")
+          .defaultValue(0.2)
+          .description("Retries allowed per call over the window of the percent-of-requests budget")
+          .build();
+
+  /** The window of the percent-of-requests rule. */
+  public static final Setting<Duration> BUDGET_TTL =
+      Setting.durationSetting("budget-ttl")
+          .defaultValue(Duration.ofSeconds(10))
+          .between(Duration.ofSeconds(1), Duration.ofHours(1))
+          .description("Window over which the percent-of-requests budget counts calls and retries")
+          .build();
+
+  /** The floor of the percent-of-requests rule. */
+  public static final Setting<Integer> BUDGET_MIN_RETRIES_PER_SECOND =
+      Setting.intSetting("budget-min-retries-per-second")
+          .defaultValue(10)
+          .between(0, 100_000)
+          .description(
+              "Retries per second of the window that the percent-of-requests budget allows"
+                  + " without calls")
+          .build();
+
   /** Every setting of this component, in reference order. */
   public static final List<Setting<?>> SETTINGS =
       List.of(
@@ -178,7 +232,13 @@ public final class RetryConfig {
           MAX_DURATION,
           RESPECT_RETRY_AFTER,
           BUDGET_RATIO,
-          BUDGET_RESERVE);
+          BUDGET_RESERVE,
+          BUDGET_RULE,
+          BUDGET_MAX_TOKENS,
+          BUDGET_TOKEN_RATIO,
+          BUDGET_PERCENT,
+          BUDGET_TTL,
+          BUDGET_MIN_RETRIES_PER_SECOND);
 
   private static final Backoff DEFAULT_BACKOFF =
       Backoff.exponential(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30));
@@ -394,15 +454,65 @@ public final class RetryConfig {
     b.jitter(binder.get(JITTER, jitter));
     b.maxDuration(binder.get(MAX_DURATION, maxDuration));
     b.respectRetryAfter(binder.get(RESPECT_RETRY_AFTER, respectRetryAfter));
+    bindBudget(binder, b);
+    return b.build();
+  }
+
+  /** Binds the budget's settings; a budget none of them names stays as it is. */
+  private void bindBudget(ConfigBinder binder, Builder b) {
+    RetryBudget.Rule current = budget == null ? null : budget.rule();
+    RetryBudget.Rule rule = binder.find(BUDGET_RULE).orElse(null);
     Optional<Double> ratio = binder.find(BUDGET_RATIO);
     Optional<Integer> reserve = binder.find(BUDGET_RESERVE);
-    if (ratio.isPresent() || (budget != null && reserve.isPresent())) {
-      b.budget(
-          RetryBudget.of(
-              ratio.orElse(budget == null ? 0.2 : budget.ratio()),
-              reserve.orElse(budget == null ? 10 : budget.reserve())));
+    Optional<Integer> maxTokens = binder.find(BUDGET_MAX_TOKENS);
+    Optional<Double> tokenRatio = binder.find(BUDGET_TOKEN_RATIO);
+    Optional<Double> percent = binder.find(BUDGET_PERCENT);
+    Optional<Duration> ttl = binder.find(BUDGET_TTL);
+    Optional<Integer> floor = binder.find(BUDGET_MIN_RETRIES_PER_SECOND);
+    if (rule == null) {
+      if (ratio.isPresent()) {
+        rule = RetryBudget.Rule.RATIO;
+      } else if (current != null
+          && switch (current) {
+            case RATIO -> reserve.isPresent();
+            case TOKEN_BUCKET -> maxTokens.isPresent() || tokenRatio.isPresent();
+            case PERCENT_OF_REQUESTS -> percent.isPresent() || ttl.isPresent() || floor.isPresent();
+          }) {
+        rule = current;
+      } else {
+        return;
+      }
     }
-    return b.build();
+    boolean same = rule == current;
+    switch (rule) {
+      case RATIO ->
+          b.budget(
+              RetryBudget.of(
+                  ratio.orElse(same ? budget.ratio() : 0.2),
+                  reserve.orElse(
+                      same ? budget.reserve() : BUDGET_RESERVE.defaultValue().orElseThrow())));
+      case TOKEN_BUCKET ->
+          b.budget(
+              RetryBudget.tokenBucket(
+                  maxTokens.orElse(
+                      same ? budget.maxTokens() : BUDGET_MAX_TOKENS.defaultValue().orElseThrow()),
+                  tokenRatio.orElse(
+                      same
+                          ? budget.tokenRatio()
+                          : BUDGET_TOKEN_RATIO.defaultValue().orElseThrow())));
+      case PERCENT_OF_REQUESTS ->
+          b.budget(
+              RetryBudget.percentOfRequests(
+                  percent.orElse(
+                      same
+                          ? budget.percentCanRetry()
+                          : BUDGET_PERCENT.defaultValue().orElseThrow()),
+                  ttl.orElse(same ? budget.ttl() : BUDGET_TTL.defaultValue().orElseThrow()),
+                  floor.orElse(
+                      same
+                          ? budget.minRetriesPerSecond()
+                          : BUDGET_MIN_RETRIES_PER_SECOND.defaultValue().orElseThrow())));
+    }
   }
 
   @Override

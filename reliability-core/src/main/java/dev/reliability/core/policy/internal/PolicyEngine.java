@@ -168,7 +168,7 @@ public final class PolicyEngine implements AutoCloseable {
     this.retry =
         own.retry() != null
             ? new Resilience4jRetry(own.retry(), stats)
-            : config.retry().map(r -> new RetryState(r, stats)).orElse(null);
+            : config.retry().map(r -> new RetryState(r, stats, time)).orElse(null);
     this.throttle = config.throttle().map(t -> AdaptiveThrottle.create(name, t, time)).orElse(null);
     this.valueRules =
         breakerResultRule
@@ -273,6 +273,9 @@ public final class PolicyEngine implements AutoCloseable {
     }
     if (th != null) {
       th.onAccepted();
+    }
+    if (r != null) {
+      r.onSuccess();
     }
     stats.success(nanos);
     return v;
@@ -627,6 +630,9 @@ public final class PolicyEngine implements AutoCloseable {
       long next = RETURN_VALUE;
       if (r != null && r.hasResultRule) {
         next = r.afterValue(retryCall, value, attempt, previousDelay, now, deadline);
+      }
+      if (r != null && next == RETURN_VALUE) {
+        r.onSuccess();
       }
       if (breaker != null) {
         boolean ends = next < 0;
