@@ -157,11 +157,7 @@ public final class RetryBudget {
    * @throws IllegalArgumentException if the name is blank
    */
   public RetryBudget shared(String name, TimeSource time) {
-    Checks.notNull("name", name);
-    if (name.isBlank()) {
-      throw new IllegalArgumentException("name must be non-blank, was \"" + name + "\"");
-    }
-    return new RetryBudget(this, name, Checks.notNull("time", time));
+    return new RetryBudget(this, Checks.notBlank("name", name), Checks.notNull("time", time));
   }
 
   /**

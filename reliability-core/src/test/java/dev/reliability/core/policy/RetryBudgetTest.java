@@ -252,7 +252,7 @@ class RetryBudgetTest {
         .hasMessage(
             "budget-min-retries-per-second must be a whole number between 0 and 100000, was -1");
     assertThatThrownBy(() -> RetryBudget.of(0.2, 10).shared(" "))
-        .hasMessage("name must be non-blank, was \" \"");
+        .hasMessage("name must not be blank, was \" \"");
   }
 
   @Test
