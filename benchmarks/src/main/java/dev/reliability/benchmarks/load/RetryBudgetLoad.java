@@ -34,9 +34,10 @@ import java.util.function.Supplier;
  * token-bucket} (gRPC, {@code RetryBudget.tokenBucket(10, 0.1)}) and {@code percent} (Finagle,
  * {@code RetryBudget.percentOfRequests(0.2, 10 s, 10)}).
  *
- * <p>Reports the logical calls, the attempts the server received, the amplification factor
- * (attempts per call), the retries the budgets refused, and the bound the rule sets on attempts per
- * call for the calls made.
+ * <p>Reports the logical calls, the attempts the server received and the retries among them, the
+ * amplification factor (attempts per call), the bound the rule sets on attempts per call for the
+ * calls made, and the retries the budgets refused. A short run of {@code retry-3}, not reported,
+ * warms the JIT up first.
  *
  * <p>Run (after {@code mvn -B package -pl benchmarks -am -DskipTests}): {@code java -cp
  * benchmarks/target/benchmarks.jar dev.reliability.benchmarks.load.RetryBudgetLoad}. Options:
@@ -146,17 +147,20 @@ public final class RetryBudgetLoad {
         System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors(),
         o.echo(""));
+    // Warm-up, not reported: so the first variant does not run on code the JIT has not compiled.
+    run(List.of("retry-3"), clients, keys, Duration.ofSeconds(Math.min(2, duration)), calls);
     System.out.println(
-        "| variant | calls | attempts | amplification (attempts per call) | bound of the rule |"
-            + " retries refused by the budget | calls /s |");
-    System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        "| variant | calls | attempts | retries | amplification (attempts per call) | bound of"
+            + " the rule | retries refused by the budget | calls /s |");
+    System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (Result r : run(variants, clients, keys, Duration.ofSeconds(duration), calls)) {
       System.out.printf(
           Locale.ROOT,
-          "| %s | %d | %d | %.3f | %.3f | %d | %.0f |%n",
+          "| %s | %d | %d | %d | %.4f | %.4f | %d | %.0f |%n",
           r.variant(),
           r.calls(),
           r.attempts(),
+          r.attempts() - r.calls(),
           r.amplification(),
           r.bound(),
           r.refused(),
