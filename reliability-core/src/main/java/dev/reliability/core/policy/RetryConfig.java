@@ -13,7 +13,9 @@ import dev.reliability.core.internal.DurationText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -219,6 +221,15 @@ public final class RetryConfig {
                   + " without calls")
           .build();
 
+  /** The name of a shared budget registered on the policy registry. */
+  public static final Setting<String> BUDGET_GROUP =
+      Setting.stringSetting("budget-group")
+          .description(
+              "Name of a shared retry budget registered on the policy registry"
+                  + " (PolicyRegistry.Builder.retryBudget); the policy draws on it instead of a"
+                  + " budget of its own; unset: none")
+          .build();
+
   /** Every setting of this component, in reference order. */
   public static final List<Setting<?>> SETTINGS =
       List.of(
@@ -238,7 +249,8 @@ public final class RetryConfig {
           BUDGET_TOKEN_RATIO,
           BUDGET_PERCENT,
           BUDGET_TTL,
-          BUDGET_MIN_RETRIES_PER_SECOND);
+          BUDGET_MIN_RETRIES_PER_SECOND,
+          BUDGET_GROUP);
 
   private static final Backoff DEFAULT_BACKOFF =
       Backoff.exponential(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30));
@@ -250,6 +262,7 @@ public final class RetryConfig {
   private final Duration maxDuration;
   private final boolean respectRetryAfter;
   private final RetryBudget budget;
+  private final String budgetGroup;
   private final List<Class<? extends Throwable>> retryOn;
   private final List<Class<? extends Throwable>> abortOn;
   private final Predicate<? super Throwable> retryIf;
@@ -263,6 +276,7 @@ public final class RetryConfig {
     this.maxDuration = b.maxDuration;
     this.respectRetryAfter = b.respectRetryAfter;
     this.budget = b.budget;
+    this.budgetGroup = b.budgetGroup;
     this.retryOn = List.copyOf(b.retryOn);
     this.abortOn = List.copyOf(b.abortOn);
     this.retryIf = b.retryIf;
@@ -351,6 +365,45 @@ public final class RetryConfig {
    */
   public Optional<RetryBudget> budget() {
     return Optional.ofNullable(budget);
+  }
+
+  /**
+   * Returns the name of the shared budget, registered on the policy registry, that the policy draws
+   * on; the registry sets it as {@link #budget()} when it builds the policy.
+   *
+   * @return the group's name, or empty
+   */
+  public Optional<String> budgetGroup() {
+    return Optional.ofNullable(budgetGroup);
+  }
+
+  /**
+   * Replaces the budget of a configuration whose retry names a budget group by that group's shared
+   * budget.
+   *
+   * @param config the policy's configuration
+   * @param groups the shared budgets by group name
+   * @return the configuration with the group's budget, or {@code config} if it names no group
+   * @throws IllegalArgumentException if the group is not among {@code groups}
+   */
+  static PolicyConfig withGroupBudget(PolicyConfig config, Map<String, RetryBudget> groups) {
+    RetryConfig r = config.retry().orElse(null);
+    if (r == null || r.budgetGroup == null) {
+      return config;
+    }
+    RetryBudget shared = groups.get(r.budgetGroup);
+    if (shared == null) {
+      throw new IllegalArgumentException(
+          "budget-group must be one of "
+              + new TreeSet<>(groups.keySet())
+              + " (the budgets given to PolicyRegistry.Builder.retryBudget), was \""
+              + Checks.shortened(r.budgetGroup)
+              + "\"");
+    }
+    if (shared == r.budget) {
+      return config;
+    }
+    return config.toBuilder().retry(r.toBuilder().budget(shared).build()).build();
   }
 
   /**
@@ -455,6 +508,7 @@ public final class RetryConfig {
     b.maxDuration(binder.get(MAX_DURATION, maxDuration));
     b.respectRetryAfter(binder.get(RESPECT_RETRY_AFTER, respectRetryAfter));
     bindBudget(binder, b);
+    binder.find(BUDGET_GROUP).ifPresent(b::budgetGroup);
     return b.build();
   }
 
@@ -528,6 +582,7 @@ public final class RetryConfig {
         + ", respectRetryAfter="
         + respectRetryAfter
         + (budget == null ? "" : ", budget=" + budget)
+        + (budgetGroup == null ? "" : ", budgetGroup=" + budgetGroup)
         + "]";
   }
 
@@ -539,6 +594,7 @@ public final class RetryConfig {
     private Duration maxDuration = Duration.ZERO;
     private boolean respectRetryAfter = true;
     private RetryBudget budget;
+    private String budgetGroup;
     private final List<Class<? extends Throwable>> retryOn = new ArrayList<>();
     private final List<Class<? extends Throwable>> abortOn = new ArrayList<>();
     private Predicate<? super Throwable> retryIf;
@@ -554,6 +610,7 @@ public final class RetryConfig {
       this.maxDuration = c.maxDuration;
       this.respectRetryAfter = c.respectRetryAfter;
       this.budget = c.budget;
+      this.budgetGroup = c.budgetGroup;
       this.retryOn.addAll(c.retryOn);
       this.abortOn.addAll(c.abortOn);
       this.retryIf = c.retryIf;
@@ -632,12 +689,28 @@ public final class RetryConfig {
     }
 
     /**
-     * Removes the retry budget.
+     * Names a shared budget registered on the policy registry ({@link
+     * PolicyRegistry.Builder#retryBudget(String, RetryBudget)}): every policy the registry builds
+     * with this configuration draws on that one budget, in place of {@link #budget(RetryBudget)}. A
+     * policy built outside a registry with a group fails to build. Default none.
+     *
+     * @param group the group's name
+     * @return this builder
+     * @throws IllegalArgumentException if the name is blank
+     */
+    public Builder budgetGroup(String group) {
+      this.budgetGroup = Checks.notBlank("budgetGroup", group);
+      return this;
+    }
+
+    /**
+     * Removes the retry budget and the budget group.
      *
      * @return this builder
      */
     public Builder noBudget() {
       this.budget = null;
+      this.budgetGroup = null;
       return this;
     }
 

@@ -304,4 +304,84 @@ class RetryBudgetTest {
     assertThat(code.withOverrides(source, "payments").retry().orElseThrow().budget().orElseThrow())
         .isSameAs(shared);
   }
+
+  @Test
+  void policiesNamingABudgetGroupInTheConfigSourceShareTheRegistrysBudget() {
+    ConfigSource source =
+        ConfigSource.fromMap(
+            "application.properties",
+            Map.of(
+                "reliability.retry.charges.budget-group", "payments-api",
+                "reliability.retry.refunds.budget-group", "payments-api"));
+    try (PolicyRegistry registry =
+        PolicyRegistry.builder()
+            .configSource(source)
+            .defaultTemplate(
+                PolicyConfig.builder().retry(retry(RetryBudget.tokenBucket(10, 0.1))).build())
+            .retryBudget("payments-api", RetryBudget.tokenBucket(10, 0.1))
+            .scheduler(scheduler)
+            .build()) {
+      Policy charges = registry.policy("charges");
+      Policy refunds = registry.policy("refunds");
+      Policy ledger = registry.policy("ledger");
+      RetryBudget shared = charges.config().retry().orElseThrow().budget().orElseThrow();
+      assertThat(shared.sharedName()).contains("payments-api");
+      assertThat(refunds.config().retry().orElseThrow().budget()).containsSame(shared);
+
+      failingCall(charges);
+      failingCall(charges);
+      failingCall(charges);
+      assertThat(failingCall(refunds)).isEqualTo(1);
+      // A policy that names no group keeps the template's budget, its own.
+      assertThat(failingCall(ledger)).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void everyKeyBuiltFromATemplateNamingAGroupDrawsOnOneBudget() {
+    try (PolicyRegistry registry =
+        PolicyRegistry.builder()
+            .configSource(ConfigSource.fromMap("empty", Map.of()))
+            .template(
+                "inventory",
+                PolicyConfig.builder()
+                    .retry(
+                        RetryConfig.builder()
+                            .maxRetries(1)
+                            .jitter(Jitter.NONE)
+                            .backoff(Backoff.fixed(Duration.ZERO))
+                            .budgetGroup("inventory-api")
+                            .build())
+                    .build())
+            .retryBudget(
+                "inventory-api", RetryBudget.percentOfRequests(0.0, Duration.ofSeconds(10), 1))
+            .scheduler(scheduler)
+            .build()) {
+      int retries = 0;
+      for (int i = 0; i < 20; i++) {
+        retries += failingCall(registry.policy("inventory-" + (i % 5), "inventory")) - 1;
+      }
+      // The floor of 1 retry a second over 10 s, for all five keys together.
+      assertThat(retries).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void anUnknownBudgetGroupFailsThePolicysCreation() {
+    try (PolicyRegistry registry =
+        PolicyRegistry.builder()
+            .configSource(
+                ConfigSource.fromMap(
+                    "application.properties",
+                    Map.of("reliability.retry.charges.budget-group", "payments")))
+            .defaultTemplate(PolicyConfig.builder().retry(RetryConfig.ofDefaults()).build())
+            .retryBudget("payments-api", RetryBudget.of(0.2, 10))
+            .build()) {
+      assertThatThrownBy(() -> registry.policy("charges"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "budget-group must be one of [payments-api] (the budgets given to"
+                  + " PolicyRegistry.Builder.retryBudget), was \"payments\"");
+    }
+  }
 }
