@@ -523,6 +523,30 @@ public final class RetryConfig {
     Optional<Double> percent = binder.find(BUDGET_PERCENT);
     Optional<Duration> ttl = binder.find(BUDGET_TTL);
     Optional<Integer> floor = binder.find(BUDGET_MIN_RETRIES_PER_SECOND);
+    if (budget != null && budget.isShared()) {
+      // One policy's keys cannot retune a budget other policies share, nor silently leave it.
+      List<Map.Entry<Setting<?>, Optional<?>>> found =
+          List.of(
+              Map.entry(BUDGET_RULE, Optional.ofNullable(rule)),
+              Map.entry(BUDGET_RATIO, ratio),
+              Map.entry(BUDGET_RESERVE, reserve),
+              Map.entry(BUDGET_MAX_TOKENS, maxTokens),
+              Map.entry(BUDGET_TOKEN_RATIO, tokenRatio),
+              Map.entry(BUDGET_PERCENT, percent),
+              Map.entry(BUDGET_TTL, ttl),
+              Map.entry(BUDGET_MIN_RETRIES_PER_SECOND, floor));
+      for (Map.Entry<Setting<?>, Optional<?>> e : found) {
+        if (e.getValue().isPresent()) {
+          throw new IllegalArgumentException(
+              e.getKey().name()
+                  + " must be unset for a policy whose code gives it the shared budget '"
+                  + budget.sharedName().orElseThrow()
+                  + "' (use budget-group to pick another), was "
+                  + e.getValue().get());
+        }
+      }
+      return;
+    }
     if (rule == null) {
       if (ratio.isPresent()) {
         rule = RetryBudget.Rule.RATIO;

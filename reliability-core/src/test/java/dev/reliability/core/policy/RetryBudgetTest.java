@@ -306,6 +306,20 @@ class RetryBudgetTest {
   }
 
   @Test
+  void aConfigSourceCannotRetuneASharedBudgetForOnePolicy() {
+    RetryBudget shared = RetryBudget.tokenBucket(10, 0.1).shared("payments-api");
+    ConfigSource source =
+        ConfigSource.fromMap(
+            "application.properties", Map.of("reliability.retry.payments.budget-max-tokens", "20"));
+    PolicyConfig code =
+        PolicyConfig.builder().retry(RetryConfig.builder().budget(shared).build()).build();
+    assertThatThrownBy(() -> code.withOverrides(source, "payments"))
+        .hasMessageContaining(
+            "budget-max-tokens must be unset for a policy whose code gives it the shared budget"
+                + " 'payments-api' (use budget-group to pick another), was 20");
+  }
+
+  @Test
   void policiesNamingABudgetGroupInTheConfigSourceShareTheRegistrysBudget() {
     ConfigSource source =
         ConfigSource.fromMap(
