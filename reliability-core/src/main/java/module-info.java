@@ -18,6 +18,8 @@ module dev.reliability.core {
   // ContextPropagation and Policy take a ContextSnapshotFactory; RequestContextAccessor is one.
   requires transitive context.propagation;
   requires org.slf4j;
+  // KeyedPolicy holds its policies in a Caffeine cache; no Caffeine type is in the API.
+  requires com.github.benmanes.caffeine;
   requires java.management;
   requires java.net.http;
   requires java.sql;

@@ -61,6 +61,13 @@ public final class PolicyRegistry implements AutoCloseable {
      * @param policy the policy
      */
     default void onRemoved(Policy policy) {}
+
+    /**
+     * A keyed policy was created; follow its keys with {@link KeyedPolicy#addListener}.
+     *
+     * @param keyed the keyed policy
+     */
+    default void onKeyedAdded(KeyedPolicy keyed) {}
   }
 
   private final ConfigSource source;
@@ -262,8 +269,104 @@ public final class PolicyRegistry implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    closeKeyed();
     for (String name : new ArrayList<>(policies.keySet())) {
       remove(name);
+    }
+  }
+
+  // ---- keyed policies: one policy per key (host, tenant), see KeyedPolicy
+
+  private final ConcurrentHashMap<String, KeyedPolicy> keyedPolicies = new ConcurrentHashMap<>();
+
+  /**
+   * Returns the keyed policy of this name, creating it if needed from a template with the default
+   * bounds ({@link KeyedPolicyConfig#ofDefaults()}), both overridden by the registry's
+   * configuration source ({@code reliability.keyed.<name>.*} and the components' keys for the
+   * name). Later calls with the same name return the same keyed policy. It shares the registry's
+   * listener, scheduler, executor and context factory, and is closed with the registry.
+   *
+   * <pre>{@code
+   * KeyedPolicy perHost = registry.keyed("downstream", "http");
+   * perHost.execute("api.example.com", () -> "response");
+   * }</pre>
+   *
+   * @param name the keyed policy's name (the name of every key's policy)
+   * @param template the template's name, or null for the default template
+   * @return the keyed policy
+   * @throws IllegalArgumentException if the template does not exist or the name is invalid
+   * @throws dev.reliability.core.config.ConfigurationException if the configuration keys for the
+   *     name are invalid
+   */
+  public KeyedPolicy keyed(String name, String template) {
+    return keyed(name, template, KeyedPolicyConfig.ofDefaults());
+  }
+
+  /**
+   * Returns the keyed policy of this name, creating it if needed from a template and bounds, both
+   * overridden by the registry's configuration source. Later calls with the same name return the
+   * same keyed policy, whatever template and bounds they give.
+   *
+   * @param name the keyed policy's name (the name of every key's policy)
+   * @param template the template's name, or null for the default template
+   * @param config the bounds before configuration keys apply
+   * @return the keyed policy
+   * @throws IllegalArgumentException if the template does not exist or the name is invalid
+   * @throws dev.reliability.core.config.ConfigurationException if the configuration keys for the
+   *     name are invalid
+   */
+  public KeyedPolicy keyed(String name, String template, KeyedPolicyConfig config) {
+    PolicyConfig.checkName(name);
+    Checks.notNull("config", config);
+    KeyedPolicy existing = keyedPolicies.get(name);
+    if (existing != null) {
+      return existing;
+    }
+    if (closed) {
+      throw new IllegalStateException("the policy registry is closed");
+    }
+    PolicyConfig base = template == null ? defaultTemplate : templates.get(template);
+    Checks.check(base != null, "template", "one of " + templates.keySet(), "\"" + template + "\"");
+    KeyedPolicy created =
+        KeyedPolicy.builder(name)
+            .template(base)
+            .config(config)
+            .configSource(source)
+            .listener(listener)
+            .scheduler(scheduler)
+            .contextsIfSet(contexts)
+            .executorIfSet(executor)
+            .build();
+    KeyedPolicy raced = keyedPolicies.putIfAbsent(name, created);
+    if (raced != null) {
+      created.close();
+      return raced;
+    }
+    for (Listener l : listeners) {
+      try {
+        l.onKeyedAdded(created);
+      } catch (RuntimeException e) {
+        LOG.warn("Policy registry listener {} failed in onKeyedAdded", l, e);
+      }
+    }
+    return created;
+  }
+
+  /**
+   * Returns the keyed policies created so far.
+   *
+   * @return a snapshot of the keyed policies
+   */
+  public List<KeyedPolicy> keyedPolicies() {
+    return List.copyOf(keyedPolicies.values());
+  }
+
+  private void closeKeyed() {
+    for (String name : new ArrayList<>(keyedPolicies.keySet())) {
+      KeyedPolicy k = keyedPolicies.remove(name);
+      if (k != null) {
+        k.close();
+      }
     }
   }
 
