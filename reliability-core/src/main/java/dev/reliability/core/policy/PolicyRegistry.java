@@ -336,6 +336,7 @@ public final class PolicyRegistry implements AutoCloseable {
             .scheduler(scheduler)
             .contextsIfSet(contexts)
             .executorIfSet(executor)
+            .retryBudgets(retryBudgets)
             .build();
     KeyedPolicy raced = keyedPolicies.putIfAbsent(name, created);
     if (raced != null) {

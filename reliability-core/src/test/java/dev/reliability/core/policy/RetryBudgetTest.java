@@ -398,4 +398,46 @@ class RetryBudgetTest {
                   + " PolicyRegistry.Builder.retryBudget), was \"payments\"");
     }
   }
+
+  @Test
+  void everyKeyOfAKeyedPolicyDrawsOnTheSharedBudgetOfItsTemplate() {
+    RetryBudget perHost = RetryBudget.tokenBucket(10, 0.1).shared("downstream");
+    try (KeyedPolicy downstream =
+        KeyedPolicy.builder("downstream")
+            .template(PolicyConfig.builder().retry(retry(perHost)).build())
+            .scheduler(scheduler)
+            .build()) {
+      failingCall(downstream.policy("a.example.com"));
+      failingCall(downstream.policy("b.example.com"));
+      // 10 -> 9 -> 8 for host a, 8 -> 7 -> 6 for host b; host c finds the shared bucket at 6.
+      assertThat(failingCall(downstream.policy("c.example.com"))).isEqualTo(1);
+      assertThat(perHost.rejections()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aRegistrysKeyedPolicyWhoseTemplateNamesAGroupSharesItsBudgetAcrossKeys() {
+    try (PolicyRegistry registry =
+        PolicyRegistry.builder()
+            .configSource(ConfigSource.fromMap("empty", Map.of()))
+            .template(
+                "http",
+                PolicyConfig.builder()
+                    .retry(
+                        RetryConfig.builder()
+                            .maxRetries(1)
+                            .jitter(Jitter.NONE)
+                            .backoff(Backoff.fixed(Duration.ZERO))
+                            .budgetGroup("downstream-api")
+                            .build())
+                    .build())
+            .retryBudget("downstream-api", RetryBudget.tokenBucket(10, 0.1))
+            .scheduler(scheduler)
+            .build()) {
+      KeyedPolicy perHost = registry.keyed("downstream", "http");
+      failingCall(perHost.policy("a.example.com"));
+      failingCall(perHost.policy("b.example.com"));
+      assertThat(failingCall(perHost.policy("c.example.com"))).isEqualTo(1);
+    }
+  }
 }
