@@ -555,7 +555,11 @@ public final class PolicyMetrics implements MeterBinder {
    * shares the budget, so they are not among the meters removed with one policy.
    */
   private static void bindSharedBudget(Retry retry, MeterRegistry meters) {
-    RetryBudget budget = retry.config().budget().orElse(null);
+    bindSharedBudget(retry.config().budget().orElse(null), meters);
+  }
+
+  /** Binds a shared budget's meters, tagged by its name; nothing for a per-policy budget. */
+  static void bindSharedBudget(RetryBudget budget, MeterRegistry meters) {
     if (budget == null || !budget.isShared()) {
       return;
     }

@@ -15,6 +15,7 @@ import dev.reliability.core.policy.BulkheadConfig;
 import dev.reliability.core.policy.CircuitBreakerConfig;
 import dev.reliability.core.policy.Fallback;
 import dev.reliability.core.policy.Jitter;
+import dev.reliability.core.policy.KeyedPolicy;
 import dev.reliability.core.policy.Policy;
 import dev.reliability.core.policy.PolicyConfig;
 import dev.reliability.core.policy.PolicyRegistry;
@@ -273,6 +274,46 @@ class PolicyMetricsTest {
     registry.remove("inventory-eu");
     assertThat(meters.find(PolicyMetrics.RETRY_SHARED_BUDGET_AVAILABLE).gauges()).hasSize(1);
     registry.close();
+  }
+
+  @Test
+  void theKeysOfAKeyedPolicyReportTheirTemplatesSharedBudgetOnce() {
+    RetryBudget shared = RetryBudget.tokenBucket(10, 0.1).shared("inventory-hosts");
+    try (KeyedPolicy perHost =
+        KeyedPolicy.builder("inventory")
+            .template(
+                PolicyConfig.builder()
+                    .retry(
+                        RetryConfig.builder()
+                            .maxRetries(1)
+                            .backoff(Backoff.fixed(Duration.ZERO))
+                            .jitter(Jitter.NONE)
+                            .budget(shared)
+                            .build())
+                    .build())
+            .scheduler(scheduler)
+            .build()) {
+      KeyedPolicyMetrics.of(perHost).bindTo(meters);
+      for (String host : List.of("a", "b", "c")) {
+        assertThatThrownBy(() -> perHost.execute(host, taking(0, true)))
+            .isInstanceOf(ServiceUnavailableException.class);
+      }
+      // 10 -> 9 -> 8 (a), 8 -> 7 -> 6 (b), 6 -> 5 refused (c).
+      assertThat(
+              meters
+                  .get(PolicyMetrics.RETRY_SHARED_BUDGET_AVAILABLE)
+                  .tag("budget", "inventory-hosts")
+                  .gauge()
+                  .value())
+          .isEqualTo(5.0);
+      assertThat(
+              meters
+                  .get(PolicyMetrics.RETRY_SHARED_BUDGET_REJECTIONS)
+                  .tag("budget", "inventory-hosts")
+                  .functionCounter()
+                  .count())
+          .isEqualTo(1);
+    }
   }
 
   @Test
