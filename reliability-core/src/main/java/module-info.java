@@ -38,6 +38,10 @@ module dev.reliability.core {
   requires static org.eclipse.jetty.http;
   requires static org.eclipse.jetty.server;
   requires static jakarta.servlet;
+  // Optional: FileConfigSource reads YAML with Jackson when the application has it.
+  requires static com.fasterxml.jackson.dataformat.yaml;
+  requires static com.fasterxml.jackson.databind;
+  requires static com.fasterxml.jackson.core;
 
   exports dev.reliability.core.config;
   exports dev.reliability.core.connection;

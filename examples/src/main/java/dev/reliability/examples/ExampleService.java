@@ -20,6 +20,7 @@ import dev.reliability.core.leak.LeakGauge;
 import dev.reliability.core.policy.Backoff;
 import dev.reliability.core.policy.BulkheadConfig;
 import dev.reliability.core.policy.CircuitBreakerConfig;
+import dev.reliability.core.policy.ConfigReloader;
 import dev.reliability.core.policy.Policy;
 import dev.reliability.core.policy.PolicyConfig;
 import dev.reliability.core.policy.PolicyRegistry;
@@ -60,10 +61,12 @@ import dev.reliability.tracing.servlet.RequestContextServletFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.ee11.servlet.FilterHolder;
@@ -142,6 +145,20 @@ public final class ExampleService implements AutoCloseable {
                   + " (environment variable ADMIN_TOKEN)")
           .build();
 
+  /**
+   * A properties or YAML file of reliability keys, applied at start and again whenever it changes
+   * (live reconfiguration). Environment variable {@code RELIABILITY_CONFIG_FILE}.
+   */
+  public static final Setting<String> CONFIG_FILE =
+      Setting.stringSetting("config-file")
+          .rule(
+              v -> !v.isBlank() && v.length() <= 4096,
+              "a path of a .properties, .yaml or .yml file, at most 4096 characters")
+          .description(
+              "Properties or YAML file of reliability keys, applied at start and re-read every 10"
+                  + " seconds; unset: none (environment variable RELIABILITY_CONFIG_FILE)")
+          .build();
+
   /** Every setting of the example, for the configuration reference. */
   public static final List<Setting<?>> SETTINGS =
       List.of(
@@ -149,7 +166,8 @@ public final class ExampleService implements AutoCloseable {
           WS_MAX_CONNECTIONS,
           WebSocketAdmission.MAX_PER_CLIENT,
           WebSocketAdmission.ALLOWED_ORIGINS,
-          ADMIN_TOKEN);
+          ADMIN_TOKEN,
+          CONFIG_FILE);
 
   /** The short environment variable names the example also reads. */
   static final Map<String, String> ALIASES =
@@ -163,7 +181,9 @@ public final class ExampleService implements AutoCloseable {
           "example.ws-allowed-origins",
           "WS_ALLOWED_ORIGINS",
           "example.admin-token",
-          "ADMIN_TOKEN");
+          "ADMIN_TOKEN",
+          "example.config-file",
+          "RELIABILITY_CONFIG_FILE");
 
   /** The name of the policy that guards the backend calls (and of its configuration keys). */
   static final String POLICY = "quote-backend";
@@ -184,6 +204,7 @@ public final class ExampleService implements AutoCloseable {
   private final ConnectionRegistry<Session> connections;
   private final ServiceTracing tracing;
   private final LoadShedder shedder;
+  private final ConfigReloader reloader;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ExampleService(Parts p) {
@@ -198,6 +219,7 @@ public final class ExampleService implements AutoCloseable {
     this.connections = p.connections;
     this.tracing = p.tracing;
     this.shedder = p.shedder;
+    this.reloader = p.reloader;
   }
 
   /**
@@ -283,6 +305,12 @@ public final class ExampleService implements AutoCloseable {
               .template("backend", backendPolicy())
               .build();
       p.policy = p.policies.policy(POLICY, "backend");
+      // Live reconfiguration: the policies follow an optional file of reliability keys.
+      Optional<String> configFile = config.find(CONFIG_FILE);
+      if (configFile.isPresent()) {
+        p.reloader =
+            ConfigReloader.builder(p.policies, Path.of(configFile.get())).fallback(source).start();
+      }
       HttpClient client =
           HttpClient.newBuilder()
               .version(HttpClient.Version.HTTP_1_1)
@@ -505,6 +533,10 @@ public final class ExampleService implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  ConfigReloader reloader() {
+    return reloader;
+  }
+
   Policy policy() {
     return policy;
   }
@@ -578,6 +610,9 @@ public final class ExampleService implements AutoCloseable {
     if (backend != null) {
       backend.close();
     }
+    if (reloader != null) {
+      reloader.close();
+    }
     if (policies != null) {
       policies.close();
     }
@@ -614,5 +649,6 @@ public final class ExampleService implements AutoCloseable {
     ConnectionRegistry<Session> connections;
     ServiceTracing tracing;
     LoadShedder shedder;
+    ConfigReloader reloader;
   }
 }

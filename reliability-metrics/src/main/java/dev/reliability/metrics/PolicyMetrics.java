@@ -385,6 +385,19 @@ public final class PolicyMetrics implements MeterBinder {
       }
     }
 
+    /**
+     * A reconfigured policy may show new component objects (a new breaker carrying the old one's
+     * state and counts, a retry that was not there): its meters are bound again to what it shows.
+     */
+    @Override
+    public void onReconfigured(
+        Policy policy,
+        dev.reliability.core.policy.PolicyConfig before,
+        dev.reliability.core.policy.PolicyConfig after) {
+      onRemoved(policy);
+      onAdded(policy);
+    }
+
     @Override
     public String toString() {
       return "PolicyMetrics[" + meters + "]";

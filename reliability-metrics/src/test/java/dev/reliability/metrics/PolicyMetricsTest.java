@@ -399,6 +399,52 @@ class PolicyMetricsTest {
   }
 
   @Test
+  void registryBindingFollowsAReconfiguredPolicysNewComponentsWithTheirCountsCarried() {
+    try (PolicyRegistry registry =
+        PolicyRegistry.builder()
+            .configSource(ConfigSource.empty())
+            .defaultTemplate(
+                PolicyConfig.builder()
+                    .circuitBreaker(CircuitBreakerConfig.builder().failureThreshold(5).build())
+                    .build())
+            .scheduler(scheduler)
+            .build()) {
+      Policy payments = registry.policy("payments");
+      PolicyMetrics.of(registry).bindTo(meters);
+      assertThatThrownBy(() -> payments.execute(taking(0, true)))
+          .isInstanceOf(ServiceUnavailableException.class);
+
+      registry.reconfigure(
+          "payments",
+          PolicyConfig.builder()
+              .circuitBreaker(CircuitBreakerConfig.builder().failureThreshold(2).build())
+              .retry(RetryConfig.builder().maxRetries(1).jitter(Jitter.NONE).build())
+              .build());
+      assertThatThrownBy(() -> payments.execute(taking(0, true)))
+          .isInstanceOf(ServiceUnavailableException.class);
+
+      assertThat(
+              meters
+                  .get(PolicyMetrics.CIRCUIT_BREAKER_CALLS)
+                  .tag("name", "payments")
+                  .tag("outcome", "failure")
+                  .functionCounter()
+                  .count())
+          .isEqualTo(2); // one before, one after: the second trips the new threshold of 2
+      assertThat(
+              meters
+                  .get(PolicyMetrics.CIRCUIT_BREAKER_STATE)
+                  .tag("name", "payments")
+                  .tag("state", "open")
+                  .gauge()
+                  .value())
+          .isEqualTo(1);
+      assertThat(meters.find(PolicyMetrics.RETRY_CALLS).tag("name", "payments").meters())
+          .isNotEmpty();
+    }
+  }
+
+  @Test
   void registryBindingFollowsAddedAndRemovedPolicies() {
     try (PolicyRegistry registry =
         PolicyRegistry.builder()

@@ -73,13 +73,31 @@ public final class Policy implements AutoCloseable {
       ContextSnapshotFactory.builder().clearMissing(true).build();
 
   private final String name;
-  private final PolicyConfig config;
-  private final PolicyEngine engine;
 
-  private Policy(String name, PolicyConfig config, PolicyEngine engine) {
+  /**
+   * The generation in effect: the configuration with the engine built from it. Each call reads it
+   * once and runs to its end on that engine, so a call never mixes two configurations.
+   *
+   * <p>Invariant: written only by {@link #reconfigure}, holding {@link #reconfiguring}, with an
+   * engine built by {@code next} from the engine it replaces; so generations form one chain, each
+   * carrying on from the one before, and no state is carried from a generation already replaced.
+   */
+  private volatile PolicyEngine engine;
+
+  private final java.util.concurrent.locks.ReentrantLock reconfiguring =
+      new java.util.concurrent.locks.ReentrantLock();
+
+  /** The user's Resilience4j instances, kept across reconfigurations; NONE when there are none. */
+  private final Resilience4jInstances own;
+
+  private final Supplier<String> trafficClass;
+
+  private Policy(
+      String name, PolicyEngine engine, Resilience4jInstances own, Supplier<String> trafficClass) {
     this.name = name;
-    this.config = config;
     this.engine = engine;
+    this.own = own;
+    this.trafficClass = trafficClass;
   }
 
   /**
@@ -109,7 +127,54 @@ public final class Policy implements AutoCloseable {
    * @return the configuration
    */
   public PolicyConfig config() {
-    return config;
+    return engine.config();
+  }
+
+  /**
+   * Replaces the configuration of this running policy; see {@link PolicyRegistry#reconfigure}, the
+   * public way, which also tells the registry's listeners. Components the user brought as
+   * Resilience4j instances stay: the new configuration's settings for them are replaced by the
+   * instances' own, as at build time.
+   *
+   * @param config the new resolved configuration, valid by construction
+   * @return the configuration it replaced
+   */
+  PolicyConfig reconfigure(PolicyConfig config) {
+    reconfiguring.lock();
+    try {
+      PolicyEngine current = engine;
+      PolicyConfig resolved = config;
+      if (own.circuitBreaker() != null) {
+        // The user's breaker decides, as when it was given to the builder.
+        resolved = config.toBuilder().noCircuitBreaker().build();
+      }
+      PolicyEngine next = current.next(describeOwn(resolved, own), own);
+      if (next.adaptiveLimit() != null) {
+        next.adaptiveLimit().trafficClass(trafficClass);
+      }
+      engine = next; // the one write that moves every new call to the new generation
+      return current.config();
+    } finally {
+      reconfiguring.unlock();
+    }
+  }
+
+  /** The configuration with the user's Resilience4j instances described in place of the rest. */
+  private static PolicyConfig describeOwn(PolicyConfig config, Resilience4jInstances own) {
+    if (own.bulkhead() == null && own.rateLimiter() == null && own.retry() == null) {
+      return config;
+    }
+    PolicyConfig.Builder described = config.toBuilder();
+    if (own.bulkhead() != null) {
+      described.bulkhead(Resilience4jInstances.describeBulkhead(own.bulkhead()));
+    }
+    if (own.rateLimiter() != null) {
+      described.rateLimiter(Resilience4jInstances.describeRateLimiter(own.rateLimiter()));
+    }
+    if (own.retry() != null) {
+      described.retry(Resilience4jInstances.describeRetry(own.retry()));
+    }
+    return described.build();
   }
 
   /**
@@ -391,7 +456,7 @@ public final class Policy implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Policy[" + name + ", " + config + "]";
+    return "Policy[" + name + ", " + engine.config() + "]";
   }
 
   /**
@@ -730,32 +795,20 @@ public final class Policy implements AutoCloseable {
       // Shared retry budgets: the group the retry names, from the registry.
       config = RetryConfig.withGroupBudget(config, retryBudgets);
       Resilience4jInstances own = Resilience4jInstances.NONE;
-      if (ownBulkhead != null || ownRateLimiter != null || ownRetry != null) {
-        // The user's instances decide; the configuration describes them.
-        PolicyConfig.Builder described = config.toBuilder();
-        if (ownBulkhead != null) {
-          described.bulkhead(Resilience4jInstances.describeBulkhead(ownBulkhead));
-        }
-        if (ownRateLimiter != null) {
-          described.rateLimiter(Resilience4jInstances.describeRateLimiter(ownRateLimiter));
-        }
-        if (ownRetry != null) {
-          described.retry(Resilience4jInstances.describeRetry(ownRetry));
-        }
-        config = described.build();
-      }
       if (resilience4jBreaker != null
           || ownBulkhead != null
           || ownRateLimiter != null
           || ownRetry != null) {
         own = new Resilience4jInstances(resilience4jBreaker, ownBulkhead, ownRateLimiter, ownRetry);
       }
+      // The user's instances decide; the configuration describes them.
+      config = describeOwn(config, own);
       PolicyEngine engine =
           new PolicyEngine(name, config, listener, scheduler, executor, contexts, own);
       if (engine.adaptiveLimit() != null) {
         engine.adaptiveLimit().trafficClass(trafficClass);
       }
-      return new Policy(name, config, engine);
+      return new Policy(name, engine, own, trafficClass);
     }
   }
 }

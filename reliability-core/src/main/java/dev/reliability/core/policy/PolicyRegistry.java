@@ -1,10 +1,14 @@
 package dev.reliability.core.policy;
 
+import dev.reliability.core.config.ConfigProblem;
 import dev.reliability.core.config.ConfigSource;
+import dev.reliability.core.config.ConfigurationException;
 import dev.reliability.core.internal.Checks;
+import dev.reliability.core.policy.internal.ConfigChanges;
 import io.micrometer.context.ContextSnapshotFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +41,14 @@ import org.slf4j.LoggerFactory;
  * // RELIABILITY_CIRCUITBREAKER_PAYMENTS_FAILURE_THRESHOLD=10 changes its threshold
  * }</pre>
  *
- * <p>{@link Listener}s hear about added and removed policies, so a metrics binder can follow the
- * registry. Every policy shares the registry's listener, scheduler, executor and context factory.
+ * <p>A running policy's configuration can be replaced without a restart: {@link #reconfigure} from
+ * code, {@link #reload} with a new configuration source (all policies checked first, all or
+ * nothing), or a {@link ConfigReloader} that follows a file. The policy object stays the same and
+ * keeps its breaker state and counts; see the live-reconfiguration guide.
+ *
+ * <p>{@link Listener}s hear about added, removed and reconfigured policies, so a metrics binder can
+ * follow the registry. Every policy shares the registry's listener, scheduler, executor and context
+ * factory.
  *
  * <p>Thread-safe. Closing the registry closes every policy.
  */
@@ -68,9 +79,29 @@ public final class PolicyRegistry implements AutoCloseable {
      * @param keyed the keyed policy
      */
     default void onKeyedAdded(KeyedPolicy keyed) {}
+
+    /**
+     * A running policy's configuration was replaced, by {@link PolicyRegistry#reconfigure} or
+     * {@link PolicyRegistry#reload}: the same policy object now runs new calls with {@code after}.
+     * Views such as {@link Policy#circuitBreaker()} may return new objects (with the counts carried
+     * over), so a binder that holds views binds them again.
+     *
+     * @param policy the policy
+     * @param before the configuration it replaced
+     * @param after the configuration now in effect
+     */
+    default void onReconfigured(Policy policy, PolicyConfig before, PolicyConfig after) {}
   }
 
-  private final ConfigSource source;
+  /** Where configuration keys come from; replaced by {@link #reload} once every policy passed. */
+  private volatile ConfigSource source;
+
+  /** Each policy's configuration before configuration keys: its template, or the code's config. */
+  private final ConcurrentHashMap<String, PolicyConfig> bases = new ConcurrentHashMap<>();
+
+  /** Serialises creation, reconfiguration and reload, so none works from a stale source. */
+  private final ReentrantLock changes = new ReentrantLock();
+
   private final PolicyConfig defaultTemplate;
   private final Map<String, PolicyConfig> templates;
   private final PolicyListener listener;
@@ -154,11 +185,24 @@ public final class PolicyRegistry implements AutoCloseable {
     if (existing != null) {
       return existing;
     }
+    PolicyConfig base = template == null ? defaultTemplate : templates.get(template);
+    Checks.check(base != null, "template", "one of " + templates.keySet(), "\"" + template + "\"");
+    changes.lock();
+    try {
+      return create(name, base);
+    } finally {
+      changes.unlock();
+    }
+  }
+
+  private Policy create(String name, PolicyConfig base) {
+    Policy existing = policies.get(name);
+    if (existing != null) {
+      return existing;
+    }
     if (closed) {
       throw new IllegalStateException("the policy registry is closed");
     }
-    PolicyConfig base = template == null ? defaultTemplate : templates.get(template);
-    Checks.check(base != null, "template", "one of " + templates.keySet(), "\"" + template + "\"");
     Policy.Builder builder =
         Policy.builder(name)
             .config(base)
@@ -186,6 +230,7 @@ public final class PolicyRegistry implements AutoCloseable {
       created.close();
       return raced;
     }
+    bases.put(name, base);
     for (Listener l : listeners) {
       try {
         l.onAdded(created);
@@ -194,6 +239,127 @@ public final class PolicyRegistry implements AutoCloseable {
       }
     }
     return created;
+  }
+
+  /**
+   * Replaces the configuration of a running policy: the same {@link Policy} object (name, listener,
+   * metrics) runs every call that starts from now on with the new configuration, and calls already
+   * running finish with the old one. The registry's configuration keys for the name apply on top,
+   * as when the policy was created, and a later {@link #reload} starts from this configuration
+   * instead of the template. What carries over (breaker state, counts, permits) is described in the
+   * live-reconfiguration guide; the registry's listeners hear {@link Listener#onReconfigured}, and
+   * the event {@code policy_reconfigured} is logged with the settings that changed.
+   *
+   * <pre>{@code
+   * registry.reconfigure("payments", PolicyConfig.builder()
+   *     .circuitBreaker(CircuitBreakerConfig.builder().failureRateThreshold(0.2).build())
+   *     .build());
+   * }</pre>
+   *
+   * @param name the policy's name
+   * @param config the new configuration
+   * @return the configuration now in effect, configuration keys applied
+   * @throws IllegalArgumentException if the registry has no policy of that name
+   * @throws ConfigurationException if the configuration keys for the name are invalid with it;
+   *     nothing is changed then
+   */
+  public PolicyConfig reconfigure(String name, PolicyConfig config) {
+    Checks.notNull("name", name);
+    Checks.notNull("config", config);
+    changes.lock();
+    try {
+      Policy policy = policies.get(name);
+      Checks.check(
+          policy != null, "name", "the name of a policy of this registry", "\"" + name + "\"");
+      PolicyConfig resolved =
+          RetryConfig.withGroupBudget(config.withOverrides(source, name), retryBudgets);
+      bases.put(name, config);
+      apply(policy, resolved, true);
+      return resolved;
+    } finally {
+      changes.unlock();
+    }
+  }
+
+  /**
+   * Replaces the registry's configuration source and applies it to every policy, all or nothing:
+   * each policy's configuration is worked out again from its template (or the configuration last
+   * given to {@link #reconfigure}) and the new source, and only when every policy's is valid are
+   * they applied, each atomically as by {@link #reconfigure}, and the source kept for policies
+   * created later. Policies whose configuration does not change are left alone. {@link
+   * ConfigReloader} calls this when a watched file changes.
+   *
+   * @param source the new source
+   * @return the names of the policies whose configuration changed
+   * @throws ConfigurationException listing every invalid setting of every policy; nothing is
+   *     changed then
+   */
+  public Set<String> reload(ConfigSource source) {
+    Checks.notNull("source", source);
+    changes.lock();
+    try {
+      Map<Policy, PolicyConfig> next = new LinkedHashMap<>();
+      Set<ConfigProblem> problems = new LinkedHashSet<>();
+      List<String> otherFailures = new ArrayList<>();
+      for (Policy policy : policies.values()) {
+        try {
+          next.put(
+              policy,
+              RetryConfig.withGroupBudget(
+                  bases.get(policy.name()).withOverrides(source, policy.name()), retryBudgets));
+        } catch (ConfigurationException e) {
+          if (e.problems().isEmpty()) {
+            otherFailures.add(e.getMessage());
+          } else {
+            problems.addAll(e.problems());
+          }
+        } catch (IllegalArgumentException e) {
+          // A budget group the registry does not know.
+          otherFailures.add(e.getMessage());
+        }
+      }
+      if (!problems.isEmpty() || !otherFailures.isEmpty()) {
+        for (String failure : otherFailures) {
+          problems.add(new ConfigProblem("policy", null, "configuration source", failure));
+        }
+        throw new ConfigurationException(List.copyOf(problems));
+      }
+      this.source = source;
+      Set<String> changed = new java.util.TreeSet<>();
+      for (Map.Entry<Policy, PolicyConfig> e : next.entrySet()) {
+        if (apply(e.getKey(), e.getValue(), false)) {
+          changed.add(e.getKey().name());
+        }
+      }
+      return changed;
+    } finally {
+      changes.unlock();
+    }
+  }
+
+  /**
+   * Swaps a policy's configuration, if it differs or {@code always}; logs and tells the listeners.
+   * A source can change only settings, which the configurations' descriptions show; code can also
+   * change rules (predicates), so a configuration from code is always applied.
+   */
+  private boolean apply(Policy policy, PolicyConfig resolved, boolean always) {
+    List<String> changed = ConfigChanges.between(policy.config(), resolved);
+    if (!always && changed.isEmpty()) {
+      return false;
+    }
+    PolicyConfig before = policy.reconfigure(resolved);
+    PolicyConfig after = policy.config();
+    ConfigChanges.log(policy.name(), changed);
+    for (Listener l : listeners) {
+      try {
+        l.onReconfigured(policy, before, after);
+      } catch (Throwable e) {
+        // Even an Error: the policy is already swapped, and the other listeners and policies of a
+        // reload must still hear of theirs.
+        LOG.warn("Policy registry listener {} failed in onReconfigured", l, e);
+      }
+    }
+    return true;
   }
 
   /**
@@ -231,7 +397,15 @@ public final class PolicyRegistry implements AutoCloseable {
    * @return whether a policy was removed
    */
   public boolean remove(String name) {
-    Policy removed = policies.remove(Checks.notNull("name", name));
+    Checks.notNull("name", name);
+    Policy removed;
+    changes.lock();
+    try {
+      removed = policies.remove(name);
+      bases.remove(name);
+    } finally {
+      changes.unlock();
+    }
     if (removed == null) {
       return false;
     }

@@ -14,6 +14,11 @@ final class Failures {
     throw new ServiceUnavailableException("downstream", "down", null);
   }
 
+  static <T> T unavailable(java.util.concurrent.atomic.AtomicInteger attempts) {
+    attempts.incrementAndGet();
+    return unavailable();
+  }
+
   static <T> Supplier<T> failing() {
     return Failures::unavailable;
   }

@@ -440,4 +440,42 @@ class RetryBudgetTest {
       assertThat(failingCall(perHost.policy("c.example.com"))).isEqualTo(1);
     }
   }
+
+  @Test
+  void aReloadedPolicyKeepsDrawingOnItsBudgetGroup() {
+    ConfigSource first =
+        ConfigSource.fromMap(
+            "application.properties",
+            Map.of("reliability.retry.charges.budget-group", "payments-api"));
+    RetryBudget shared = RetryBudget.tokenBucket(10, 0.1).shared("payments-api");
+    try (PolicyRegistry registry =
+        PolicyRegistry.builder()
+            .configSource(first)
+            .defaultTemplate(
+                PolicyConfig.builder().retry(retry(RetryBudget.tokenBucket(10, 0.1))).build())
+            .retryBudget("payments-api", shared)
+            .scheduler(scheduler)
+            .build()) {
+      Policy charges = registry.policy("charges");
+      registry.reload(
+          ConfigSource.fromMap(
+              "application.properties",
+              Map.of(
+                  "reliability.retry.charges.budget-group", "payments-api",
+                  "reliability.retry.charges.max-retries", "2")));
+      assertThat(charges.config().retry().orElseThrow().maxRetries()).isEqualTo(2);
+      assertThat(charges.config().retry().orElseThrow().budget()).containsSame(shared);
+      failingCall(charges); // 10 -> 9, 8 retried; 8 -> 7: the third attempt takes a token too
+      assertThat(shared.available()).isEqualTo(7.0);
+
+      assertThatThrownBy(
+              () ->
+                  registry.reload(
+                      ConfigSource.fromMap(
+                          "application.properties",
+                          Map.of("reliability.retry.charges.budget-group", "payments"))))
+          .hasMessageContaining("budget-group must be one of [payments-api]");
+      assertThat(charges.config().retry().orElseThrow().budget()).containsSame(shared);
+    }
+  }
 }

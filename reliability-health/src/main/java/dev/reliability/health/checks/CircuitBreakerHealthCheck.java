@@ -79,7 +79,13 @@ public final class CircuitBreakerHealthCheck implements HealthCheck {
     Checks.notNull("policy", policy);
     Optional<dev.reliability.core.policy.CircuitBreaker> breaker = policy.circuitBreaker();
     Checks.check(breaker.isPresent(), "policy", "a policy with a circuit breaker", policy.name());
-    return of(policy.name(), breaker.get());
+    // Looked up at each run: a reconfigured policy shows a new breaker that carries the state on;
+    // one reconfigured without a breaker reads as disabled.
+    return builder(
+            policy.name(),
+            () -> policy.circuitBreaker().map(b -> b.state().name()).orElse("DISABLED"))
+        .details(() -> policy.circuitBreaker().map(b -> policyDetails(b)).orElse(Map.of()))
+        .build();
   }
 
   /**

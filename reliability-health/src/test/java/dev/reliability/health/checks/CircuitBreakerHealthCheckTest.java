@@ -22,6 +22,42 @@ class CircuitBreakerHealthCheckTest {
           CircuitBreakerConfig.custom().slidingWindowSize(4).minimumNumberOfCalls(4).build());
 
   @Test
+  void aPolicysCheckFollowsTheBreakerOfItsLatestConfiguration() {
+    try (dev.reliability.core.policy.PolicyRegistry registry =
+        dev.reliability.core.policy.PolicyRegistry.builder()
+            .configSource(ConfigSource.empty())
+            .defaultTemplate(
+                dev.reliability.core.policy.PolicyConfig.builder()
+                    .circuitBreaker(
+                        dev.reliability.core.policy.CircuitBreakerConfig.builder()
+                            .failureThreshold(3)
+                            .build())
+                    .build())
+            .build()) {
+      Policy payments = registry.policy("payments");
+      CircuitBreakerHealthCheck check = CircuitBreakerHealthCheck.of(payments);
+      registry.reconfigure(
+          "payments",
+          dev.reliability.core.policy.PolicyConfig.builder()
+              .circuitBreaker(
+                  dev.reliability.core.policy.CircuitBreakerConfig.builder()
+                      .failureThreshold(1)
+                      .build())
+              .build());
+      assertThatThrownBy(
+              () ->
+                  payments.execute(
+                      () -> {
+                        throw new IllegalStateException("down");
+                      }))
+          .isInstanceOf(IllegalStateException.class);
+
+      assertThat(check.check().status())
+          .isEqualTo(HealthStatus.DEGRADED); // open, not the old closed one
+    }
+  }
+
+  @Test
   void followsAResilience4jBreaker() {
     CircuitBreakerHealthCheck check = CircuitBreakerHealthCheck.of(breaker);
 

@@ -91,12 +91,25 @@ final class Breaker implements PolicyBreaker {
   @SuppressWarnings("unused") // accessed through DRAINS
   private volatile int drains;
 
-  private final LongAdder failed = new LongAdder();
-  private final LongAdder slowSuccessful = new LongAdder();
-  private final LongAdder slowFailed = new LongAdder();
-  private final LongAdder rejected = new LongAdder();
-  private final LongAdder ignored = new LongAdder();
-  private final LongAdder openings = new LongAdder();
+  // Shared with the breaker of the policy's next configuration, so counts continue across it.
+  private final LongAdder failed;
+  private final LongAdder slowSuccessful;
+  private final LongAdder slowFailed;
+  private final LongAdder rejected;
+  private final LongAdder ignored;
+  private final LongAdder openings;
+
+  /** The closed window's minimum calls, as the window applies it. */
+  private final int closedMinimum;
+
+  private final float failureRatePercent;
+  private final float slowCallRatePercent;
+
+  /**
+   * Set once a breaker of a newer configuration took over: transitions that calls still in flight
+   * make here afterwards are not reported, since this breaker no longer decides.
+   */
+  private volatile boolean retired;
 
   /**
    * Creates a closed breaker.
@@ -109,11 +122,37 @@ final class Breaker implements PolicyBreaker {
    */
   Breaker(
       String name, CircuitBreakerConfig config, TimeSource time, StateSink sink, Stats successes) {
+    this(name, config, time, sink, successes, null);
+  }
+
+  /**
+   * Creates a breaker with new settings that carries on from a running one: its state (an open
+   * breaker stays open for what is left of its wait, measured by the new wait; a half-open one
+   * starts a fresh set of the new trial calls with its half-open time going on; a closed or forced
+   * closed one keeps its window's outcomes when the window's kind and size are unchanged, judged by
+   * the new thresholds, and starts an empty window otherwise), its counts (shared from now on), and
+   * its failures in a row.
+   *
+   * @param previous the running breaker, or null for a new closed breaker
+   */
+  Breaker(
+      String name,
+      CircuitBreakerConfig config,
+      TimeSource time,
+      StateSink sink,
+      Stats successes,
+      Breaker previous) {
     this.name = name;
     this.config = config;
     this.time = time;
     this.sink = sink;
-    this.successes = successes;
+    this.successes = previous == null ? successes : previous.successes;
+    this.failed = previous == null ? new LongAdder() : previous.failed;
+    this.slowSuccessful = previous == null ? new LongAdder() : previous.slowSuccessful;
+    this.slowFailed = previous == null ? new LongAdder() : previous.slowFailed;
+    this.rejected = previous == null ? new LongAdder() : previous.rejected;
+    this.ignored = previous == null ? new LongAdder() : previous.ignored;
+    this.openings = previous == null ? new LongAdder() : previous.openings;
     this.failureThreshold = config.failureThreshold();
     this.slowNanos = config.slowCallThreshold().toNanos();
     this.waitInOpenNanos = config.waitInOpen().toNanos();
@@ -123,8 +162,14 @@ final class Breaker implements PolicyBreaker {
     // Resilience4j's thresholds are floats in percent; the rule compares in float.
     float failureRate = (float) (config.failureRateThreshold() * 100.0);
     float slowRate = (float) (config.slowCallRateThreshold() * 100.0);
+    this.failureRatePercent = failureRate;
+    this.slowCallRatePercent = slowRate;
     int size = config.slidingWindowSize();
     int minimumCalls = config.minimumCalls();
+    this.closedMinimum =
+        config.slidingWindowType() == CircuitBreakerConfig.WindowType.COUNT_BASED
+            ? Math.min(minimumCalls, size)
+            : minimumCalls;
     if (config.slidingWindowType() == CircuitBreakerConfig.WindowType.TIME_BASED) {
       Clock clock = new TimeSourceClock(time);
       this.windows =
@@ -145,9 +190,55 @@ final class Breaker implements PolicyBreaker {
         calls <= CountWindow.MAX_SIZE
             ? () -> new CountWindow(calls, trialMinimum, failureRate, slowRate)
             : () -> Resilience4jWindow.counting(calls, trialMinimum, failureRate, slowRate);
-    BreakerState first = BreakerState.closed(windows.get(), time.nanoTime());
+    BreakerState first =
+        previous == null
+            ? BreakerState.closed(windows.get(), time.nanoTime())
+            : carried(
+                previous.retire(),
+                previous.config.slidingWindowType() == config.slidingWindowType()
+                    && previous.config.slidingWindowSize() == config.slidingWindowSize());
     this.current = first;
     this.reported = first;
+  }
+
+  /**
+   * Marks this breaker as replaced and returns its state at that moment.
+   *
+   * @return the current state
+   */
+  private BreakerState retire() {
+    retired = true;
+    return current();
+  }
+
+  /** The state of a new breaker that carries on from a running breaker's state {@code s}. */
+  private BreakerState carried(BreakerState s, boolean sameShape) {
+    switch (s.kind) {
+      case CLOSED:
+        {
+          BreakerState c = BreakerState.closed(carriedWindow(s.window, sameShape), s.since);
+          c.carryFailuresInARow(s);
+          return c;
+        }
+      case OPEN:
+        // The window it opened with: its rates stay readable; the wait goes on from `since`.
+        return BreakerState.open(s.window, s.since);
+      case HALF_OPEN:
+        return BreakerState.halfOpen(trials.get(), halfOpenCalls, s.since);
+      case FORCED_CLOSED:
+        return BreakerState.forcedClosed(carriedWindow(s.window, sameShape), s.since);
+      case FORCED_OPEN:
+        return BreakerState.forcedOpen(s.since);
+      default:
+        return BreakerState.disabled(s.since);
+    }
+  }
+
+  /** The old closed window's outcomes under the new thresholds, or a new window if it differs. */
+  private Window carriedWindow(Window old, boolean sameShape) {
+    return sameShape
+        ? old.withThresholds(closedMinimum, failureRatePercent, slowCallRatePercent)
+        : windows.get();
   }
 
   /**
@@ -263,7 +354,7 @@ final class Breaker implements PolicyBreaker {
         BreakerState n;
         while ((n = r.next()) != null) {
           reported = n;
-          if (r.kind != n.kind) {
+          if (r.kind != n.kind && !retired) {
             sink.onStateChange(r.kind, n.kind);
           }
           r = n;

@@ -150,6 +150,14 @@ final class BreakerState {
     return (int) RUN.getAndAdd(this, 1) + 1;
   }
 
+  /**
+   * Starts this new closed state with the failures in a row of the state it carries on from, when a
+   * breaker is reconfigured; called before this state is published.
+   */
+  void carryFailuresInARow(BreakerState from) {
+    RUN.setVolatile(this, (int) RUN.getVolatile(from));
+  }
+
   /** Ends a run of failures; writes only when there is one. */
   void endRun() {
     if ((int) RUN.getOpaque(this) != 0) {

@@ -70,6 +70,15 @@ public abstract class BudgetState {
   /** Reports an attempt that failed and that the retry would retry. */
   void onFailure() {}
 
+  /**
+   * Takes over what a budget of the policy's previous configuration held, when it follows the same
+   * rule: the tokens, up to this budget's capacity. Called before this state takes any call; the
+   * percent-of-requests rule starts a new window (its floor applies at once).
+   *
+   * @param previous the previous state, another object than this one
+   */
+  void carryFrom(BudgetState previous) {}
+
   /** Whether {@link #onSuccess()} does anything, so the engine can skip it. */
   boolean readsSuccesses() {
     return false;

@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class BulkheadImpl implements Bulkhead {
 
-  private final BulkheadConfig config;
+  final BulkheadConfig config;
   private final io.github.resilience4j.bulkhead.Bulkhead r4j;
-  private final LongAdder rejected = new LongAdder();
+  private LongAdder rejected = new LongAdder();
 
   /** The user's bulkhead's settings described as ours, and the Resilience4j config they are of. */
   private volatile Described described;
@@ -58,6 +58,18 @@ final class BulkheadImpl implements Bulkhead {
         .maxConcurrentCalls(Math.max(1, Math.min(1_000_000, c.getMaxConcurrentCalls())))
         .maxWait(maxWait.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : maxWait)
         .build();
+  }
+
+  /**
+   * Carries on the refusal count of the bulkhead of the policy's previous configuration (shared
+   * from now on). Its permits are not moved: calls that hold one give it back there.
+   *
+   * @param previous the previous bulkhead
+   * @return this bulkhead
+   */
+  BulkheadImpl carryOn(BulkheadImpl previous) {
+    rejected = previous.rejected;
+    return this;
   }
 
   boolean tryAcquire() {

@@ -119,6 +119,29 @@ final class CountWindow implements Window {
   }
 
   /**
+   * Copies the outcomes the slots hold now into a new window with other thresholds. The counts of
+   * the copy are summed from the copied slots, so they agree with its slots whatever calls were
+   * writing here during the copy; a slot being written counts with the outcome it held or the one
+   * being written. The cursor is copied, so the copy forgets its oldest call next, as this one
+   * would.
+   */
+  @Override
+  public CountWindow withThresholds(
+      int minimumCalls, float failureRatePercent, float slowCallRatePercent) {
+    CountWindow copy =
+        new CountWindow(slots.length, minimumCalls, failureRatePercent, slowCallRatePercent);
+    long sum = 0;
+    for (int i = 0; i < slots.length; i++) {
+      int outcome = (int) SLOTS.getVolatile(slots, i) & OUTCOME;
+      copy.slots[i] = outcome;
+      sum += delta(outcome);
+    }
+    copy.counts = sum;
+    copy.cursor = (long) CURSOR.getVolatile(this);
+    return copy;
+  }
+
+  /**
    * Records an outcome.
    *
    * @param outcome {@link #SUCCESS} or {@link #FAILURE}, with {@link #SLOW} or-ed in for a slow

@@ -124,6 +124,16 @@ final class EventLog {
             String.valueOf(failure));
   }
 
+  static void reconfigured(String policy, java.util.List<String> changes) {
+    if (!LOG.isInfoEnabled()) {
+      return;
+    }
+    String text = changes.isEmpty() ? "nothing" : String.join(", ", changes);
+    fields("policy_reconfigured", policy)
+        .and("changes", text)
+        .info(LOG, "Policy '{}' reconfigured: {}", policy, text);
+  }
+
   private static String code(Throwable failure) {
     if (failure == null) {
       return "NONE";

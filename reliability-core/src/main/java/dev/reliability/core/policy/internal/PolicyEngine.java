@@ -59,7 +59,7 @@ public final class PolicyEngine implements AutoCloseable {
   private final ExecutorService ownedExecutor;
   final ContextSnapshotFactory contexts;
 
-  final Stats stats = new Stats();
+  final Stats stats;
   final PolicyBreaker breaker;
   private final CircuitBreakerConfig breakerConfig;
   private final boolean breakerResultRule;
@@ -139,51 +139,125 @@ public final class PolicyEngine implements AutoCloseable {
       Executor executor,
       ContextSnapshotFactory contexts,
       Resilience4jInstances own) {
+    this(name, config, SafeListener.guard(listener), scheduler, executor, contexts, own, null);
+  }
+
+  /**
+   * Builds the engine of a new configuration of the same policy, which carries on from this one:
+   * same name, listener, scheduler, executor (its ownership moves to the new engine, which {@link
+   * #close()} then shuts down) and statistics; the circuit breaker's state and counts, the retry's
+   * counts and budget, the counts of the rate limiter and bulkhead go on in the new components; a
+   * throttle or adaptive limit whose settings are unchanged is the same object. This engine is not
+   * changed except that its breaker stops reporting transitions; calls in flight on it finish on
+   * it.
+   *
+   * @param config the new resolved configuration
+   * @param own the user's Resilience4j instances, kept as they are
+   * @return the new engine
+   */
+  public PolicyEngine next(PolicyConfig config, Resilience4jInstances own) {
+    return new PolicyEngine(name, config, listener, scheduler, executor, contexts, own, this);
+  }
+
+  private PolicyEngine(
+      String name,
+      PolicyConfig config,
+      PolicyListener guardedListener,
+      PolicyScheduler scheduler,
+      Executor executor,
+      ContextSnapshotFactory contexts,
+      Resilience4jInstances own,
+      PolicyEngine previous) {
     this.name = name;
     this.config = config;
-    this.listener = SafeListener.guard(listener);
+    this.listener = guardedListener;
     this.scheduler = scheduler;
     this.time = scheduler.timeSource();
     this.contexts = contexts;
     Executor e = executor;
     ExecutorService owned = null;
-    if (e == null) {
+    if (previous != null) {
+      owned = previous.ownedExecutor;
+    } else if (e == null) {
       e = DefaultExecutors.create(name);
       owned = e instanceof ExecutorService s ? s : null;
     }
     this.executor = e;
     this.ownedExecutor = owned;
+    this.stats = previous == null ? new Stats() : previous.stats;
 
     if (own.circuitBreaker() != null) {
-      this.breaker = new Resilience4jBreaker(name, own.circuitBreaker(), time, this::onStateChange);
+      this.breaker =
+          previous != null && previous.breaker instanceof Resilience4jBreaker kept
+              ? kept
+              : new Resilience4jBreaker(name, own.circuitBreaker(), time, this::onStateChange);
       this.breakerConfig = breaker.config();
     } else {
       this.breakerConfig = config.circuitBreaker().orElse(null);
+      Breaker before = previous != null && previous.breaker instanceof Breaker b ? b : null;
       this.breaker =
           breakerConfig == null
               ? null
-              : new Breaker(name, breakerConfig, time, this::onStateChange, new Stats());
+              : new Breaker(name, breakerConfig, time, this::onStateChange, new Stats(), before);
     }
     this.breakerResultRule = breakerConfig != null && breakerConfig.hasFailureResultRule();
-    this.retry =
-        own.retry() != null
-            ? new Resilience4jRetry(own.retry(), stats)
-            : config.retry().map(r -> new RetryState(r, stats, time)).orElse(null);
-    this.throttle = config.throttle().map(t -> AdaptiveThrottle.create(name, t, time)).orElse(null);
+    RetryState retryBefore = previous == null ? null : previous.retry;
+    if (own.retry() != null) {
+      this.retry =
+          retryBefore instanceof Resilience4jRetry kept
+              ? kept
+              : new Resilience4jRetry(own.retry(), stats);
+    } else {
+      RetryState r = config.retry().map(c -> new RetryState(c, stats, time)).orElse(null);
+      if (r != null && retryBefore != null && !(retryBefore instanceof Resilience4jRetry)) {
+        r.carryOn(retryBefore);
+      }
+      this.retry = r;
+    }
+    AdaptiveThrottle throttleBefore = previous == null ? null : previous.throttle;
+    this.throttle =
+        config
+            .throttle()
+            .map(
+                t ->
+                    throttleBefore != null && throttleBefore.config().equals(t)
+                        ? throttleBefore
+                        : AdaptiveThrottle.create(name, t, time))
+            .orElse(null);
     this.valueRules =
         breakerResultRule
             || (retry != null && retry.hasResultRule)
             || (throttle != null && throttle.config().hasRejectedResultRule());
-    this.rateLimiter =
-        own.rateLimiter() != null
-            ? new Resilience4jRateLimiter(own.rateLimiter())
-            : config.rateLimiter().map(r -> new TokenBucket(r, time)).orElse(null);
+    Limiter limiterBefore = previous == null ? null : previous.rateLimiter;
+    if (own.rateLimiter() != null) {
+      this.rateLimiter =
+          limiterBefore instanceof Resilience4jRateLimiter kept
+              ? kept
+              : new Resilience4jRateLimiter(own.rateLimiter());
+    } else {
+      TokenBucket bucket = config.rateLimiter().map(r -> new TokenBucket(r, time)).orElse(null);
+      if (bucket != null && limiterBefore instanceof TokenBucket b) {
+        bucket = b.config().equals(bucket.config()) ? b : bucket.carryOn(b);
+      }
+      this.rateLimiter = bucket;
+    }
     this.rateLimiterMaxWait =
         config.rateLimiter().map(r -> r.maxWait().toNanos()).orElse(0L).longValue();
-    this.bulkhead =
-        own.bulkhead() != null
-            ? new BulkheadImpl(own.bulkhead())
-            : config.bulkhead().map(b -> new BulkheadImpl(name, b)).orElse(null);
+    BulkheadImpl bulkheadBefore = previous == null ? null : previous.bulkhead;
+    if (own.bulkhead() != null) {
+      this.bulkhead =
+          bulkheadBefore != null && bulkheadBefore.config == null
+              ? bulkheadBefore
+              : new BulkheadImpl(own.bulkhead());
+    } else {
+      BulkheadImpl h = config.bulkhead().map(b -> new BulkheadImpl(name, b)).orElse(null);
+      if (h != null && bulkheadBefore != null && bulkheadBefore.config != null) {
+        // Same settings: the same bulkhead, permits and all. Other settings: a new bulkhead for
+        // new calls, while calls in flight give their permits back to the old one.
+        h = bulkheadBefore.config.equals(h.config) ? bulkheadBefore : h.carryOn(bulkheadBefore);
+      }
+      this.bulkhead = h;
+    }
     this.bulkheadMax = config.bulkhead().map(b -> b.maxConcurrentCalls()).orElse(0).intValue();
     this.bulkheadRetryAfterNanos =
         config
@@ -198,7 +272,16 @@ public final class PolicyEngine implements AutoCloseable {
             .timeLimiter()
             .map(t -> new TimeLimit(name, t, this, this.executor, scheduler))
             .orElse(null);
-    this.adaptive = config.adaptiveLimit().map(a -> new AdaptiveGate(name, a, time)).orElse(null);
+    AdaptiveGate gateBefore = previous == null ? null : previous.adaptive;
+    this.adaptive =
+        config
+            .adaptiveLimit()
+            .map(
+                a ->
+                    gateBefore != null && gateBefore.limiter().config().equals(a)
+                        ? gateBefore
+                        : new AdaptiveGate(name, a, time))
+            .orElse(null);
     this.hedge = config.hedge().map(c -> new HedgeState(c, retry, time)).orElse(null);
     this.direct =
         this.listener == null
@@ -783,6 +866,15 @@ public final class PolicyEngine implements AutoCloseable {
   }
 
   // ------------------------------------------------------------------ views
+
+  /**
+   * Returns the configuration this engine was built from.
+   *
+   * @return the configuration
+   */
+  public PolicyConfig config() {
+    return config;
+  }
 
   /**
    * Returns the call statistics.

@@ -56,6 +56,16 @@ final class Resilience4jWindow implements Window {
         slowCallRatePercent);
   }
 
+  /**
+   * Shares this window's Resilience4j store, so outcomes recorded in either count in both; only the
+   * thresholds differ. The minimum is clamped by the caller as at creation.
+   */
+  @Override
+  public Resilience4jWindow withThresholds(
+      int minimumCalls, float failureRatePercent, float slowCallRatePercent) {
+    return new Resilience4jWindow(metrics, minimumCalls, failureRatePercent, slowCallRatePercent);
+  }
+
   @Override
   public int add(int outcome, long nanos) {
     boolean slow = (outcome & CountWindow.SLOW) != 0;

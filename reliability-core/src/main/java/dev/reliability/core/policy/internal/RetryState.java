@@ -38,13 +38,14 @@ class RetryState implements Retry {
   private final boolean respectRetryAfter;
   private final Stats stats;
 
-  private final LongAdder successAfterRetry = new LongAdder();
-  private final LongAdder exhaustedWithResult = new LongAdder();
-  private final LongAdder failedWithoutRetry = new LongAdder();
-  private final LongAdder failedAfterRetry = new LongAdder();
-  private final LongAdder exhausted = new LongAdder();
-  private final LongAdder retries = new LongAdder();
-  private final LongAdder budgetRejections = new LongAdder();
+  // Shared with the retry of the policy's next configuration, so counts continue across it.
+  private LongAdder successAfterRetry = new LongAdder();
+  private LongAdder exhaustedWithResult = new LongAdder();
+  private LongAdder failedWithoutRetry = new LongAdder();
+  private LongAdder failedAfterRetry = new LongAdder();
+  private LongAdder exhausted = new LongAdder();
+  private LongAdder retries = new LongAdder();
+  private LongAdder budgetRejections = new LongAdder();
 
   /** The budget's state, shared or this policy's own; null without a budget. */
   private final BudgetState budget;
@@ -94,6 +95,29 @@ class RetryState implements Retry {
     if (b != null) {
       b.onCall();
     }
+  }
+
+  /**
+   * Carries on from the retry of the policy's previous configuration: its counts continue here (the
+   * counters are shared, so calls still in flight on the previous one count too), and a budget
+   * keeps what it had (tokens up to the new capacity, for a budget of the same rule; a shared
+   * budget is one state anyway). Called before this retry takes any call.
+   *
+   * @param previous the previous retry
+   * @return this retry
+   */
+  RetryState carryOn(RetryState previous) {
+    successAfterRetry = previous.successAfterRetry;
+    exhaustedWithResult = previous.exhaustedWithResult;
+    failedWithoutRetry = previous.failedWithoutRetry;
+    failedAfterRetry = previous.failedAfterRetry;
+    exhausted = previous.exhausted;
+    retries = previous.retries;
+    budgetRejections = previous.budgetRejections;
+    if (budget != null && previous.budget != null && budget != previous.budget) {
+      budget.carryFrom(previous.budget);
+    }
+    return this;
   }
 
   /** Reports a successful attempt to a budget that reads it (the token-bucket rule). */

@@ -73,6 +73,13 @@ final class ThrottlingBudget extends BudgetState {
   }
 
   @Override
+  void carryFrom(BudgetState previous) {
+    if (previous instanceof ThrottlingBudget p) {
+      milli.set(Math.min(capMilli, p.milli.get()));
+    }
+  }
+
+  @Override
   public double available() {
     return milli.get() / (double) MILLI;
   }

@@ -22,8 +22,8 @@ public final class TokenBucket implements Limiter {
   private final long tau;
   private final int limit;
   private final AtomicLong tat;
-  private final LongAdder permitted = new LongAdder();
-  private final LongAdder rejected = new LongAdder();
+  private LongAdder permitted = new LongAdder();
+  private LongAdder rejected = new LongAdder();
 
   /**
    * Creates a full bucket.
@@ -38,6 +38,19 @@ public final class TokenBucket implements Limiter {
     this.emission = Math.max(1, config.period().toNanos() / limit);
     this.tau = emission * (limit - 1L);
     this.tat = new AtomicLong(time.nanoTime());
+  }
+
+  /**
+   * Carries on the counts of the bucket of the policy's previous configuration (the counters are
+   * shared from now on). The new bucket starts full. Called before the bucket takes any call.
+   *
+   * @param previous the previous bucket
+   * @return this bucket
+   */
+  TokenBucket carryOn(TokenBucket previous) {
+    permitted = previous.permitted;
+    rejected = previous.rejected;
+    return this;
   }
 
   /**

@@ -73,6 +73,13 @@ final class TokenBudget extends BudgetState {
 
   /** Returns the tokens available. */
   @Override
+  void carryFrom(BudgetState previous) {
+    if (previous instanceof TokenBudget p) {
+      milli.set(Math.min(capMilli, p.milli.get()));
+    }
+  }
+
+  @Override
   public double available() {
     return milli.get() / (double) MILLI;
   }

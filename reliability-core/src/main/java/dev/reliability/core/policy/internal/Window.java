@@ -75,4 +75,19 @@ interface Window {
    * @return the number of calls
    */
   int bufferedCalls();
+
+  /**
+   * Returns a window of the same kind and size that holds this window's outcomes (as of now) and
+   * judges them by new thresholds, for a breaker reconfigured at run time. Outcomes recorded in
+   * this window afterwards do not reach the returned one, unless the two share their store.
+   *
+   * @param minimumCalls the calls the window must hold before the rates count
+   * @param failureRatePercent the failure rate, in percent, at which the window trips
+   * @param slowCallRatePercent the slow-call rate, in percent, at which the window trips
+   * @return the window; this one for a window that counts nothing
+   */
+  default Window withThresholds(
+      int minimumCalls, float failureRatePercent, float slowCallRatePercent) {
+    return this;
+  }
 }
