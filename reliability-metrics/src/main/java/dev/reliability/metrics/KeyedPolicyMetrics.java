@@ -163,6 +163,12 @@ public final class KeyedPolicyMetrics implements MeterBinder {
             .tag(NAME, name)
             .description("Keys reported under key=_overflow because the tag cap was reached")
             .register(meters);
+    // The keys of a template with a shared retry budget draw on one budget: one set of meters.
+    keyed
+        .template()
+        .retry()
+        .flatMap(r -> r.budget())
+        .ifPresent(b -> PolicyMetrics.bindSharedBudget(b, meters));
     Follower follower =
         new Follower(name, keyed.config().maxTaggedKeys(), meters, overflowed, keyed.template());
     // Listen first, so that a key created while the existing ones are bound is not missed.

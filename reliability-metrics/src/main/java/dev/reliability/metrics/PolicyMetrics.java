@@ -16,6 +16,7 @@ import dev.reliability.core.policy.PolicyStats;
 import dev.reliability.core.policy.RateLimiter;
 import dev.reliability.core.policy.RejectionReason;
 import dev.reliability.core.policy.Retry;
+import dev.reliability.core.policy.RetryBudget;
 import dev.reliability.core.policy.TimeLimiter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -77,6 +78,12 @@ import java.util.function.ToDoubleFunction;
  *       <td>retries the retry budget refused (with a budget only)</td></tr>
  *   <tr><td>{@code reliability.retry.budget.available}</td><td>gauge</td><td></td><td>retries the
  *       budget would allow now (with a budget only)</td></tr>
+ *   <tr><td>{@code reliability.retry.budget.shared.rejections}</td><td>function counter</td>
+ *       <td>{@code budget} (instead of {@code name})</td><td>retries a shared budget refused,
+ *       over every policy that shares it</td></tr>
+ *   <tr><td>{@code reliability.retry.budget.shared.available}</td><td>gauge</td><td>{@code
+ *       budget} (instead of {@code name})</td><td>retries the shared budget would allow now:
+ *       tokens, or retries left in the window</td></tr>
  *   <tr><td>{@code reliability.bulkhead.available.permits}</td><td>gauge</td><td></td><td>free
  *       permits</td></tr>
  *   <tr><td>{@code reliability.bulkhead.concurrent.calls}</td><td>gauge</td><td></td><td>permits
@@ -205,6 +212,14 @@ public final class PolicyMetrics implements MeterBinder {
   public static final String RETRY_BUDGET_AVAILABLE =
       MetricNames.PREFIX + ".retry.budget.available";
 
+  /** Retries a shared budget refused, tagged by the budget's name. */
+  public static final String RETRY_SHARED_BUDGET_REJECTIONS =
+      MetricNames.PREFIX + ".retry.budget.shared.rejections";
+
+  /** Retries a shared budget would allow now, tagged by the budget's name. */
+  public static final String RETRY_SHARED_BUDGET_AVAILABLE =
+      MetricNames.PREFIX + ".retry.budget.shared.available";
+
   /** Free bulkhead permits. */
   public static final String BULKHEAD_AVAILABLE =
       MetricNames.PREFIX + ".bulkhead.available.permits";
@@ -307,6 +322,7 @@ public final class PolicyMetrics implements MeterBinder {
 
   private static final String NAME = "name";
   private static final String OUTCOME = "outcome";
+  private static final String BUDGET = "budget";
   private static final String PARTITION = "partition";
 
   private final Policy policy;
@@ -553,6 +569,34 @@ public final class PolicyMetrics implements MeterBinder {
               .description("Retries the retry budget would allow now")
               .register(meters));
     }
+    bindSharedBudget(retry, meters);
+  }
+
+  /**
+   * Binds a shared budget's meters once per budget name, tagged by it; they stay while any policy
+   * shares the budget, so they are not among the meters removed with one policy.
+   */
+  private static void bindSharedBudget(Retry retry, MeterRegistry meters) {
+    bindSharedBudget(retry.config().budget().orElse(null), meters);
+  }
+
+  /** Binds a shared budget's meters, tagged by its name; nothing for a per-policy budget. */
+  static void bindSharedBudget(RetryBudget budget, MeterRegistry meters) {
+    if (budget == null || !budget.isShared()) {
+      return;
+    }
+    String name = budget.sharedName().orElseThrow();
+    counter(
+            RETRY_SHARED_BUDGET_REJECTIONS,
+            budget,
+            RetryBudget::rejections,
+            "Retries the shared retry budget refused")
+        .tag(BUDGET, name)
+        .register(meters);
+    Gauge.builder(RETRY_SHARED_BUDGET_AVAILABLE, budget, RetryBudget::available)
+        .tag(BUDGET, name)
+        .description("Retries the shared retry budget would allow now")
+        .register(meters);
   }
 
   private static void bindBulkhead(

@@ -15,6 +15,7 @@ import dev.reliability.core.policy.BulkheadConfig;
 import dev.reliability.core.policy.CircuitBreakerConfig;
 import dev.reliability.core.policy.Fallback;
 import dev.reliability.core.policy.Jitter;
+import dev.reliability.core.policy.KeyedPolicy;
 import dev.reliability.core.policy.Policy;
 import dev.reliability.core.policy.PolicyConfig;
 import dev.reliability.core.policy.PolicyRegistry;
@@ -29,6 +30,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -228,6 +230,90 @@ class PolicyMetricsTest {
     assertThat(calls("failure").count()).isEqualTo(1);
     // the retry waits are part of the call's time
     assertThat(calls("success").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(100);
+  }
+
+  @Test
+  void aSharedBudgetHasOneAvailableGaugeAndOneRefusalCounterTaggedByItsName() {
+    RetryBudget shared = RetryBudget.tokenBucket(10, 0.1).shared("inventory-api");
+    RetryConfig retry =
+        RetryConfig.builder()
+            .maxRetries(1)
+            .backoff(Backoff.fixed(Duration.ZERO))
+            .jitter(Jitter.NONE)
+            .budget(shared)
+            .build();
+    PolicyRegistry registry =
+        PolicyRegistry.builder()
+            .defaultTemplate(PolicyConfig.builder().retry(retry).build())
+            .scheduler(scheduler)
+            .build();
+    PolicyMetrics.of(registry).bindTo(meters);
+    Policy eu = registry.policy("inventory-eu");
+    Policy us = registry.policy("inventory-us");
+    for (Policy p : List.of(eu, us, eu, us)) {
+      assertThatThrownBy(() -> p.execute(taking(0, true)))
+          .isInstanceOf(ServiceUnavailableException.class);
+    }
+    // 10 -> 9 (retried) -> 8, 8 -> 7 (retried) -> 6, then 6 -> 5 and 5 -> 4 are refused.
+    assertThat(
+            meters
+                .get(PolicyMetrics.RETRY_SHARED_BUDGET_AVAILABLE)
+                .tag("budget", "inventory-api")
+                .gauge()
+                .value())
+        .isEqualTo(4.0);
+    assertThat(
+            meters
+                .get(PolicyMetrics.RETRY_SHARED_BUDGET_REJECTIONS)
+                .tag("budget", "inventory-api")
+                .functionCounter()
+                .count())
+        .isEqualTo(2);
+    assertThat(meters.find(PolicyMetrics.RETRY_SHARED_BUDGET_AVAILABLE).gauges()).hasSize(1);
+    // Removing one policy keeps the shared meters of the budget the other still uses.
+    registry.remove("inventory-eu");
+    assertThat(meters.find(PolicyMetrics.RETRY_SHARED_BUDGET_AVAILABLE).gauges()).hasSize(1);
+    registry.close();
+  }
+
+  @Test
+  void theKeysOfAKeyedPolicyReportTheirTemplatesSharedBudgetOnce() {
+    RetryBudget shared = RetryBudget.tokenBucket(10, 0.1).shared("inventory-hosts");
+    try (KeyedPolicy perHost =
+        KeyedPolicy.builder("inventory")
+            .template(
+                PolicyConfig.builder()
+                    .retry(
+                        RetryConfig.builder()
+                            .maxRetries(1)
+                            .backoff(Backoff.fixed(Duration.ZERO))
+                            .jitter(Jitter.NONE)
+                            .budget(shared)
+                            .build())
+                    .build())
+            .scheduler(scheduler)
+            .build()) {
+      KeyedPolicyMetrics.of(perHost).bindTo(meters);
+      for (String host : List.of("a", "b", "c")) {
+        assertThatThrownBy(() -> perHost.execute(host, taking(0, true)))
+            .isInstanceOf(ServiceUnavailableException.class);
+      }
+      // 10 -> 9 -> 8 (a), 8 -> 7 -> 6 (b), 6 -> 5 refused (c).
+      assertThat(
+              meters
+                  .get(PolicyMetrics.RETRY_SHARED_BUDGET_AVAILABLE)
+                  .tag("budget", "inventory-hosts")
+                  .gauge()
+                  .value())
+          .isEqualTo(5.0);
+      assertThat(
+              meters
+                  .get(PolicyMetrics.RETRY_SHARED_BUDGET_REJECTIONS)
+                  .tag("budget", "inventory-hosts")
+                  .functionCounter()
+                  .count())
+          .isEqualTo(1);
+    }
   }
 
   @Test

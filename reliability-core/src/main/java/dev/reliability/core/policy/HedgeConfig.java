@@ -492,13 +492,23 @@ public final class HedgeConfig {
 
     /**
      * Sets the hedge's own budget, used when the policy's retry has no budget. Default {@code
-     * RetryBudget.of(0.1, 10)}.
+     * RetryBudget.of(0.1, 10)}. For a shared budget or another rule, set it on the retry ({@link
+     * RetryConfig.Builder#budget(RetryBudget)}): hedges draw on the retry's budget.
      *
      * @param budget the budget
      * @return this builder
+     * @throws IllegalArgumentException if the budget is shared or not of the ratio rule
      */
     public Builder budget(RetryBudget budget) {
-      this.budget = Checks.notNull("budget", budget);
+      Checks.notNull("budget", budget);
+      if (budget.rule() != RetryBudget.Rule.RATIO || budget.isShared()) {
+        // The hedge's own budget hears only of calls; the other rules live in the retry's budget.
+        throw new IllegalArgumentException(
+            "budget must be a per-policy ratio budget (RetryBudget.of); set other rules on the"
+                + " retry, whose budget hedges share, was "
+                + budget);
+      }
+      this.budget = budget;
       return this;
     }
 

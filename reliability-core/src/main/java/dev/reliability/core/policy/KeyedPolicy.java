@@ -12,6 +12,7 @@ import io.micrometer.context.ContextSnapshotFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -129,6 +130,9 @@ public final class KeyedPolicy implements AutoCloseable {
   private final LongAdder evictions = new LongAdder();
   private volatile boolean closed;
 
+  /** The registry's shared retry budgets by group name, for a template naming a group. */
+  private final Map<String, RetryBudget> retryBudgets;
+
   private KeyedPolicy(Builder b) {
     this.name = b.name;
     KeyedPolicyConfig c = b.config;
@@ -137,12 +141,15 @@ public final class KeyedPolicy implements AutoCloseable {
       c = c.withOverrides(b.source, b.name);
       t = t.withOverrides(b.source, b.name);
     }
+    // A retry naming a budget group gets the registry's shared budget now, so all keys share it.
+    t = RetryConfig.withGroupBudget(t, b.retryBudgets);
     this.config = c;
     this.template = t;
     this.policyListener = b.listener;
     this.scheduler = b.scheduler;
     this.executor = b.executor;
     this.contexts = b.contexts;
+    this.retryBudgets = b.retryBudgets;
     this.time = b.scheduler.timeSource();
     this.idleNanos = c.idleTimeout().toNanos();
     this.parked =
@@ -460,6 +467,7 @@ public final class KeyedPolicy implements AutoCloseable {
             .scheduler(scheduler)
             .contextsIfSet(contexts)
             .executorIfSet(executor)
+            .retryBudgets(retryBudgets)
             .build();
     Entry created = new Entry(key, policy, true);
     for (Listener l : listeners) {
@@ -560,6 +568,7 @@ public final class KeyedPolicy implements AutoCloseable {
     private PolicyScheduler scheduler = PolicyScheduler.system();
     private Executor executor;
     private ContextSnapshotFactory contexts;
+    private Map<String, RetryBudget> retryBudgets = Map.of();
 
     private Builder(String name) {
       this.name = name;
@@ -651,6 +660,12 @@ public final class KeyedPolicy implements AutoCloseable {
       if (executor != null) {
         this.executor = executor;
       }
+      return this;
+    }
+
+    /** The shared retry budgets by group name, from the registry that builds the policy. */
+    Builder retryBudgets(Map<String, RetryBudget> groups) {
+      this.retryBudgets = groups;
       return this;
     }
 

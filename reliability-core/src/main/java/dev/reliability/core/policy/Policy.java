@@ -6,6 +6,7 @@ import dev.reliability.core.policy.internal.Invoker;
 import dev.reliability.core.policy.internal.PolicyEngine;
 import dev.reliability.core.policy.internal.Resilience4jInstances;
 import io.micrometer.context.ContextSnapshotFactory;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -483,6 +484,7 @@ public final class Policy implements AutoCloseable {
     private Executor executor;
     private ContextSnapshotFactory contexts = DEFAULT_CONTEXTS;
     private ConfigSource configSource;
+    private Map<String, RetryBudget> retryBudgets = Map.of();
     private io.github.resilience4j.circuitbreaker.CircuitBreaker resilience4jBreaker;
     private io.github.resilience4j.bulkhead.Bulkhead ownBulkhead;
     private io.github.resilience4j.ratelimiter.RateLimiter ownRateLimiter;
@@ -784,6 +786,12 @@ public final class Policy implements AutoCloseable {
       return this;
     }
 
+    /** The shared retry budgets by group name, from the registry that builds the policy. */
+    Builder retryBudgets(Map<String, RetryBudget> groups) {
+      this.retryBudgets = groups;
+      return this;
+    }
+
     /**
      * Applies configuration keys for this policy's name on build, see {@link
      * PolicyConfig#withOverrides(ConfigSource, String)}. Default none: only the values set in code.
@@ -808,6 +816,8 @@ public final class Policy implements AutoCloseable {
       if (configSource != null) {
         config = config.withOverrides(configSource, name);
       }
+      // Shared retry budgets: the group the retry names, from the registry.
+      config = RetryConfig.withGroupBudget(config, retryBudgets);
       Resilience4jInstances own = Resilience4jInstances.NONE;
       if (resilience4jBreaker != null
           || ownBulkhead != null

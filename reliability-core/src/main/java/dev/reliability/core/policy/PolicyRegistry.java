@@ -112,6 +112,7 @@ public final class PolicyRegistry implements AutoCloseable {
   private final io.github.resilience4j.bulkhead.BulkheadRegistry bulkheads;
   private final io.github.resilience4j.ratelimiter.RateLimiterRegistry rateLimiters;
   private final io.github.resilience4j.retry.RetryRegistry retries;
+  private final Map<String, RetryBudget> retryBudgets;
   private final ConcurrentHashMap<String, Policy> policies = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -128,6 +129,12 @@ public final class PolicyRegistry implements AutoCloseable {
     this.bulkheads = b.bulkheads;
     this.rateLimiters = b.rateLimiters;
     this.retries = b.retries;
+    Map<String, RetryBudget> budgets = new LinkedHashMap<>();
+    b.retryBudgets.forEach(
+        (group, budget) ->
+            budgets.put(
+                group, budget.isShared() ? budget : budget.shared(group, scheduler.timeSource())));
+    this.retryBudgets = Map.copyOf(budgets);
   }
 
   /**
@@ -203,7 +210,8 @@ public final class PolicyRegistry implements AutoCloseable {
             .listener(listener)
             .scheduler(scheduler)
             .contextsIfSet(contexts)
-            .executorIfSet(executor);
+            .executorIfSet(executor)
+            .retryBudgets(retryBudgets);
     if (bulkheads != null) {
       builder.bulkhead(bulkheads.bulkhead(name));
     }
@@ -263,7 +271,8 @@ public final class PolicyRegistry implements AutoCloseable {
       Policy policy = policies.get(name);
       Checks.check(
           policy != null, "name", "the name of a policy of this registry", "\"" + name + "\"");
-      PolicyConfig resolved = config.withOverrides(source, name);
+      PolicyConfig resolved =
+          RetryConfig.withGroupBudget(config.withOverrides(source, name), retryBudgets);
       bases.put(name, config);
       apply(policy, resolved, true);
       return resolved;
@@ -294,13 +303,19 @@ public final class PolicyRegistry implements AutoCloseable {
       List<String> otherFailures = new ArrayList<>();
       for (Policy policy : policies.values()) {
         try {
-          next.put(policy, bases.get(policy.name()).withOverrides(source, policy.name()));
+          next.put(
+              policy,
+              RetryConfig.withGroupBudget(
+                  bases.get(policy.name()).withOverrides(source, policy.name()), retryBudgets));
         } catch (ConfigurationException e) {
           if (e.problems().isEmpty()) {
             otherFailures.add(e.getMessage());
           } else {
             problems.addAll(e.problems());
           }
+        } catch (IllegalArgumentException e) {
+          // A budget group the registry does not know.
+          otherFailures.add(e.getMessage());
         }
       }
       if (!problems.isEmpty() || !otherFailures.isEmpty()) {
@@ -495,6 +510,7 @@ public final class PolicyRegistry implements AutoCloseable {
             .scheduler(scheduler)
             .contextsIfSet(contexts)
             .executorIfSet(executor)
+            .retryBudgets(retryBudgets)
             .build();
     KeyedPolicy raced = keyedPolicies.putIfAbsent(name, created);
     if (raced != null) {
@@ -542,6 +558,7 @@ public final class PolicyRegistry implements AutoCloseable {
     private io.github.resilience4j.bulkhead.BulkheadRegistry bulkheads;
     private io.github.resilience4j.ratelimiter.RateLimiterRegistry rateLimiters;
     private io.github.resilience4j.retry.RetryRegistry retries;
+    private final Map<String, RetryBudget> retryBudgets = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -636,6 +653,30 @@ public final class PolicyRegistry implements AutoCloseable {
      */
     public Builder template(String name, PolicyConfig template) {
       templates.put(Checks.notBlank("name", name), Checks.notNull("template", template));
+      return this;
+    }
+
+    /**
+     * Registers a retry budget shared by every policy whose retry names {@code group} ({@link
+     * RetryConfig.Builder#budgetGroup(String)}, or {@code reliability.retry.<name>.budget-group}
+     * from the configuration source): all the policies of one downstream draw on one budget. A
+     * per-policy budget is made shared here, on the registry's clock, under the group's name.
+     *
+     * <pre>{@code
+     * PolicyRegistry registry = PolicyRegistry.builder()
+     *     .retryBudget("payments-api", RetryBudget.tokenBucket(10, 0.1))
+     *     .build();
+     * // reliability.retry.charges.budget-group=payments-api
+     * // reliability.retry.refunds.budget-group=payments-api
+     * }</pre>
+     *
+     * @param group the group's name
+     * @param budget the budget's rule and values, or a shared budget to use as it is
+     * @return this builder
+     * @throws IllegalArgumentException if the name is blank
+     */
+    public Builder retryBudget(String group, RetryBudget budget) {
+      retryBudgets.put(Checks.notBlank("group", group), Checks.notNull("budget", budget));
       return this;
     }
 

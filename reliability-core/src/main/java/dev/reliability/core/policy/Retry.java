@@ -73,7 +73,9 @@ public interface Retry {
   long budgetRejections();
 
   /**
-   * Returns the retries the budget would allow now, or -1 without a budget.
+   * Returns the retries the budget would allow now, or -1 without a budget: the tokens of the ratio
+   * and token-bucket rules (the latter admits only above half its capacity), the retries left in
+   * the window of the percent-of-requests rule; for a shared budget, the shared state.
    *
    * @return the tokens in the budget
    */

@@ -13,7 +13,9 @@ import dev.reliability.core.internal.DurationText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -165,6 +167,69 @@ public final class RetryConfig {
           .description("Retries the retry budget may save up")
           .build();
 
+  /** The rule of the retry budget; unset means the ratio rule when a budget ratio is set. */
+  public static final Setting<RetryBudget.Rule> BUDGET_RULE =
+      Setting.enumSetting("budget-rule", RetryBudget.Rule.class)
+          .description(
+              "Rule of the retry budget: ratio (budget-ratio, budget-reserve), token-bucket"
+                  + " (gRPC: budget-max-tokens, budget-token-ratio) or percent-of-requests"
+                  + " (Finagle: budget-percent, budget-ttl, budget-min-retries-per-second);"
+                  + " unset: ratio if budget-ratio is set, else no budget")
+          .build();
+
+  /** The capacity of the token-bucket rule. */
+  public static final Setting<Integer> BUDGET_MAX_TOKENS =
+      Setting.intSetting("budget-max-tokens")
+          .defaultValue(10)
+          .between(1, 1000)
+          .description(
+              "Capacity of the token-bucket budget; retries stop while at most half of it is left")
+          .build();
+
+  /** The tokens a successful attempt adds under the token-bucket rule. */
+  public static final Setting<Double> BUDGET_TOKEN_RATIO =
+      Setting.doubleSetting("budget-token-ratio")
+          .defaultValue(0.1)
+          .between(0.001, 1.0)
+          .description(
+              "Tokens a successful attempt adds to the token-bucket budget; a retryable failure"
+                  + " takes one")
+          .build();
+
+  /** The retries per call allowed over the window by the percent-of-requests rule. */
+  public static final Setting<Double> BUDGET_PERCENT =
+      Setting.percentageSetting("budget-percent")
+          .defaultValue(0.2)
+          .description("Retries allowed per call over the window of the percent-of-requests budget")
+          .build();
+
+  /** The window of the percent-of-requests rule. */
+  public static final Setting<Duration> BUDGET_TTL =
+      Setting.durationSetting("budget-ttl")
+          .defaultValue(Duration.ofSeconds(10))
+          .between(Duration.ofSeconds(1), Duration.ofHours(1))
+          .description("Window over which the percent-of-requests budget counts calls and retries")
+          .build();
+
+  /** The floor of the percent-of-requests rule. */
+  public static final Setting<Integer> BUDGET_MIN_RETRIES_PER_SECOND =
+      Setting.intSetting("budget-min-retries-per-second")
+          .defaultValue(10)
+          .between(0, 100_000)
+          .description(
+              "Retries per second of the window that the percent-of-requests budget allows"
+                  + " without calls")
+          .build();
+
+  /** The name of a shared budget registered on the policy registry. */
+  public static final Setting<String> BUDGET_GROUP =
+      Setting.stringSetting("budget-group")
+          .description(
+              "Name of a shared retry budget registered on the policy registry"
+                  + " (PolicyRegistry.Builder.retryBudget); the policy draws on it instead of a"
+                  + " budget of its own; unset: none")
+          .build();
+
   /** Every setting of this component, in reference order. */
   public static final List<Setting<?>> SETTINGS =
       List.of(
@@ -178,7 +243,14 @@ public final class RetryConfig {
           MAX_DURATION,
           RESPECT_RETRY_AFTER,
           BUDGET_RATIO,
-          BUDGET_RESERVE);
+          BUDGET_RESERVE,
+          BUDGET_RULE,
+          BUDGET_MAX_TOKENS,
+          BUDGET_TOKEN_RATIO,
+          BUDGET_PERCENT,
+          BUDGET_TTL,
+          BUDGET_MIN_RETRIES_PER_SECOND,
+          BUDGET_GROUP);
 
   private static final Backoff DEFAULT_BACKOFF =
       Backoff.exponential(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30));
@@ -190,6 +262,7 @@ public final class RetryConfig {
   private final Duration maxDuration;
   private final boolean respectRetryAfter;
   private final RetryBudget budget;
+  private final String budgetGroup;
   private final List<Class<? extends Throwable>> retryOn;
   private final List<Class<? extends Throwable>> abortOn;
   private final Predicate<? super Throwable> retryIf;
@@ -203,6 +276,7 @@ public final class RetryConfig {
     this.maxDuration = b.maxDuration;
     this.respectRetryAfter = b.respectRetryAfter;
     this.budget = b.budget;
+    this.budgetGroup = b.budgetGroup;
     this.retryOn = List.copyOf(b.retryOn);
     this.abortOn = List.copyOf(b.abortOn);
     this.retryIf = b.retryIf;
@@ -291,6 +365,45 @@ public final class RetryConfig {
    */
   public Optional<RetryBudget> budget() {
     return Optional.ofNullable(budget);
+  }
+
+  /**
+   * Returns the name of the shared budget, registered on the policy registry, that the policy draws
+   * on; the registry sets it as {@link #budget()} when it builds the policy.
+   *
+   * @return the group's name, or empty
+   */
+  public Optional<String> budgetGroup() {
+    return Optional.ofNullable(budgetGroup);
+  }
+
+  /**
+   * Replaces the budget of a configuration whose retry names a budget group by that group's shared
+   * budget.
+   *
+   * @param config the policy's configuration
+   * @param groups the shared budgets by group name
+   * @return the configuration with the group's budget, or {@code config} if it names no group
+   * @throws IllegalArgumentException if the group is not among {@code groups}
+   */
+  static PolicyConfig withGroupBudget(PolicyConfig config, Map<String, RetryBudget> groups) {
+    RetryConfig r = config.retry().orElse(null);
+    if (r == null || r.budgetGroup == null) {
+      return config;
+    }
+    RetryBudget shared = groups.get(r.budgetGroup);
+    if (shared == null) {
+      throw new IllegalArgumentException(
+          "budget-group must be one of "
+              + new TreeSet<>(groups.keySet())
+              + " (the budgets given to PolicyRegistry.Builder.retryBudget), was \""
+              + Checks.shortened(r.budgetGroup)
+              + "\"");
+    }
+    if (shared == r.budget) {
+      return config;
+    }
+    return config.toBuilder().retry(r.toBuilder().budget(shared).build()).build();
   }
 
   /**
@@ -394,15 +507,90 @@ public final class RetryConfig {
     b.jitter(binder.get(JITTER, jitter));
     b.maxDuration(binder.get(MAX_DURATION, maxDuration));
     b.respectRetryAfter(binder.get(RESPECT_RETRY_AFTER, respectRetryAfter));
+    bindBudget(binder, b);
+    binder.find(BUDGET_GROUP).ifPresent(b::budgetGroup);
+    return b.build();
+  }
+
+  /** Binds the budget's settings; a budget none of them names stays as it is. */
+  private void bindBudget(ConfigBinder binder, Builder b) {
+    RetryBudget.Rule current = budget == null ? null : budget.rule();
+    RetryBudget.Rule rule = binder.find(BUDGET_RULE).orElse(null);
     Optional<Double> ratio = binder.find(BUDGET_RATIO);
     Optional<Integer> reserve = binder.find(BUDGET_RESERVE);
-    if (ratio.isPresent() || (budget != null && reserve.isPresent())) {
-      b.budget(
-          RetryBudget.of(
-              ratio.orElse(budget == null ? 0.2 : budget.ratio()),
-              reserve.orElse(budget == null ? 10 : budget.reserve())));
+    Optional<Integer> maxTokens = binder.find(BUDGET_MAX_TOKENS);
+    Optional<Double> tokenRatio = binder.find(BUDGET_TOKEN_RATIO);
+    Optional<Double> percent = binder.find(BUDGET_PERCENT);
+    Optional<Duration> ttl = binder.find(BUDGET_TTL);
+    Optional<Integer> floor = binder.find(BUDGET_MIN_RETRIES_PER_SECOND);
+    if (budget != null && budget.isShared()) {
+      // One policy's keys cannot retune a budget other policies share, nor silently leave it.
+      List<Map.Entry<Setting<?>, Optional<?>>> found =
+          List.of(
+              Map.entry(BUDGET_RULE, Optional.ofNullable(rule)),
+              Map.entry(BUDGET_RATIO, ratio),
+              Map.entry(BUDGET_RESERVE, reserve),
+              Map.entry(BUDGET_MAX_TOKENS, maxTokens),
+              Map.entry(BUDGET_TOKEN_RATIO, tokenRatio),
+              Map.entry(BUDGET_PERCENT, percent),
+              Map.entry(BUDGET_TTL, ttl),
+              Map.entry(BUDGET_MIN_RETRIES_PER_SECOND, floor));
+      for (Map.Entry<Setting<?>, Optional<?>> e : found) {
+        if (e.getValue().isPresent()) {
+          throw new IllegalArgumentException(
+              e.getKey().name()
+                  + " must be unset for a policy whose code gives it the shared budget '"
+                  + budget.sharedName().orElseThrow()
+                  + "' (use budget-group to pick another), was "
+                  + e.getValue().get());
+        }
+      }
+      return;
     }
-    return b.build();
+    if (rule == null) {
+      if (ratio.isPresent()) {
+        rule = RetryBudget.Rule.RATIO;
+      } else if (current != null
+          && switch (current) {
+            case RATIO -> reserve.isPresent();
+            case TOKEN_BUCKET -> maxTokens.isPresent() || tokenRatio.isPresent();
+            case PERCENT_OF_REQUESTS -> percent.isPresent() || ttl.isPresent() || floor.isPresent();
+          }) {
+        rule = current;
+      } else {
+        return;
+      }
+    }
+    boolean same = rule == current;
+    switch (rule) {
+      case RATIO ->
+          b.budget(
+              RetryBudget.of(
+                  ratio.orElse(same ? budget.ratio() : 0.2),
+                  reserve.orElse(
+                      same ? budget.reserve() : BUDGET_RESERVE.defaultValue().orElseThrow())));
+      case TOKEN_BUCKET ->
+          b.budget(
+              RetryBudget.tokenBucket(
+                  maxTokens.orElse(
+                      same ? budget.maxTokens() : BUDGET_MAX_TOKENS.defaultValue().orElseThrow()),
+                  tokenRatio.orElse(
+                      same
+                          ? budget.tokenRatio()
+                          : BUDGET_TOKEN_RATIO.defaultValue().orElseThrow())));
+      case PERCENT_OF_REQUESTS ->
+          b.budget(
+              RetryBudget.percentOfRequests(
+                  percent.orElse(
+                      same
+                          ? budget.percentCanRetry()
+                          : BUDGET_PERCENT.defaultValue().orElseThrow()),
+                  ttl.orElse(same ? budget.ttl() : BUDGET_TTL.defaultValue().orElseThrow()),
+                  floor.orElse(
+                      same
+                          ? budget.minRetriesPerSecond()
+                          : BUDGET_MIN_RETRIES_PER_SECOND.defaultValue().orElseThrow())));
+    }
   }
 
   @Override
@@ -418,6 +606,7 @@ public final class RetryConfig {
         + ", respectRetryAfter="
         + respectRetryAfter
         + (budget == null ? "" : ", budget=" + budget)
+        + (budgetGroup == null ? "" : ", budgetGroup=" + budgetGroup)
         + "]";
   }
 
@@ -429,6 +618,7 @@ public final class RetryConfig {
     private Duration maxDuration = Duration.ZERO;
     private boolean respectRetryAfter = true;
     private RetryBudget budget;
+    private String budgetGroup;
     private final List<Class<? extends Throwable>> retryOn = new ArrayList<>();
     private final List<Class<? extends Throwable>> abortOn = new ArrayList<>();
     private Predicate<? super Throwable> retryIf;
@@ -444,6 +634,7 @@ public final class RetryConfig {
       this.maxDuration = c.maxDuration;
       this.respectRetryAfter = c.respectRetryAfter;
       this.budget = c.budget;
+      this.budgetGroup = c.budgetGroup;
       this.retryOn.addAll(c.retryOn);
       this.abortOn.addAll(c.abortOn);
       this.retryIf = c.retryIf;
@@ -522,12 +713,28 @@ public final class RetryConfig {
     }
 
     /**
-     * Removes the retry budget.
+     * Names a shared budget registered on the policy registry ({@link
+     * PolicyRegistry.Builder#retryBudget(String, RetryBudget)}): every policy the registry builds
+     * with this configuration draws on that one budget, in place of {@link #budget(RetryBudget)}. A
+     * policy built outside a registry with a group fails to build. Default none.
+     *
+     * @param group the group's name
+     * @return this builder
+     * @throws IllegalArgumentException if the name is blank
+     */
+    public Builder budgetGroup(String group) {
+      this.budgetGroup = Checks.notBlank("budgetGroup", group);
+      return this;
+    }
+
+    /**
+     * Removes the retry budget and the budget group.
      *
      * @return this builder
      */
     public Builder noBudget() {
       this.budget = null;
+      this.budgetGroup = null;
       return this;
     }
 

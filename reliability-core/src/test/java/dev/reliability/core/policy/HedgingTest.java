@@ -186,6 +186,46 @@ class HedgingTest {
   }
 
   @Test
+  void hedgesDrawFromASharedRetryBudgetThatAnotherPolicyDrained() throws Exception {
+    RetryBudget shared = RetryBudget.tokenBucket(4, 0.1).shared("search-api");
+    Policy other =
+        Policy.builder("search-other")
+            .retry(
+                RetryConfig.builder()
+                    .maxRetries(1)
+                    .jitter(Jitter.NONE)
+                    .backoff(Backoff.fixed(Duration.ZERO))
+                    .budget(shared)
+                    .build())
+            .scheduler(scheduler)
+            .build();
+    assertThatThrownBy(
+            () ->
+                other.execute(
+                    () -> {
+                      throw new dev.reliability.core.error.ServiceUnavailableException(
+                          "search-api", "down");
+                    }))
+        .isInstanceOf(dev.reliability.core.error.ServiceUnavailableException.class);
+    // Two failed attempts took two of four tokens: no more than half is left.
+    assertThat(shared.available()).isEqualTo(2.0);
+
+    Policy p =
+        build(
+            Policy.builder("search")
+                .retry(RetryConfig.builder().budget(shared).build())
+                .hedge(HedgeConfig.ofDelay(DELAY)));
+    CompletableFuture<String> one = callInBackground(p);
+    runs.awaitStarted(1);
+    awaitTimer();
+    scheduler.advance(DELAY);
+    assertThat(hedging(p).hedgesDeniedByBudget()).isEqualTo(1);
+    assertThat(hedging(p).hedgesStarted()).isZero();
+    runs.finish(1, "slow");
+    assertThat(one.get(10, TimeUnit.SECONDS)).isEqualTo("slow");
+  }
+
+  @Test
   void hedgesDrawFromTheRetryBudgetWhenTheRetryHasOne() throws Exception {
     Policy p =
         build(

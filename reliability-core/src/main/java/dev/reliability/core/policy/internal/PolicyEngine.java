@@ -215,7 +215,7 @@ public final class PolicyEngine implements AutoCloseable {
               ? kept
               : new Resilience4jRetry(own.retry(), stats);
     } else {
-      RetryState r = config.retry().map(c -> new RetryState(c, stats)).orElse(null);
+      RetryState r = config.retry().map(c -> new RetryState(c, stats, time)).orElse(null);
       if (r != null && retryBefore != null && !(retryBefore instanceof Resilience4jRetry)) {
         r.carryOn(retryBefore);
       }
@@ -381,6 +381,9 @@ public final class PolicyEngine implements AutoCloseable {
     }
     if (th != null) {
       th.onAccepted();
+    }
+    if (r != null) {
+      r.onSuccess();
     }
     stats.success(nanos);
     return v;
@@ -818,6 +821,9 @@ public final class PolicyEngine implements AutoCloseable {
           // A user's Resilience4j retry knows no deadline: its backoff is checked here.
           next = RETURN_RETRIED_VALUE;
         }
+      }
+      if (r != null && next == RETURN_VALUE) {
+        r.onSuccess();
       }
       if (breaker != null) {
         boolean ends = next < 0;

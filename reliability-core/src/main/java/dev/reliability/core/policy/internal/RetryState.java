@@ -7,9 +7,9 @@ import dev.reliability.core.policy.Jitter;
 import dev.reliability.core.policy.Retry;
 import dev.reliability.core.policy.RetryBudget;
 import dev.reliability.core.policy.RetryConfig;
+import dev.reliability.core.time.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -26,8 +26,6 @@ class RetryState implements Retry {
 
   /** Returned by {@link #delayNanos} when the retries, the deadline or the budget ran out. */
   static final long EXHAUSTED = -2;
-
-  private static final long MILLI = 1000;
 
   final RetryConfig config;
   final boolean hasResultRule;
@@ -49,12 +47,22 @@ class RetryState implements Retry {
   private LongAdder retries = new LongAdder();
   private LongAdder budgetRejections = new LongAdder();
 
-  private final AtomicLong budgetMilli;
-  private final long depositMilli;
-  private final long capMilli;
+  /** The budget's state, shared or this policy's own; null without a budget. */
+  private final BudgetState budget;
+
+  /** The budget when it reads successful attempts (the token-bucket rule), else null. */
+  private final BudgetState successBudget;
 
   RetryState(RetryConfig config, Stats stats) {
-    this(config, stats, false);
+    this(config, stats, false, TimeSource.system());
+  }
+
+  RetryState(RetryConfig config, Stats stats, TimeSource time) {
+    this(config, stats, false, time);
+  }
+
+  RetryState(RetryConfig config, Stats stats, boolean everyValue) {
+    this(config, stats, everyValue, TimeSource.system());
   }
 
   /**
@@ -63,8 +71,9 @@ class RetryState implements Retry {
    * @param config the settings
    * @param stats the policy's statistics
    * @param everyValue whether every returned value goes through {@link #afterValue}, rule or not
+   * @param time the policy's clock, for a budget that reads it
    */
-  RetryState(RetryConfig config, Stats stats, boolean everyValue) {
+  RetryState(RetryConfig config, Stats stats, boolean everyValue, TimeSource time) {
     this.config = config;
     this.stats = stats;
     this.hasResultRule = everyValue || config.hasResultRule();
@@ -75,22 +84,24 @@ class RetryState implements Retry {
     this.initialNanos = backoff.initialDelay().toNanos();
     this.maxNanos = backoff.maxDelay().toNanos();
     this.respectRetryAfter = config.respectRetryAfter();
-    RetryBudget budget = config.budget().orElse(null);
-    if (budget == null) {
-      this.budgetMilli = null;
-      this.depositMilli = 0;
-      this.capMilli = 0;
-    } else {
-      this.capMilli = budget.reserve() * MILLI;
-      this.depositMilli = Math.round(budget.ratio() * MILLI);
-      this.budgetMilli = new AtomicLong(capMilli);
+    RetryBudget b = config.budget().orElse(null);
+    this.budget = b == null ? null : BudgetState.forPolicy(b, time);
+    this.successBudget = budget != null && budget.readsSuccesses() ? budget : null;
+  }
+
+  /** Reports a new call to the budget (the ratio and percent-of-requests rules credit it). */
+  void deposit() {
+    BudgetState b = budget;
+    if (b != null) {
+      b.onCall();
     }
   }
 
   /**
    * Carries on from the retry of the policy's previous configuration: its counts continue here (the
    * counters are shared, so calls still in flight on the previous one count too), and a budget
-   * keeps the tokens it had, up to the new reserve. Called before this retry takes any call.
+   * keeps what it had (tokens up to the new capacity, for a budget of the same rule; a shared
+   * budget is one state anyway). Called before this retry takes any call.
    *
    * @param previous the previous retry
    * @return this retry
@@ -103,31 +114,23 @@ class RetryState implements Retry {
     exhausted = previous.exhausted;
     retries = previous.retries;
     budgetRejections = previous.budgetRejections;
-    if (budgetMilli != null && previous.budgetMilli != null) {
-      budgetMilli.set(Math.min(capMilli, previous.budgetMilli.get()));
+    if (budget != null && previous.budget != null && budget != previous.budget) {
+      budget.carryFrom(previous.budget);
     }
     return this;
   }
 
-  /** Credits the budget for a new call. Reads only, while the budget is full. */
-  void deposit() {
-    AtomicLong b = budgetMilli;
-    if (b == null || depositMilli == 0) {
-      return;
-    }
-    while (true) {
-      long v = b.get();
-      if (v >= capMilli) {
-        return;
-      }
-      if (b.compareAndSet(v, Math.min(capMilli, v + depositMilli))) {
-        return;
-      }
+  /** Reports a successful attempt to a budget that reads it (the token-bucket rule). */
+  void onSuccess() {
+    BudgetState b = successBudget;
+    if (b != null) {
+      b.onSuccess();
     }
   }
 
   private boolean withdraw() {
-    if (takeToken()) {
+    BudgetState b = budget;
+    if (b == null || b.tryRetry()) {
       return true;
     }
     budgetRejections.increment();
@@ -136,32 +139,17 @@ class RetryState implements Retry {
 
   /** Whether this retry has a budget, which hedges then share. */
   boolean hasBudget() {
-    return budgetMilli != null;
+    return budget != null;
   }
 
   /**
    * Takes one token for a hedge, which the retry does not count as its own rejection.
    *
-   * @return whether the budget had a token (always true without a budget)
+   * @return whether the budget allows the hedge (always true without a budget)
    */
   boolean withdrawForHedge() {
-    return takeToken();
-  }
-
-  private boolean takeToken() {
-    AtomicLong b = budgetMilli;
-    if (b == null) {
-      return true;
-    }
-    while (true) {
-      long v = b.get();
-      if (v < MILLI) {
-        return false;
-      }
-      if (b.compareAndSet(v, v - MILLI)) {
-        return true;
-      }
-    }
+    BudgetState b = budget;
+    return b == null || b.tryAcquire();
   }
 
   /**
@@ -223,6 +211,9 @@ class RetryState implements Retry {
   long delayNanos(Throwable failure, int attempt, long previousDelay, long now, long deadline) {
     if (failure != null && !config.isRetryable(failure)) {
       return NOT_RETRYABLE;
+    }
+    if (budget != null) {
+      budget.onFailure();
     }
     if (attempt > maxRetries) {
       return EXHAUSTED;
@@ -325,7 +316,7 @@ class RetryState implements Retry {
 
   @Override
   public double budgetAvailable() {
-    AtomicLong b = budgetMilli;
-    return b == null ? -1 : b.get() / (double) MILLI;
+    BudgetState b = budget;
+    return b == null ? -1 : b.available();
   }
 }

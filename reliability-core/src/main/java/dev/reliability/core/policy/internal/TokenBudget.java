@@ -4,8 +4,8 @@ import dev.reliability.core.policy.RetryBudget;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link RetryBudget}'s token bucket, kept in thousandths of a token: every call deposits the
- * ratio, every extra run takes one token.
+ * The token bucket of a {@link RetryBudget} of the ratio rule, kept in thousandths of a token:
+ * every call deposits the ratio, every extra run takes one token. Also the hedge's own budget.
  *
  * <p><b>Compare-and-set invariant:</b> the content stays between 0 and the reserve; a deposit moves
  * it from {@code v < cap} to {@code min(cap, v + ratio)}, a withdrawal from {@code v >= 1} token to
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Internal: may change at any time.
  */
-final class TokenBudget {
+final class TokenBudget extends BudgetState {
 
   private static final long MILLI = 1000;
 
@@ -26,6 +26,16 @@ final class TokenBudget {
     this.capMilli = budget.reserve() * MILLI;
     this.depositMilli = Math.round(budget.ratio() * MILLI);
     this.milli = new AtomicLong(capMilli);
+  }
+
+  @Override
+  void onCall() {
+    deposit();
+  }
+
+  @Override
+  boolean tryAcquire() {
+    return tryWithdraw();
   }
 
   /** Credits one call's share. Reads only while the bucket is full. */
@@ -62,7 +72,15 @@ final class TokenBudget {
   }
 
   /** Returns the tokens available. */
-  double available() {
+  @Override
+  void carryFrom(BudgetState previous) {
+    if (previous instanceof TokenBudget p) {
+      milli.set(Math.min(capMilli, p.milli.get()));
+    }
+  }
+
+  @Override
+  public double available() {
     return milli.get() / (double) MILLI;
   }
 }
