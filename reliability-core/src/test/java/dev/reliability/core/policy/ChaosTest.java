@@ -153,6 +153,30 @@ class ChaosTest {
   }
 
   @Test
+  void injectedAsynchronousLatencyEndsAtTheRequestsDeadlineWithoutStartingTheCall() {
+    Policy policy =
+        policy(ChaosConfig.builder().enabled(true).latency(Duration.ofSeconds(2), 1.0).build())
+            .build();
+
+    CompletableFuture<String> result;
+    try (ContextScope scope =
+        dev.reliability.core.context.Deadline.after(Duration.ofMillis(300), scheduler.timeSource())
+            .bind()) {
+      result = policy.executeAsync(this::callAsync);
+    }
+
+    scheduler.advance(Duration.ofMillis(299));
+    assertThat(result).isNotDone();
+    scheduler.advance(Duration.ofMillis(1));
+    assertThat(result)
+        .failsWithin(Duration.ZERO)
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(dev.reliability.core.error.DeadlineExceededException.class);
+    scheduler.advance(Duration.ofSeconds(2));
+    assertThat(calls).hasValue(0);
+  }
+
+  @Test
   void injectedLatencyDelaysTheStartOfAnAsynchronousAttemptOnTheTimer() {
     Policy policy =
         policy(ChaosConfig.builder().enabled(true).latency(Duration.ofMillis(700), 1.0).build())
