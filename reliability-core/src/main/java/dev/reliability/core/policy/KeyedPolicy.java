@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,16 +109,41 @@ public final class KeyedPolicy implements AutoCloseable {
     final Policy policy;
     final InFlightCloser closer;
 
-    Entry(String key, Policy policy, boolean entered) {
+    /** The template generation the policy runs; written only under {@link #swapping}. */
+    volatile Generation generation;
+
+    Entry(String key, Policy policy, boolean entered, Generation generation) {
       this.key = key;
       this.policy = policy;
       this.closer = new InFlightCloser(policy::close, entered);
+      this.generation = generation;
     }
   }
 
+  /** A template and its number: each {@link #reconfigure} publishes a new one. */
+  private record Generation(long number, PolicyConfig template) {}
+
   private final String name;
   private final KeyedPolicyConfig config;
-  private final PolicyConfig template;
+
+  /**
+   * The template in effect, with its generation number. New keys are built from it; {@link
+   * #reconfigure} replaces it.
+   *
+   * <p>Invariant: every entry whose {@code generation} differs from this one is brought to it
+   * before a call runs through it ({@link #acquire} checks after the lookup) and by {@link
+   * #reconfigure}, which writes this field and then visits every live and parked entry. An entry
+   * being built while the field is written is either visible to that visit or checked by its loader
+   * after it was inserted: the loader's insert precedes its read of this field, and the swap's
+   * write precedes its read of the maps, so both cannot miss the other (all are volatile accesses,
+   * totally ordered). Writes happen only under {@link #swapping}, and so do entries' catch-ups,
+   * which re-read this field under the lock: no entry ever goes back to an older template.
+   */
+  private volatile Generation current;
+
+  /** Serialises template swaps and entries' catch-ups; never held during a call. */
+  private final ReentrantLock swapping = new ReentrantLock();
+
   private final PolicyListener policyListener;
   private final PolicyScheduler scheduler;
   private final Executor executor;
@@ -144,7 +170,7 @@ public final class KeyedPolicy implements AutoCloseable {
     // A retry naming a budget group gets the registry's shared budget now, so all keys share it.
     t = RetryConfig.withGroupBudget(t, b.retryBudgets);
     this.config = c;
-    this.template = t;
+    this.current = new Generation(0, t);
     this.policyListener = b.listener;
     this.scheduler = b.scheduler;
     this.executor = b.executor;
@@ -202,12 +228,63 @@ public final class KeyedPolicy implements AutoCloseable {
 
   /**
    * Returns the configuration every key's policy is built from, after configuration keys were
-   * applied.
+   * applied. {@link PolicyRegistry#reconfigure} and {@link PolicyRegistry#reload} replace it for a
+   * keyed policy of the registry; every key's policy follows.
    *
-   * @return the template
+   * @return the template in effect
    */
   public PolicyConfig template() {
-    return template;
+    return current.template();
+  }
+
+  /**
+   * Replaces the template: new keys are built from the new one, and every key's policy held, live
+   * or parked, is reconfigured with it ({@link Policy#reconfigure}, so breaker state and counts
+   * carry over). A key whose policy is being built meanwhile ends up on the new template too (see
+   * {@link #current}). Nothing is logged here: the registry logs one event for the keyed policy.
+   *
+   * @param template the new resolved template, valid by construction
+   * @return the template it replaced
+   */
+  PolicyConfig reconfigure(PolicyConfig template) {
+    Checks.notNull("template", template);
+    swapping.lock();
+    try {
+      Generation before = current;
+      current = new Generation(before.number() + 1, template);
+      for (Entry e : live.asMap().values()) {
+        catchUp(e);
+      }
+      for (Entry e : parked.asMap().values()) {
+        catchUp(e);
+      }
+      return before.template();
+    } finally {
+      swapping.unlock();
+    }
+  }
+
+  /** Returns the number of template swaps so far; for tests of the swap. */
+  long generation() {
+    return current.number();
+  }
+
+  /** Brings an entry's policy to the template in effect, if it runs an older one. */
+  private void catchUp(Entry e) {
+    if (e.generation == current) {
+      return;
+    }
+    swapping.lock();
+    try {
+      // Re-read under the lock: only the newest template is ever applied, never an older one.
+      Generation g = current;
+      if (e.generation != g) {
+        e.policy.reconfigure(g.template());
+        e.generation = g;
+      }
+    } finally {
+      swapping.unlock();
+    }
   }
 
   /**
@@ -238,7 +315,11 @@ public final class KeyedPolicy implements AutoCloseable {
     if (e == null) {
       e = parked.policy().getIfPresentQuietly(key);
     }
-    return e == null ? Optional.empty() : Optional.of(e.policy);
+    if (e == null) {
+      return Optional.empty();
+    }
+    catchUp(e);
+    return Optional.of(e.policy);
   }
 
   /**
@@ -421,7 +502,7 @@ public final class KeyedPolicy implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "KeyedPolicy[" + name + ", " + config + ", " + template + "]";
+    return "KeyedPolicy[" + name + ", " + config + ", " + current.template() + "]";
   }
 
   // ---- lookups
@@ -435,6 +516,7 @@ public final class KeyedPolicy implements AutoCloseable {
       }
       Entry e = live.getIfPresent(key);
       if (e != null && e.closer.enter()) {
+        catchUp(e);
         return e;
       }
       // A miss (or an entry closed since the lookup): load one that starts with this call entered,
@@ -443,6 +525,8 @@ public final class KeyedPolicy implements AutoCloseable {
       Entry[] mine = new Entry[1];
       Entry loaded = live.get(key, k -> mine[0] = load(k));
       if (loaded == mine[0] || loaded.closer.enter()) {
+        // After the insert: a template swapped in while the entry was built is applied here.
+        catchUp(loaded);
         return loaded;
       }
     }
@@ -460,16 +544,17 @@ public final class KeyedPolicy implements AutoCloseable {
     if (back != null && back.closer.enter()) {
       return back;
     }
+    Generation g = current;
     Policy policy =
         Policy.builder(name)
-            .config(template)
+            .config(g.template())
             .listener(policyListener)
             .scheduler(scheduler)
             .contextsIfSet(contexts)
             .executorIfSet(executor)
             .retryBudgets(retryBudgets)
             .build();
-    Entry created = new Entry(key, policy, true);
+    Entry created = new Entry(key, policy, true, g);
     for (Listener l : listeners) {
       try {
         l.onAdded(key, policy);
@@ -490,6 +575,8 @@ public final class KeyedPolicy implements AutoCloseable {
     CircuitState state = e.policy.circuitBreaker().map(CircuitBreaker::state).orElse(null);
     if (state != null && state.isRefusingCalls()) {
       parked.put(key, e);
+      // A swap that visited neither table while the entry moved between them is applied here.
+      catchUp(e);
       return;
     }
     evictions.increment();
