@@ -91,6 +91,19 @@ public final class PolicyRegistry implements AutoCloseable {
      * @param after the configuration now in effect
      */
     default void onReconfigured(Policy policy, PolicyConfig before, PolicyConfig after) {}
+
+    /**
+     * A keyed policy's template was replaced, by {@link PolicyRegistry#reconfigure} or {@link
+     * PolicyRegistry#reload}: every key's policy, live and parked, now runs new calls with {@code
+     * after}, and new keys are built from it. Called once per keyed policy, not once per key; the
+     * keys' policies keep their objects, but their views (such as {@link Policy#circuitBreaker()})
+     * may be new.
+     *
+     * @param keyed the keyed policy
+     * @param before the template it replaced
+     * @param after the template now in effect
+     */
+    default void onKeyedReconfigured(KeyedPolicy keyed, PolicyConfig before, PolicyConfig after) {}
   }
 
   /** Where configuration keys come from; replaced by {@link #reload} once every policy passed. */
@@ -256,10 +269,16 @@ public final class PolicyRegistry implements AutoCloseable {
    *     .build());
    * }</pre>
    *
-   * @param name the policy's name
+   * <p>The name may also be a {@linkplain #keyed keyed policy}'s: {@code config} is then its new
+   * template, and every key's policy, live or parked, is reconfigured with it as above, new keys
+   * being built from it; the event is logged once for the keyed policy and the listeners hear
+   * {@link Listener#onKeyedReconfigured}. (A plain policy and a keyed policy of the same name read
+   * the same configuration keys; both are reconfigured.)
+   *
+   * @param name the policy's or keyed policy's name
    * @param config the new configuration
    * @return the configuration now in effect, configuration keys applied
-   * @throws IllegalArgumentException if the registry has no policy of that name
+   * @throws IllegalArgumentException if the registry has no policy or keyed policy of that name
    * @throws ConfigurationException if the configuration keys for the name are invalid with it;
    *     nothing is changed then
    */
@@ -269,12 +288,22 @@ public final class PolicyRegistry implements AutoCloseable {
     changes.lock();
     try {
       Policy policy = policies.get(name);
+      KeyedPolicy keyed = keyedPolicies.get(name);
       Checks.check(
-          policy != null, "name", "the name of a policy of this registry", "\"" + name + "\"");
+          policy != null || keyed != null,
+          "name",
+          "the name of a policy of this registry",
+          "\"" + name + "\"");
       PolicyConfig resolved =
           RetryConfig.withGroupBudget(config.withOverrides(source, name), retryBudgets);
-      bases.put(name, config);
-      apply(policy, resolved, true);
+      if (policy != null) {
+        bases.put(name, config);
+        apply(policy, resolved, true);
+      }
+      if (keyed != null) {
+        keyedBases.put(name, config);
+        applyKeyed(keyed, resolved, true);
+      }
       return resolved;
     } finally {
       changes.unlock();
@@ -289,8 +318,13 @@ public final class PolicyRegistry implements AutoCloseable {
    * created later. Policies whose configuration does not change are left alone. {@link
    * ConfigReloader} calls this when a watched file changes.
    *
+   * <p>Keyed policies take part: each one's template (as given to {@link #keyed}, or last to {@link
+   * #reconfigure}) with the new source's keys for its name is checked in the same pass, and applied
+   * after the plain policies when it changed, to every key's policy, live and parked (see {@link
+   * #reconfigure}). Their bounds ({@code reliability.keyed.<name>.*}) stay as they were built.
+   *
    * @param source the new source
-   * @return the names of the policies whose configuration changed
+   * @return the names of the policies and keyed policies whose configuration changed
    * @throws ConfigurationException listing every invalid setting of every policy; nothing is
    *     changed then
    */
@@ -318,6 +352,24 @@ public final class PolicyRegistry implements AutoCloseable {
           otherFailures.add(e.getMessage());
         }
       }
+      // Keyed policies: their templates are checked in the same all-or-nothing pass.
+      Map<KeyedPolicy, PolicyConfig> nextKeyed = new LinkedHashMap<>();
+      for (KeyedPolicy keyed : keyedPolicies.values()) {
+        try {
+          nextKeyed.put(
+              keyed,
+              RetryConfig.withGroupBudget(
+                  keyedBases.get(keyed.name()).withOverrides(source, keyed.name()), retryBudgets));
+        } catch (ConfigurationException e) {
+          if (e.problems().isEmpty()) {
+            otherFailures.add(e.getMessage());
+          } else {
+            problems.addAll(e.problems());
+          }
+        } catch (IllegalArgumentException e) {
+          otherFailures.add(e.getMessage());
+        }
+      }
       if (!problems.isEmpty() || !otherFailures.isEmpty()) {
         for (String failure : otherFailures) {
           problems.add(new ConfigProblem("policy", null, "configuration source", failure));
@@ -328,6 +380,11 @@ public final class PolicyRegistry implements AutoCloseable {
       Set<String> changed = new java.util.TreeSet<>();
       for (Map.Entry<Policy, PolicyConfig> e : next.entrySet()) {
         if (apply(e.getKey(), e.getValue(), false)) {
+          changed.add(e.getKey().name());
+        }
+      }
+      for (Map.Entry<KeyedPolicy, PolicyConfig> e : nextKeyed.entrySet()) {
+        if (applyKeyed(e.getKey(), e.getValue(), false)) {
           changed.add(e.getKey().name());
         }
       }
@@ -357,6 +414,28 @@ public final class PolicyRegistry implements AutoCloseable {
         // Even an Error: the policy is already swapped, and the other listeners and policies of a
         // reload must still hear of theirs.
         LOG.warn("Policy registry listener {} failed in onReconfigured", l, e);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Swaps a keyed policy's template (and so every key's policy), if it differs or {@code always};
+   * logs one event for the keyed policy and tells the listeners once.
+   */
+  private boolean applyKeyed(KeyedPolicy keyed, PolicyConfig resolved, boolean always) {
+    List<String> changed = ConfigChanges.between(keyed.template(), resolved);
+    if (!always && changed.isEmpty()) {
+      return false;
+    }
+    PolicyConfig before = keyed.reconfigure(resolved);
+    ConfigChanges.log(keyed.name(), changed);
+    for (Listener l : listeners) {
+      try {
+        l.onKeyedReconfigured(keyed, before, resolved);
+      } catch (Throwable e) {
+        // As in apply: the keyed policy is already swapped, the others must still hear of theirs.
+        LOG.warn("Policy registry listener {} failed in onKeyedReconfigured", l, e);
       }
     }
     return true;
@@ -453,6 +532,9 @@ public final class PolicyRegistry implements AutoCloseable {
 
   private final ConcurrentHashMap<String, KeyedPolicy> keyedPolicies = new ConcurrentHashMap<>();
 
+  /** Each keyed policy's template before configuration keys, as {@link #bases} for policies. */
+  private final ConcurrentHashMap<String, PolicyConfig> keyedBases = new ConcurrentHashMap<>();
+
   /**
    * Returns the keyed policy of this name, creating it if needed from a template with the default
    * bounds ({@link KeyedPolicyConfig#ofDefaults()}), both overridden by the registry's
@@ -501,6 +583,24 @@ public final class PolicyRegistry implements AutoCloseable {
     }
     PolicyConfig base = template == null ? defaultTemplate : templates.get(template);
     Checks.check(base != null, "template", "one of " + templates.keySet(), "\"" + template + "\"");
+    // Under the lock of reloads, so that a keyed policy is built from the source in effect and a
+    // reload sees it with its base.
+    changes.lock();
+    try {
+      return createKeyed(name, base, config);
+    } finally {
+      changes.unlock();
+    }
+  }
+
+  private KeyedPolicy createKeyed(String name, PolicyConfig base, KeyedPolicyConfig config) {
+    KeyedPolicy existing = keyedPolicies.get(name);
+    if (existing != null) {
+      return existing;
+    }
+    if (closed) {
+      throw new IllegalStateException("the policy registry is closed");
+    }
     KeyedPolicy created =
         KeyedPolicy.builder(name)
             .template(base)
@@ -517,6 +617,7 @@ public final class PolicyRegistry implements AutoCloseable {
       created.close();
       return raced;
     }
+    keyedBases.put(name, base);
     for (Listener l : listeners) {
       try {
         l.onKeyedAdded(created);
@@ -539,6 +640,7 @@ public final class PolicyRegistry implements AutoCloseable {
   private void closeKeyed() {
     for (String name : new ArrayList<>(keyedPolicies.keySet())) {
       KeyedPolicy k = keyedPolicies.remove(name);
+      keyedBases.remove(name);
       if (k != null) {
         k.close();
       }
