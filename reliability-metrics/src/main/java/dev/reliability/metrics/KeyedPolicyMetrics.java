@@ -63,6 +63,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * KeyedPolicyMetrics.of(perHost).bindTo(meters);
  * }</pre>
  *
+ * <p><b>Reconfiguration.</b> When a registry reloads or reconfigures a keyed policy, the meters
+ * stay: they read each key's policy (the same object, its counts carried over) and ask it for the
+ * breaker in effect on every read, never a view taken before the swap.
+ *
  * <p>Thread-safe. Keep the keyed policy referenced: gauges hold it weakly.
  */
 public final class KeyedPolicyMetrics implements MeterBinder {
@@ -259,24 +263,21 @@ public final class KeyedPolicyMetrics implements MeterBinder {
     private List<Meter> bindKey(String key, Policy policy) {
       List<Meter> out = new ArrayList<>();
       bindCalls(key, policy, (p, o) -> p.stats().calls(o), (p, o) -> p.stats().totalNanos(o), out);
-      policy
-          .circuitBreaker()
-          .ifPresent(
-              breaker -> {
-                for (CircuitState state : CircuitState.values()) {
-                  out.add(
-                      Gauge.builder(
-                              CIRCUIT_BREAKER_STATE,
-                              breaker,
-                              (CircuitBreaker b) -> b.state() == state ? 1 : 0)
-                          .tag(NAME, name)
-                          .tag(KEY, key)
-                          .tag("state", state.name().toLowerCase(Locale.ROOT))
-                          .description(
-                              "Circuit breaker state of a key; under _overflow, keys in the state")
-                          .register(meters));
-                }
-              });
+      // Read the breaker through the policy on every scrape: a reconfiguration (a reload of the
+      // keyed policy's template) replaces the policy's breaker view, so a view held here would go
+      // on reporting the state it had at the swap.
+      if (policy.circuitBreaker().isPresent()) {
+        for (CircuitState state : CircuitState.values()) {
+          out.add(
+              Gauge.builder(
+                      CIRCUIT_BREAKER_STATE, policy, (Policy p) -> stateOf(p) == state ? 1 : 0)
+                  .tag(NAME, name)
+                  .tag(KEY, key)
+                  .tag("state", state.name().toLowerCase(Locale.ROOT))
+                  .description("Circuit breaker state of a key; under _overflow, keys in the state")
+                  .register(meters));
+        }
+      }
       return List.copyOf(out);
     }
 
@@ -306,6 +307,11 @@ public final class KeyedPolicyMetrics implements MeterBinder {
     public String toString() {
       return "KeyedPolicyMetrics[" + name + "]";
     }
+  }
+
+  /** The state of a policy's breaker in effect now, or null without one. */
+  private static CircuitState stateOf(Policy policy) {
+    return policy.circuitBreaker().map(CircuitBreaker::state).orElse(null);
   }
 
   /** A tagged key's policy and its meters. */

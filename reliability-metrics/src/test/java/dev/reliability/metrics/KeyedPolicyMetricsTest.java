@@ -199,4 +199,41 @@ class KeyedPolicyMetricsTest {
           .contains("reliability_keyed_keys_overflow_total{name=\"downstream\"} 0");
     }
   }
+
+  @Test
+  void aKeysBreakerStateAndCallsAreReportedAfterItsKeyedPolicyIsReconfigured() {
+    try (PolicyRegistry registry =
+        PolicyRegistry.builder()
+            .configSource(ConfigSource.empty())
+            .scheduler(scheduler)
+            .defaultTemplate(
+                PolicyConfig.builder()
+                    .circuitBreaker(CircuitBreakerConfig.builder().failureThreshold(5).build())
+                    .build())
+            .build()) {
+      KeyedPolicyMetrics.of(registry).bindTo(meters);
+      KeyedPolicy hosts = registry.keyed("downstream", null);
+      hosts.execute("a.example.com", () -> "ok");
+
+      registry.reload(
+          ConfigSource.fromMap(
+              "file", Map.of("reliability.circuitbreaker.downstream.failure-threshold", "2")));
+      for (int i = 0; i < 2; i++) {
+        assertThatThrownBy(
+                () ->
+                    hosts.execute(
+                        "a.example.com",
+                        () -> {
+                          throw new ServiceUnavailableException("downstream", "down", null);
+                        }))
+            .isInstanceOf(ServiceUnavailableException.class);
+      }
+
+      // The breaker in effect after the swap is the one reported, not the view from before it.
+      assertThat(state("a.example.com", "open")).isEqualTo(1.0);
+      assertThat(state("a.example.com", "closed")).isZero();
+      assertThat(calls("a.example.com", "success")).isEqualTo(1);
+      assertThat(calls("a.example.com", "failure")).isEqualTo(2);
+    }
+  }
 }
