@@ -3,6 +3,9 @@ package dev.reliability.core.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.ConfigurationException;
 import dev.reliability.core.error.CircuitOpenException;
@@ -22,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** Keyed policies follow {@link PolicyRegistry#reload} and {@link PolicyRegistry#reconfigure}. */
 class KeyedPolicyReloadTest {
@@ -338,5 +342,37 @@ class KeyedPolicyReloadTest {
     // Read each policy as it was built, without a lookup that would catch it up.
     assertThat(built).hasSize(threads * keysPerThread);
     built.forEach((key, p) -> assertThat(threshold(p)).as(key).isEqualTo(swaps));
+  }
+
+  @Test
+  void aReloadLogsOnePolicyReconfiguredLineForAKeyedPolicyNotOnePerKey() {
+    KeyedPolicy hosts = registry.keyed("downstream", null);
+    for (int i = 0; i < 5; i++) {
+      hosts.policy("host-" + i);
+    }
+    Logger logger = (Logger) LoggerFactory.getLogger(Policy.class);
+    ListAppender<ILoggingEvent> appender =
+        new ListAppender<>() {
+          @Override
+          protected void append(ILoggingEvent e) {
+            e.prepareForDeferredProcessing();
+            super.append(e);
+          }
+        };
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      registry.reload(
+          ConfigSource.fromMap(
+              "file", Map.of("reliability.circuitbreaker.downstream.failure-threshold", "2")));
+
+      assertThat(appender.list)
+          .filteredOn(e -> "policy_reconfigured".equals(e.getMDCPropertyMap().get("event")))
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .containsExactly(
+              "Policy 'downstream' reconfigured: circuitbreaker.failureThreshold=5 -> 2");
+    } finally {
+      logger.detachAppender(appender);
+    }
   }
 }
