@@ -67,6 +67,12 @@ import org.slf4j.LoggerFactory;
  * holding it; a policy kept by the caller may be evicted and closed at any time (calls through it
  * still run, but a time-limited call then needs an executor given to the builder).
  *
+ * <p><b>Live reconfiguration.</b> A keyed policy of a {@link PolicyRegistry} follows {@link
+ * PolicyRegistry#reload} and {@link PolicyRegistry#reconfigure}: its template is replaced, every
+ * key's policy held (live or parked) is reconfigured in place with its state carried over, and new
+ * keys are built from the new template, including a key being built during the swap. Its bounds
+ * stay as built.
+ *
  * <p><b>Housekeeping</b> (eviction, expiry, closing, listener calls) runs on the calling threads
  * during lookups: there is no background thread. {@link #cleanUp()} runs the pending work, for a
  * service that wants expired keys gone while no call comes.

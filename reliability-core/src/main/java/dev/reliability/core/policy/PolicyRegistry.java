@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * <p>A running policy's configuration can be replaced without a restart: {@link #reconfigure} from
  * code, {@link #reload} with a new configuration source (all policies checked first, all or
  * nothing), or a {@link ConfigReloader} that follows a file. The policy object stays the same and
- * keeps its breaker state and counts; see the live-reconfiguration guide.
+ * keeps its breaker state and counts; see the live-reconfiguration guide. {@linkplain #keyed Keyed
+ * policies} follow too: their template, and with it every key's policy.
  *
  * <p>{@link Listener}s hear about added, removed and reconfigured policies, so a metrics binder can
  * follow the registry. Every policy shares the registry's listener, scheduler, executor and context
