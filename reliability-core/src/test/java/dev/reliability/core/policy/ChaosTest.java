@@ -194,6 +194,32 @@ class ChaosTest {
   }
 
   @Test
+  void anErrorFromTheExecutorAfterAnInjectedDelayFailsTheCallAndLeavesTheTimerRunning() {
+    Policy policy =
+        Policy.builder("quotes")
+            .scheduler(scheduler)
+            .executor(
+                r -> {
+                  throw new OutOfMemoryError("unable to create native thread");
+                })
+            .chaos(ChaosConfig.builder().enabled(true).latency(Duration.ofMillis(700), 1.0).build())
+            .build();
+
+    CompletableFuture<String> first = policy.executeAsync(this::callAsync);
+    scheduler.advance(Duration.ofMillis(700));
+    CompletableFuture<String> second = policy.executeAsync(this::callAsync);
+    scheduler.advance(Duration.ofMillis(700));
+
+    for (CompletableFuture<String> result : List.of(first, second)) {
+      assertThat(result)
+          .failsWithin(Duration.ZERO)
+          .withThrowableOfType(ExecutionException.class)
+          .withCauseInstanceOf(OutOfMemoryError.class);
+    }
+    assertThat(calls).hasValue(0);
+  }
+
+  @Test
   void latencyCombinesWithAFaultIntoASlowFailure() {
     Policy policy =
         policy(

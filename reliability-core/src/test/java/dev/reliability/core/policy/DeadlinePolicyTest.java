@@ -345,6 +345,37 @@ class DeadlinePolicyTest {
   }
 
   @Test
+  void anErrorWhileTheDeadlineTimerEndsAnAttemptFailsTheCallAndLeavesTheTimerRunning() {
+    Policy p = build(Policy.builder("quotes"));
+    CompletableFuture<String> uncancellable =
+        new CompletableFuture<>() {
+          @Override
+          public boolean cancel(boolean mayInterruptIfRunning) {
+            throw new StackOverflowError("cancel failed");
+          }
+        };
+    CompletableFuture<String> result;
+    CompletableFuture<String> later;
+    try (ContextScope scope = deadlineIn(Duration.ofMillis(300))) {
+      result = p.executeAsync(() -> uncancellable);
+    }
+    try (ContextScope scope = deadlineIn(Duration.ofMillis(600))) {
+      later = p.executeAsync(CompletableFuture::new);
+    }
+
+    scheduler.advance(Duration.ofMillis(300));
+    assertThat(result)
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(StackOverflowError.class);
+    scheduler.advance(Duration.ofMillis(300));
+    assertThat(later)
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(DeadlineExceededException.class);
+  }
+
+  @Test
   void aTimeLimitShorterThanTheDeadlineTimesOutAsUsual() {
     Policy p =
         build(Policy.builder("quotes").timeLimiter(TimeLimiterConfig.of(Duration.ofMillis(100))));
