@@ -93,6 +93,8 @@ public final class DeadlineHeader {
   private final Duration maxInbound;
   private final long maxInboundMillis;
   private final LongAdder malformed = new LongAdder();
+  // Invariant: the warning about malformed values is logged at most once per instance, by the
+  // caller that sets this from false to true; every malformed value is counted.
   private final AtomicBoolean logged = new AtomicBoolean();
 
   private DeadlineHeader(Builder b) {

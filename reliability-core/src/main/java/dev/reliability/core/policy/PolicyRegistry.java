@@ -337,38 +337,19 @@ public final class PolicyRegistry implements AutoCloseable {
       Set<ConfigProblem> problems = new LinkedHashSet<>();
       List<String> otherFailures = new ArrayList<>();
       for (Policy policy : policies.values()) {
-        try {
-          next.put(
-              policy,
-              RetryConfig.withGroupBudget(
-                  bases.get(policy.name()).withOverrides(source, policy.name()), retryBudgets));
-        } catch (ConfigurationException e) {
-          if (e.problems().isEmpty()) {
-            otherFailures.add(e.getMessage());
-          } else {
-            problems.addAll(e.problems());
-          }
-        } catch (IllegalArgumentException e) {
-          // A budget group the registry does not know.
-          otherFailures.add(e.getMessage());
+        PolicyConfig resolved =
+            resolve(policy.name(), bases.get(policy.name()), source, problems, otherFailures);
+        if (resolved != null) {
+          next.put(policy, resolved);
         }
       }
       // Keyed policies: their templates are checked in the same all-or-nothing pass.
       Map<KeyedPolicy, PolicyConfig> nextKeyed = new LinkedHashMap<>();
       for (KeyedPolicy keyed : keyedPolicies.values()) {
-        try {
-          nextKeyed.put(
-              keyed,
-              RetryConfig.withGroupBudget(
-                  keyedBases.get(keyed.name()).withOverrides(source, keyed.name()), retryBudgets));
-        } catch (ConfigurationException e) {
-          if (e.problems().isEmpty()) {
-            otherFailures.add(e.getMessage());
-          } else {
-            problems.addAll(e.problems());
-          }
-        } catch (IllegalArgumentException e) {
-          otherFailures.add(e.getMessage());
+        PolicyConfig resolved =
+            resolve(keyed.name(), keyedBases.get(keyed.name()), source, problems, otherFailures);
+        if (resolved != null) {
+          nextKeyed.put(keyed, resolved);
         }
       }
       if (!problems.isEmpty() || !otherFailures.isEmpty()) {
@@ -393,6 +374,33 @@ public final class PolicyRegistry implements AutoCloseable {
     } finally {
       changes.unlock();
     }
+  }
+
+  /**
+   * Works out one name's configuration from its base and a source, or collects why it cannot be:
+   * the source's problems, or another failure such as a budget group the registry does not know.
+   *
+   * @return the configuration, or null when something was collected
+   */
+  private PolicyConfig resolve(
+      String name,
+      PolicyConfig base,
+      ConfigSource source,
+      Set<ConfigProblem> problems,
+      List<String> otherFailures) {
+    try {
+      return RetryConfig.withGroupBudget(base.withOverrides(source, name), retryBudgets);
+    } catch (ConfigurationException e) {
+      if (e.problems().isEmpty()) {
+        otherFailures.add(e.getMessage());
+      } else {
+        problems.addAll(e.problems());
+      }
+    } catch (IllegalArgumentException e) {
+      // A budget group the registry does not know.
+      otherFailures.add(e.getMessage());
+    }
+    return null;
   }
 
   /**

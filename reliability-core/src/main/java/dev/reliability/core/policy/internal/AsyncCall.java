@@ -332,6 +332,8 @@ final class AsyncCall<T> implements Runnable {
   private final class Attempt implements BiConsumer<Object, Throwable> {
     private final CompletionStage<? extends T> stage;
     private final int number;
+    // Invariant: exactly one of the stage's completion, the time limit and the request's deadline
+    // ends the attempt, the one that sets this from false to true; the others only adjust counts.
     private final AtomicBoolean ended = new AtomicBoolean();
     volatile Future<?> timer;
 
