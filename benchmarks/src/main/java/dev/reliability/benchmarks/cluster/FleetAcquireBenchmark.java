@@ -1,0 +1,191 @@
+package dev.reliability.benchmarks.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.reliability.core.policy.Policy;
+import dev.reliability.core.policy.RateLimiterConfig;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import io.github.bucket4j.grid.hazelcast.Bucket4jHazelcast;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cost of one rate-limit permit, local and fleet-wide, in one run: the library's local rate
+ * limiter (a policy with only a rate limiter), Bucket4j's local bucket, Bucket4j's own distributed
+ * buckets (a synchronous proxy, with and without its request batching) on a local {@code
+ * redis-server} and on an embedded Hazelcast member, and the cluster module's fleet rate limiter on
+ * each engine with no batching, with Bucket4j's batching and with local prefetch. The limit is far
+ * above what the run can take (10^9 a second), so every acquire is granted and the figures are the
+ * cost of asking. Every limiter is shared by the calling threads ({@link FleetAcquireOneThread},
+ * {@link FleetAcquireTwoThreads}).
+ *
+ * <p>The setup of a {@code redis-*} variant starts {@code redis-server} (Debian's package) on a
+ * free loopback port and stops it in the teardown; a {@code hazelcast-*} variant starts one
+ * embedded member on loopback. Each variant runs in its own fork.
+ *
+ * <p>Run: {@code flock /tmp/reliability-jmh.lock java -jar benchmarks/target/benchmarks.jar
+ * 'FleetAcquire(One|Two)Thread' -prof gc -f 1 -wi 2 -w 2s -i 3 -r 2s}
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Fork(1)
+public abstract class FleetAcquireBenchmark {
+
+  /** Permits a second: far more than any variant can take, so no acquire is refused. */
+  static final int LIMIT = 1_000_000_000;
+
+  /** A permit source: granted or not. */
+  interface Acquire {
+    boolean acquire();
+  }
+
+  /** The limiter under test, shared by the calling threads. */
+  @State(Scope.Benchmark)
+  public static class Limiter {
+
+    /** Which limiter; see the class comment. */
+    @Param({
+      "ours-local",
+      "bucket4j-local",
+      "bucket4j-redis",
+      "bucket4j-redis-batching",
+      "bucket4j-hazelcast",
+      "bucket4j-hazelcast-batching"
+    })
+    public String impl;
+
+    Acquire acquire;
+    private final java.util.List<AutoCloseable> closeables = new java.util.ArrayList<>();
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+      // The engines' clients log every connection step at debug level: keep the run's output short.
+      for (String name : new String[] {"io.lettuce", "io.netty", "com.hazelcast"}) {
+        if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
+          logger.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+      }
+      acquire = create(impl);
+      // One call outside the measurement: connections made, the bucket created on the engine.
+      if (!acquire.acquire()) {
+        throw new IllegalStateException("the first permit of " + impl + " was refused");
+      }
+    }
+
+    private Acquire create(String impl) throws Exception {
+      switch (impl) {
+        case "ours-local":
+          {
+            Policy policy =
+                Policy.builder("bench")
+                    .rateLimiter(
+                        RateLimiterConfig.builder()
+                            .limit(LIMIT)
+                            .period(Duration.ofSeconds(1))
+                            .build())
+                    .build();
+            Supplier<Boolean> call = () -> Boolean.TRUE;
+            return () -> policy.execute(call);
+          }
+        case "bucket4j-local":
+          {
+            Bucket bucket = Bucket.builder().addLimit(bandwidth()).build();
+            return () -> bucket.tryConsume(1);
+          }
+        case "bucket4j-redis":
+        case "bucket4j-redis-batching":
+          {
+            ProxyManager<String> buckets = redisBuckets();
+            return bucket4j(buckets, impl.endsWith("-batching"));
+          }
+        case "bucket4j-hazelcast":
+        case "bucket4j-hazelcast-batching":
+          {
+            HazelcastInstance member = hazelcast();
+            ProxyManager<String> buckets =
+                Bucket4jHazelcast.<String>entryProcessorBasedBuilder(member.getMap("bench-buckets"))
+                    .build();
+            return bucket4j(buckets, impl.endsWith("-batching"));
+          }
+        default:
+          throw new IllegalArgumentException(
+              "impl must be one of the listed variants, was " + impl);
+      }
+    }
+
+    private static Bandwidth bandwidth() {
+      return Bandwidth.builder().capacity(LIMIT).refillGreedy(LIMIT, Duration.ofSeconds(1)).build();
+    }
+
+    private static Acquire bucket4j(ProxyManager<String> buckets, boolean batching) {
+      BucketConfiguration configuration =
+          BucketConfiguration.builder().addLimit(bandwidth()).build();
+      var builder = buckets.builder();
+      if (batching) {
+        builder = builder.withOptimization(Optimizations.batching());
+      }
+      Bucket bucket = builder.build("bench", () -> configuration);
+      return () -> bucket.tryConsume(1);
+    }
+
+    LocalRedisServer redis() throws Exception {
+      LocalRedisServer redis = LocalRedisServer.start();
+      closeables.add(redis);
+      return redis;
+    }
+
+    private ProxyManager<String> redisBuckets() throws Exception {
+      RedisClient client = RedisClient.create(redis().uri());
+      closeables.add(0, client::shutdown);
+      StatefulRedisConnection<String, byte[]> connection =
+          client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+      closeables.add(0, connection);
+      return Bucket4jLettuce.casBasedBuilder(connection).build();
+    }
+
+    HazelcastInstance hazelcast() {
+      HazelcastInstance member = LocalHazelcastMember.start();
+      closeables.add(member::shutdown);
+      return member;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+      for (AutoCloseable closeable : closeables) {
+        closeable.close();
+      }
+      closeables.clear();
+    }
+  }
+
+  @Benchmark
+  public boolean acquire(Limiter limiter) {
+    return limiter.acquire.acquire();
+  }
+}
