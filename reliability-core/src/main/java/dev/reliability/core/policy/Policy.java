@@ -871,6 +871,14 @@ public final class Policy implements AutoCloseable {
     }
 
     /**
+     * Returns the components set so far, with the shared retry budget of a group a retry names and
+     * without configuration keys: a keyed policy's template with a key's own settings on top.
+     */
+    PolicyConfig components() {
+      return RetryConfig.withGroupBudget(components.build(), retryBudgets);
+    }
+
+    /**
      * Builds the policy.
      *
      * @return the policy
