@@ -96,6 +96,8 @@ import org.slf4j.LoggerFactory;
  *       (an adaptive limit, {@code reliability.load-shedding.*}) in front of {@code /api/*} only.
  *   <li>{@code GET /api/quote}: the backend through the named policy {@value #POLICY} (circuit
  *       breaker, retry with a budget, time limit, bulkhead).
+ *   <li>With {@code REDIS_URL}: {@code /api/quote} also within a rate limit and a concurrency limit
+ *       that every instance started with the same Redis shares ({@link FleetLimits}).
  *   <li>{@code POST /admin/chaos}: the backend's injected failure rate and latency.
  *   <li>{@code /health/*}: probes and the detailed view; {@code /metrics}: Prometheus.
  *   <li>{@code /ws}: a WebSocket echo bounded by a connection registry at {@code
@@ -168,7 +170,10 @@ public final class ExampleService implements AutoCloseable {
           WebSocketAdmission.MAX_PER_CLIENT,
           WebSocketAdmission.ALLOWED_ORIGINS,
           ADMIN_TOKEN,
-          CONFIG_FILE);
+          CONFIG_FILE,
+          FleetLimits.REDIS_URL,
+          FleetLimits.RATE_LIMIT,
+          FleetLimits.MAX_CONCURRENT_CALLS);
 
   /** The short environment variable names the example also reads. */
   static final Map<String, String> ALIASES =
@@ -184,7 +189,15 @@ public final class ExampleService implements AutoCloseable {
           "example.admin-token",
           "ADMIN_TOKEN",
           "example.config-file",
-          "RELIABILITY_CONFIG_FILE");
+          "RELIABILITY_CONFIG_FILE",
+          "example.redis-url",
+          "REDIS_URL",
+          "example.fleet-rate-limit",
+          "FLEET_RATE_LIMIT",
+          "example.fleet-max-concurrent-calls",
+          "FLEET_MAX_CONCURRENT_CALLS",
+          "reliability.fleet.expected-instances",
+          "FLEET_EXPECTED_INSTANCES");
 
   /** The name of the policy that guards the backend calls (and of its configuration keys). */
   static final String POLICY = "quote-backend";
@@ -206,6 +219,7 @@ public final class ExampleService implements AutoCloseable {
   private final ServiceTracing tracing;
   private final LoadShedder shedder;
   private final ConfigReloader reloader;
+  private final FleetLimits fleet;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ExampleService(Parts p) {
@@ -221,6 +235,7 @@ public final class ExampleService implements AutoCloseable {
     this.tracing = p.tracing;
     this.shedder = p.shedder;
     this.reloader = p.reloader;
+    this.fleet = p.fleet;
   }
 
   /**
@@ -280,6 +295,9 @@ public final class ExampleService implements AutoCloseable {
     WebSocketAdmission wsAdmission =
         new WebSocketAdmission(config.get(WebSocketAdmission.ALLOWED_ORIGINS));
     String adminToken = config.find(ADMIN_TOKEN).orElse(null);
+    Optional<String> redisUrl = config.find(FleetLimits.REDIS_URL);
+    int fleetRateLimit = config.get(FleetLimits.RATE_LIMIT);
+    int fleetMaxConcurrentCalls = config.get(FleetLimits.MAX_CONCURRENT_CALLS);
     config.throwIfInvalid();
     // Without it the JDK HttpServer's small writes meet Nagle's algorithm (docs/health.md).
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
@@ -398,6 +416,13 @@ public final class ExampleService implements AutoCloseable {
       LoadSheddingMetrics.of(p.shedder).bindTo(meters);
       context.addFilter(
           new FilterHolder(LoadSheddingServletFilter.create(p.shedder)), "/api/*", requests);
+      // With REDIS_URL: /api/quote within the rate and concurrency limits every instance shares.
+      if (redisUrl.isPresent()) {
+        p.fleet =
+            FleetLimits.start(redisUrl.get(), fleetRateLimit, fleetMaxConcurrentCalls, source);
+        p.fleet.register(p.health, meters);
+        context.addFilter(new FilterHolder(p.fleet.filter()), "/api/quote", requests);
+      }
       context.addServlet(new ServletHolder(new Endpoints.QuoteServlet(quotes, json)), "/api/quote");
       context.addServlet(new ServletHolder(new Endpoints.ChaosServlet(quotes)), "/admin/chaos");
       context.addServlet(
@@ -456,7 +481,8 @@ public final class ExampleService implements AutoCloseable {
         kv("backend_port", backend.uri().getPort()),
         kv("ws_max_connections", connections.config().maxConnections()),
         kv("ws_max_connections_per_client", connections.config().maxConnectionsPerKey()),
-        kv("drain_time_ms", health.lifecycle().drainTime().toMillis()));
+        kv("drain_time_ms", health.lifecycle().drainTime().toMillis()),
+        kv("fleet_limits", fleet != null));
   }
 
   /**
@@ -566,6 +592,10 @@ public final class ExampleService implements AutoCloseable {
     return backend;
   }
 
+  Optional<FleetLimits> fleet() {
+    return Optional.ofNullable(fleet);
+  }
+
   /**
    * Shuts down gracefully within the drain time: readiness fails at once; requests are served for
    * half the drain time so load balancers notice; WebSocket clients get the registry's shutdown
@@ -616,6 +646,9 @@ public final class ExampleService implements AutoCloseable {
     if (connections != null) {
       connections.close();
     }
+    if (fleet != null) {
+      fleet.close();
+    }
     if (backend != null) {
       backend.close();
     }
@@ -659,5 +692,6 @@ public final class ExampleService implements AutoCloseable {
     ServiceTracing tracing;
     LoadShedder shedder;
     ConfigReloader reloader;
+    FleetLimits fleet;
   }
 }
