@@ -1,6 +1,10 @@
 package dev.reliability.benchmarks.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.reliability.cluster.FleetBatching;
+import dev.reliability.cluster.FleetEngine;
+import dev.reliability.cluster.FleetRateLimitConfig;
+import dev.reliability.cluster.FleetRateLimiter;
 import dev.reliability.core.policy.Policy;
 import dev.reliability.core.policy.RateLimiterConfig;
 import io.github.bucket4j.Bandwidth;
@@ -38,10 +42,11 @@ import org.slf4j.LoggerFactory;
  * limiter (a policy with only a rate limiter), Bucket4j's local bucket, Bucket4j's own distributed
  * buckets (a synchronous proxy, with and without its request batching) on a local {@code
  * redis-server} and on an embedded Hazelcast member, and the cluster module's fleet rate limiter on
- * each engine with no batching, with Bucket4j's batching and with local prefetch. The limit is far
- * above what the run can take (10^9 a second), so every acquire is granted and the figures are the
- * cost of asking. Every limiter is shared by the calling threads ({@link FleetAcquireOneThread},
- * {@link FleetAcquireTwoThreads}).
+ * each engine with no batching, with Bucket4j's batching and with local prefetch (its defaults: 10
+ * tokens or 100 ms), given to a policy with only that limiter, the path of {@code ours-local}. The
+ * limit is far above what the run can take (10^9 a second), so every acquire is granted and the
+ * figures are the cost of asking. Every limiter is shared by the calling threads ({@link
+ * FleetAcquireOneThread}, {@link FleetAcquireTwoThreads}).
  *
  * <p>The setup of a {@code redis-*} variant starts {@code redis-server} (Debian's package) on a
  * free loopback port and stops it in the teardown; a {@code hazelcast-*} variant starts one
@@ -75,12 +80,19 @@ public abstract class FleetAcquireBenchmark {
       "bucket4j-local",
       "bucket4j-redis",
       "bucket4j-redis-batching",
+      "fleet-redis",
+      "fleet-redis-batching",
+      "fleet-redis-prefetch",
       "bucket4j-hazelcast",
-      "bucket4j-hazelcast-batching"
+      "bucket4j-hazelcast-batching",
+      "fleet-hazelcast",
+      "fleet-hazelcast-batching",
+      "fleet-hazelcast-prefetch"
     })
     public String impl;
 
     Acquire acquire;
+    private FleetEngine engine;
     private final java.util.List<AutoCloseable> closeables = new java.util.ArrayList<>();
 
     @Setup(Level.Trial)
@@ -133,10 +145,43 @@ public abstract class FleetAcquireBenchmark {
                     .build();
             return bucket4j(buckets, impl.endsWith("-batching"));
           }
+        case "fleet-redis":
+        case "fleet-redis-batching":
+        case "fleet-redis-prefetch":
+          return fleet(FleetEngine.redis(redis().uri()), impl);
+        case "fleet-hazelcast":
+        case "fleet-hazelcast-batching":
+        case "fleet-hazelcast-prefetch":
+          return fleet(FleetEngine.hazelcast(hazelcast()), impl);
         default:
           throw new IllegalArgumentException(
               "impl must be one of the listed variants, was " + impl);
       }
+    }
+
+    /**
+     * A policy with only the fleet rate limiter, as an application uses it: the same path as {@code
+     * ours-local}'s, the permit asked of the engine instead of the local bucket.
+     */
+    private Acquire fleet(FleetEngine.Builder engineBuilder, String impl) {
+      // A generous time-out: a late answer on a busy machine must not switch the run to the local
+      // share, which would measure the fallback instead of the engine (checked in the teardown).
+      engine = engineBuilder.name("bench").timeout(Duration.ofSeconds(2)).build();
+      closeables.add(0, engine);
+      FleetBatching batching =
+          impl.endsWith("-prefetch")
+              ? FleetBatching.PREFETCH
+              : impl.endsWith("-batching") ? FleetBatching.BATCHING : FleetBatching.NONE;
+      FleetRateLimiter limiter =
+          engine.rateLimiter(
+              FleetRateLimitConfig.builder("bench")
+                  .limit(LIMIT)
+                  .period(Duration.ofSeconds(1))
+                  .batching(batching)
+                  .build());
+      Policy policy = Policy.builder("bench").rateLimiter(limiter).build();
+      Supplier<Boolean> call = () -> Boolean.TRUE;
+      return () -> policy.execute(call);
     }
 
     private static Bandwidth bandwidth() {
@@ -177,6 +222,11 @@ public abstract class FleetAcquireBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
+      if (engine != null && engine.fallbacks() > 0) {
+        System.err.printf(
+            "%s: the engine fell back to the local share %d times; the figures mix both paths%n",
+            impl, engine.fallbacks());
+      }
       for (AutoCloseable closeable : closeables) {
         closeable.close();
       }
