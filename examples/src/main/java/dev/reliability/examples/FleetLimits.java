@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * the same Redis shares one rate limit ({@link #RATE_LIMIT} a second) and one concurrency limit
  * ({@link #MAX_CONCURRENT_CALLS}) on {@code GET /api/quote}, through a {@link FleetEngine} on
  * Redis. When Redis fails or is late, each instance goes on alone with its share (the limit divided
- * by {@code FLEET_EXPECTED_INSTANCES}, the library's {@code reliability.fleet.expected-instances}),
- * the {@value #CHECK} health check turns degraded, and both come back when Redis answers again.
+ * by {@code FLEET_EXPECTED_INSTANCES}, the library's {@code reliability.fleet.expected-instances},
+ * 2 here), the {@value #CHECK} health check turns degraded, and both come back when Redis answers
+ * again.
  *
  * <p>Without {@code REDIS_URL} nothing of this exists and the example needs only the JDK.
  */
@@ -34,6 +35,12 @@ final class FleetLimits implements AutoCloseable {
 
   /** The health check's name in {@code /health}. */
   static final String CHECK = "fleet";
+
+  /**
+   * The instances the example expects to share the limits unless {@code FLEET_EXPECTED_INSTANCES}
+   * says otherwise: two, as the end-to-end checks run it.
+   */
+  static final int EXPECTED_INSTANCES = 2;
 
   private static final Pattern REDIS_URI =
       Pattern.compile("rediss?://[^\\s/?#]{1,255}(/[0-9]{1,2})?([?][^\\s#]{0,512})?");
@@ -113,7 +120,12 @@ final class FleetLimits implements AutoCloseable {
    */
   static FleetLimits start(
       String redisUrl, int rateLimit, int maxConcurrentCalls, ConfigSource source) {
-    FleetEngine engine = FleetEngine.redis(redisUrl).name(NAME).configSource(source).build();
+    FleetEngine engine =
+        FleetEngine.redis(redisUrl)
+            .name(NAME)
+            .expectedInstances(EXPECTED_INSTANCES)
+            .configSource(source)
+            .build();
     FleetLimits limits = new FleetLimits(engine, rateLimit, maxConcurrentCalls);
     log.info(
         "fleet-wide limits on /api/quote",
