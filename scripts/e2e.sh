@@ -14,14 +14,20 @@
 #     files the reliability-monitoring CLI jar writes for a service;
 #   - release staging (scripts/check-staging.sh): what `mvn -Prelease deploy` would publish;
 #   - a bounded soak of mixed load (E2E_SOAK_SECONDS, default 120);
-#   - SIGTERM: readiness 503 while draining, WebSocket close code 1001, exit 0 within the drain time.
+#   - SIGTERM: readiness 503 while draining, WebSocket close code 1001, exit 0 within the drain time;
+#   - a fleet-wide limit: two example instances with the same REDIS_URL on one Debian `redis-server`
+#     (a free loopback port) share one rate limit on /api/quote; redis-server killed: both degrade
+#     (health degraded, quotes still served within each instance's share); restarted: both heal.
 # Installs what it needs (apt-get, npm), talks to loopback only, stops everything it started, prints
 # one line per check and exits non-zero with `E2E FAILED: <check>` when any check fails.
 #
 # Settings (environment): E2E_SOAK_SECONDS (120), E2E_SOAK_MAX_REQUESTS (60000), E2E_WS_MAX (50),
 # E2E_DRAIN_SECONDS (3), E2E_SLOW_MS (latency the example's time limit must cut; 3000),
 # E2E_JAVA_OPTS (-Xmx512m), E2E_HOSTILE_PATH_BYTES (lengths of the hostile paths; "2000 8192"),
-# E2E_HOSTILE_MAX_SECONDS (2), E2E_READY_MAX_SECONDS (1), E2E_KEEP_LOGS=1 keeps the work folder.
+# E2E_HOSTILE_MAX_SECONDS (2), E2E_READY_MAX_SECONDS (1), E2E_KEEP_LOGS=1 keeps the work folder,
+# E2E_FLEET (1; 0 skips the fleet-wide limit checks), E2E_FLEET_LIMIT (quotes a second the two
+# instances share; 20), E2E_FLEET_SECONDS (length of each load; 5), E2E_FLEET_TIMEOUT (the engine's
+# time-out; 500ms), E2E_FLEET_MAX_ANSWER_MS (slowest answer allowed while Redis is down; 2000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -40,6 +46,9 @@ READY_MAX_SECONDS="${E2E_READY_MAX_SECONDS:-1}"
 DRAIN_SECONDS="${E2E_DRAIN_SECONDS:-3}"
 SLOW_MS="${E2E_SLOW_MS:-3000}"
 JAVA_OPTS_E2E="${E2E_JAVA_OPTS:--Xmx512m}"
+FLEET="${E2E_FLEET:-1}"
+FLEET_LIMIT="${E2E_FLEET_LIMIT:-20}"
+FLEET_SECONDS="${E2E_FLEET_SECONDS:-5}"
 JAR="examples/target/reliability-example.jar"
 CLI_JAR_GLOB="reliability-monitoring/target/reliability-monitoring-*-cli.jar"
 HELPERS="$ROOT/scripts/e2e"
@@ -125,6 +134,10 @@ install_tools() {
   command -v node >/dev/null 2>&1 || missing+=(nodejs)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
   { command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; } || missing+=(prometheus)
+  if [ "$FLEET" = 1 ]; then
+    { command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; } \
+      || missing+=(redis-server redis-tools)
+  fi
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing Debian packages: ${missing[*]}"
     as_root apt-get update -qq >"$WORK/apt.log" 2>&1 || return 1
@@ -193,7 +206,7 @@ chaos() { [ "$(status_of POST "$BASE/admin/chaos?failureRate=$1&latencyMs=$2" ch
 # ---------------------------------------------------------------------------------------------
 echo "== reliability end-to-end checks (work folder $WORK)"
 
-check "tools installed (curl, jq, node, npm ws, prometheus, promtool)" "" install_tools \
+check "tools installed (curl, jq, node, npm ws, prometheus, promtool, redis-server)" "" install_tools \
   || fatal "tools installed"
 export NODE_PATH="$WORK/node/node_modules"
 
@@ -587,5 +600,17 @@ check "SIGTERM: in-flight request finished with 200" "$(cat "$WORK/inflight.stat
 check "SIGTERM: WebSocket clients got close code 1001" "$wsclose" \
   jqe '.opened == 5 and (.codes | length) == 5 and (.codes | all(. == 1001))' <<<"${wsclose:-null}"
 check "every line the example wrote to stdout is JSON" "$(wc -l <"$LOG") lines" json_logs
+
+# ---------------------------------------------------------------------------------------------
+# Fleet-wide limits: two instances sharing one limit through one redis-server (scripts/e2e/fleet.sh).
+if [ "$FLEET" = 1 ]; then
+  fleet_started_at=$(date +%s)
+  # shellcheck source=scripts/e2e/fleet.sh
+  . "$HELPERS/fleet.sh"
+  fleet_checks
+  echo "      (fleet checks took $(( $(date +%s) - fleet_started_at ))s)"
+else
+  skip "fleet-wide limit checks" "E2E_FLEET=0"
+fi
 
 finish
