@@ -48,9 +48,11 @@ import org.slf4j.LoggerFactory;
  * figures are the cost of asking. Every limiter is shared by the calling threads ({@link
  * FleetAcquireOneThread}, {@link FleetAcquireTwoThreads}).
  *
- * <p>The setup of a {@code redis-*} variant starts {@code redis-server} (Debian's package) on a
- * free loopback port and stops it in the teardown; a {@code hazelcast-*} variant starts one
- * embedded member on loopback. Each variant runs in its own fork.
+ * <p>The setup of a variant on Redis starts {@code redis-server} (Debian's package) on a free
+ * loopback port and stops it in the teardown; a variant on Hazelcast starts one embedded member on
+ * loopback. Each variant runs in its own fork. The fleet variants' engine time-out is 2 s, so that
+ * a late answer on a busy machine does not switch the run to the local share; the teardown says so
+ * on standard error if it happened.
  *
  * <p>Run: {@code flock /tmp/reliability-jmh.lock java -jar benchmarks/target/benchmarks.jar
  * 'FleetAcquire(One|Two)Thread' -prof gc -f 1 -wi 2 -w 2s -i 3 -r 2s}
