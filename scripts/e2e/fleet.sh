@@ -124,9 +124,9 @@ fleet_checks() {
   local bound floor each
   fleet_load fleet-shared
   check "shared: every answer 200 or 429 with Retry-After, problem+json" "" fleet_answers_ok fleet-shared
-  bound="$(jq -r --argjson l "$FLEET_LIMIT" '(($l * (.windowSeconds + 1)) | ceil)' "$WORK/fleet-shared.json" 2>/dev/null)"
-  floor="$(jq -r --argjson l "$FLEET_LIMIT" '(($l * .windowSeconds / 2) | floor)' "$WORK/fleet-shared.json" 2>/dev/null)"
-  each="$(jq -r --argjson l "$FLEET_LIMIT" '(($l * .windowSeconds) | floor)' "$WORK/fleet-shared.json" 2>/dev/null)"
+  bound="$(jq -r --argjson l "$FLEET_LIMIT" '(($l * (.windowSeconds + 1)) | ceil)' "$WORK/fleet-shared.json" 2>/dev/null)" || true
+  floor="$(jq -r --argjson l "$FLEET_LIMIT" '(($l * .windowSeconds / 2) | floor)' "$WORK/fleet-shared.json" 2>/dev/null)" || true
+  each="$(jq -r --argjson l "$FLEET_LIMIT" '(($l * .windowSeconds) | floor)' "$WORK/fleet-shared.json" 2>/dev/null)" || true
   check "shared: sum admitted by both within the limit ($FLEET_LIMIT/s x window + burst: ${bound:-?})" \
     "admitted $(jq -r .admitted "$WORK/fleet-shared.json" 2>/dev/null)" \
     jqe --argjson b "${bound:-0}" --argjson f "${floor:-0}" '.admitted <= $b and .admitted >= $f' "$WORK/fleet-shared.json"
@@ -140,7 +140,7 @@ fleet_checks() {
   fleet_load fleet-degraded
   check "engine down: every answer 200 or 429 with Retry-After, problem+json" "" fleet_answers_ok fleet-degraded
   local share
-  share="$(jq -r --argjson l "$FLEET_LIMIT" '(($l / 2 * (.windowSeconds + 1)) | ceil)' "$WORK/fleet-degraded.json" 2>/dev/null)"
+  share="$(jq -r --argjson l "$FLEET_LIMIT" '(($l / 2 * (.windowSeconds + 1)) | ceil)' "$WORK/fleet-degraded.json" 2>/dev/null)" || true
   check "engine down: each instance serves within its share ($((FLEET_LIMIT / 2))/s: at most ${share:-?})" \
     "$(jq -r '[.targets[].admitted] | join(" and ")' "$WORK/fleet-degraded.json" 2>/dev/null)" \
     jqe --argjson s "${share:-0}" 'all(.targets[]; .admitted > 0 and .admitted <= $s)' "$WORK/fleet-degraded.json"
@@ -173,7 +173,7 @@ fleet_checks() {
     wait_until 30 both_fleet_health healthy
   echo "      (healed after $(( $(date +%s) - healed_at ))s)"
   fleet_load fleet-healed
-  bound="$(jq -r --argjson l "$FLEET_LIMIT" '(($l * (.windowSeconds + 1)) | ceil)' "$WORK/fleet-healed.json" 2>/dev/null)"
+  bound="$(jq -r --argjson l "$FLEET_LIMIT" '(($l * (.windowSeconds + 1)) | ceil)' "$WORK/fleet-healed.json" 2>/dev/null)" || true
   check "engine back: sum admitted by both within the limit again (at most ${bound:-?})" \
     "admitted $(jq -r .admitted "$WORK/fleet-healed.json" 2>/dev/null)" \
     jqe --argjson b "${bound:-0}" '.admitted > 0 and .admitted <= $b' "$WORK/fleet-healed.json"
