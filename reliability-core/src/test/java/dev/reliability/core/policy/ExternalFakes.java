@@ -151,7 +151,7 @@ final class ExternalFakes {
   }
 
   /** A budget that allows {@code allowance} retries or hedges and counts every event. */
-  static final class FakeBudget implements ExternalRetryBudget {
+  static class FakeBudget implements ExternalRetryBudget {
     final AtomicInteger allowance;
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger successes = new AtomicInteger();
