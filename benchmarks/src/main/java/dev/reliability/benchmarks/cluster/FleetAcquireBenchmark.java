@@ -10,6 +10,7 @@ import dev.reliability.core.policy.RateLimiterConfig;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.grid.hazelcast.Bucket4jHazelcast;
@@ -20,6 +21,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -87,6 +89,7 @@ public abstract class FleetAcquireBenchmark {
       "fleet-redis-prefetch",
       "bucket4j-hazelcast",
       "bucket4j-hazelcast-batching",
+      "bucket4j-hazelcast-async",
       "fleet-hazelcast",
       "fleet-hazelcast-batching",
       "fleet-hazelcast-prefetch"
@@ -146,6 +149,22 @@ public abstract class FleetAcquireBenchmark {
                 Bucket4jHazelcast.<String>entryProcessorBasedBuilder(member.getMap("bench-buckets"))
                     .build();
             return bucket4j(buckets, impl.endsWith("-batching"));
+          }
+        case "bucket4j-hazelcast-async":
+          {
+            // Bucket4j's asynchronous proxy, the kind the engine uses: the same bucket, waited on.
+            AsyncBucketProxy bucket =
+                Bucket4jHazelcast.<String>entryProcessorBasedBuilder(
+                        hazelcast().getMap("bench-buckets"))
+                    .build()
+                    .asAsync()
+                    .builder()
+                    .build(
+                        "bench",
+                        () ->
+                            CompletableFuture.completedFuture(
+                                BucketConfiguration.builder().addLimit(bandwidth()).build()));
+            return () -> bucket.tryConsume(1).join();
           }
         case "fleet-redis":
         case "fleet-redis-batching":
