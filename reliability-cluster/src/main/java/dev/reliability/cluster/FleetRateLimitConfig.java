@@ -63,7 +63,8 @@ public final class FleetRateLimitConfig {
           .defaultValue(FleetBatching.NONE)
           .description(
               "none: a round trip per acquire; batching: concurrent acquires share one (exact);"
-                  + " prefetch: tokens spent locally, settled in batches (may overshoot)")
+                  + " prefetch: tokens taken in batches and spent locally (never over the limit,"
+                  + " may under-admit)")
           .build();
 
   /** Tokens an instance may spend before it settles with the engine, with prefetch. */
@@ -72,7 +73,8 @@ public final class FleetRateLimitConfig {
           .defaultValue(10L)
           .between(1L, 1_000_000L)
           .description(
-              "With prefetch: tokens an instance spends locally before it settles with the engine")
+              "With prefetch: tokens an instance takes from the engine in one round trip and spends"
+                  + " locally")
           .build();
 
   /** The longest time between settlements, with prefetch. */
@@ -80,7 +82,8 @@ public final class FleetRateLimitConfig {
       Setting.durationSetting("prefetch-delay")
           .defaultValue(Duration.ofMillis(100))
           .between(Duration.ofMillis(1), Duration.ofMinutes(1))
-          .description("With prefetch: the longest time between settlements with the engine")
+          .description(
+              "With prefetch: how long taken tokens may be spent; unspent ones are dropped")
           .build();
 
   /** This instance's limit while the engine fails; 0 derives it. */
@@ -225,7 +228,7 @@ public final class FleetRateLimitConfig {
   }
 
   /**
-   * Returns the tokens spent locally between settlements with {@link FleetBatching#PREFETCH}.
+   * Returns the tokens taken per round trip with {@link FleetBatching#PREFETCH}.
    *
    * @return the tokens
    */
@@ -234,7 +237,7 @@ public final class FleetRateLimitConfig {
   }
 
   /**
-   * Returns the longest time between settlements with {@link FleetBatching#PREFETCH}.
+   * Returns how long prefetched tokens may be spent with {@link FleetBatching#PREFETCH}.
    *
    * @return the delay
    */
@@ -391,9 +394,9 @@ public final class FleetRateLimitConfig {
     }
 
     /**
-     * Chooses {@link FleetBatching#PREFETCH}: spend up to {@code tokens} locally and settle with
-     * the engine at least every {@code delay}. The fleet may admit up to {@code instances x tokens}
-     * more than the limit within one delay.
+     * Chooses {@link FleetBatching#PREFETCH}: take up to {@code tokens} from the engine per round
+     * trip and spend them locally within {@code delay}. The fleet never admits more than the limit;
+     * it may admit up to {@code instances x (tokens - 1)} fewer per delay.
      *
      * @param tokens 1 to 1,000,000; default 10
      * @param delay 1 ms to 1 min; default 100 ms
