@@ -1,5 +1,7 @@
 package dev.reliability.cluster;
 
+import dev.reliability.core.config.ConfigBinder;
+import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.Setting;
 import dev.reliability.core.internal.Checks;
 import dev.reliability.core.internal.DurationText;
@@ -125,7 +127,7 @@ public final class FleetRateLimitConfig {
           MAX_KEYS,
           MAX_KEY_LENGTH);
 
-  static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private final String name;
   private final long limit;
@@ -154,8 +156,8 @@ public final class FleetRateLimitConfig {
   /**
    * Returns a builder with the defaults: 1,000 calls per second, no waiting, no batching.
    *
-   * @param name the limit's name, the bucket's key on the engine: 1 to 64 letters, digits, {@code
-   *     .}, {@code -} or {@code _}
+   * @param name the limit's name, the bucket's key on the engine and the instance name of its
+   *     settings: 1 to 64 letters, digits, {@code -} or {@code _}
    * @return a builder
    * @throws IllegalArgumentException if the name is invalid
    */
@@ -168,7 +170,7 @@ public final class FleetRateLimitConfig {
     Checks.check(
         NAME.matcher(name).matches(),
         "name",
-        "1 to 64 letters, digits, '.', '-' or '_'",
+        "1 to 64 letters, digits, '-' or '_'",
         "\"" + Checks.shortened(name) + "\"");
     return name;
   }
@@ -270,6 +272,34 @@ public final class FleetRateLimitConfig {
    */
   public int maxKeyLength() {
     return maxKeyLength;
+  }
+
+  /**
+   * Returns this configuration with the settings found in a source: {@code
+   * reliability.fleet.ratelimiter.<setting>} for every limit, {@code
+   * reliability.fleet.ratelimiter.<name>.<setting>} for this one. A {@link FleetEngine} built with
+   * a config source applies it to every limit it creates.
+   *
+   * @param source the source
+   * @return the configuration, or this one if the source sets nothing
+   * @throws dev.reliability.core.config.ConfigurationException if a value is invalid
+   */
+  public FleetRateLimitConfig withOverrides(ConfigSource source) {
+    ConfigBinder b =
+        ConfigBinder.of(Checks.notNull("source", source), CONFIG_PREFIX).instance(name);
+    Builder out = toBuilder();
+    out.limit = b.get(LIMIT, limit);
+    out.period = b.get(PERIOD, period);
+    out.maxWait = b.get(MAX_WAIT, maxWait);
+    out.batching = b.get(BATCHING, batching);
+    out.prefetchTokens = b.get(PREFETCH_TOKENS, prefetchTokens);
+    out.prefetchDelay = b.get(PREFETCH_DELAY, prefetchDelay);
+    out.localShare = b.get(LOCAL_SHARE, localShare);
+    out.maxKeys = b.get(MAX_KEYS, maxKeys);
+    out.maxKeyLength = b.get(MAX_KEY_LENGTH, maxKeyLength);
+    b.throwIfInvalid();
+    FleetRateLimitConfig c = out.build();
+    return c.equals(this) ? this : c;
   }
 
   /** The local share an engine with so many expected instances gives this limit. */

@@ -249,4 +249,41 @@ class FleetEngineTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("reliability.fleet.expected-instances");
   }
+
+  @Test
+  void eachLimitsSettingsAreReadFromTheEnginesConfigSourceByItsName() {
+    engine =
+        FleetEngines.builder(backend)
+            .scheduler(scheduler)
+            .configSource(
+                ConfigSource.fromMap(
+                    "test",
+                    Map.of(
+                        "reliability.fleet.ratelimiter.partner.limit", "3",
+                        "reliability.fleet.bulkhead.lease-ttl", "9s",
+                        "reliability.fleet.retrybudget.payments.ratio", "0.25")))
+            .build();
+
+    FleetRateLimiter limiter = engine.rateLimiter(limit());
+    assertThat(limiter.fleetConfig().limit()).isEqualTo(3);
+    assertThat(limiter.acquire(0)).isZero();
+    assertThat(limiter.acquire(0)).isZero();
+    assertThat(limiter.acquire(0)).isZero();
+    assertThat(limiter.acquire(0)).isNegative();
+    assertThat(engine.bulkhead(FleetBulkheadConfig.builder("db").build()).fleetConfig().leaseTtl())
+        .isEqualTo(Duration.ofSeconds(9));
+    assertThat(
+            engine.retryBudget(FleetRetryBudgetConfig.builder("payments").build()).config().ratio())
+        .isEqualTo(0.25);
+    assertThatThrownBy(
+            () ->
+                limit()
+                    .withOverrides(
+                        ConfigSource.fromMap(
+                            "test", Map.of("reliability.fleet.ratelimiter.limit", "0"))))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("reliability.fleet.ratelimiter.limit");
+    assertThatThrownBy(() -> FleetRateLimitConfig.builder("a.b"))
+        .hasMessage("name must be 1 to 64 letters, digits, '-' or '_', was \"a.b\"");
+  }
 }
