@@ -44,7 +44,9 @@ class FleetGuideTest {
     fleet.close();
   }
 
-  /** The guide's start: compiled here, run against a real Redis by the Redis suite. */
+  /**
+   * The guide's first snippet, compiled here so it stays valid; not run: it needs a Redis server.
+   */
   static FleetEngine connect() {
     FleetEngine fleet =
         FleetEngine.redis("redis://localhost:6379")
@@ -129,6 +131,25 @@ class FleetGuideTest {
     assertThatThrownBy(() -> tenants.execute("acme", () -> "ok"))
         .isInstanceOf(RateLimitExceededException.class);
     assertThat(tenants.execute("globex", () -> "ok")).isEqualTo("ok");
+  }
+
+  @Test
+  void theFleetsCallsPayForItsRetries() {
+    FleetRetryBudget payments =
+        fleet.retryBudget(
+            FleetRetryBudgetConfig.builder("payments").ratio(0.1).minRetriesPerSecond(10).build());
+
+    // 10 retries a second over a 10 s window, before any call: 100.
+    int granted = 0;
+    while (payments.tryAcquire()) {
+      granted++;
+    }
+    assertThat(granted).isEqualTo(100);
+    for (int i = 0; i < 100; i++) {
+      payments.onCall();
+    }
+    assertThat(payments.tryAcquire()).isTrue();
+    assertThat(payments.available()).isCloseTo(9.0, org.assertj.core.data.Offset.offset(1e-9));
   }
 
   @Test
