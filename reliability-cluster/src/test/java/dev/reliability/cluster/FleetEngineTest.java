@@ -99,6 +99,8 @@ class FleetEngineTest {
     for (int i = 0; i < 5; i++) {
       limiter.acquire(0);
     }
+    // A late background failure while degraded is counted, and changes nothing else.
+    engine.reportFailure("a renewal that failed late");
     int afterFailure = backend.operations();
 
     scheduler.advance(Duration.ofMillis(999));
@@ -115,7 +117,8 @@ class FleetEngineTest {
         .containsExactly("degraded: IllegalStateException: engine down (injected)", "recovered");
     assertThat(engine.fallbacks()).isEqualTo(1);
     assertThat(engine.recoveries()).isEqualTo(1);
-    assertThat(engine.remoteFailures()).isEqualTo(1);
+    assertThat(engine.remoteFailures()).isEqualTo(2);
+    assertThat(engine.lastFailure()).contains("IllegalStateException: engine down (injected)");
   }
 
   @Test
