@@ -127,6 +127,25 @@ class FleetRetryBudgetTest {
   }
 
   @Test
+  void countsMadeWhileDegradedAreNotSentAfterRecovery() {
+    FleetRetryBudget here = a.retryBudget(halfOfCalls());
+    FleetRetryBudget there = b.retryBudget(halfOfCalls());
+    backend.fault(Fault.FAIL);
+    scheduler.advance(Duration.ofSeconds(1)); // both syncs fail: both degraded
+    for (int i = 0; i < 10; i++) {
+      here.onCall();
+    }
+    backend.fault(Fault.NONE);
+    scheduler.advance(Duration.ofSeconds(1)); // probes answer: shared again
+
+    here.onCall();
+    scheduler.advance(Duration.ofSeconds(1)); // the next syncs
+
+    assertThat(a.status()).isEqualTo(FleetStatus.SHARED);
+    assertThat(there.fleetCalls()).isEqualTo(1);
+  }
+
+  @Test
   void aSyncIntervalLongerThanTheWindowIsRefused() {
     assertThatThrownBy(
             () ->
