@@ -183,15 +183,16 @@ public final class FleetRateLimiter implements ExternalRateLimiter, FleetLimit {
   }
 
   private long acquireShared(long maxWait) throws FleetEngine.Unavailable {
+    // One deadline for the whole exchange, however many round trips it takes.
+    long deadline = System.nanoTime() + engine.timeoutNanos();
     if (prefetch) {
       long fromPool = acquirePrefetched();
       if (fromPool != Long.MIN_VALUE) {
         return fromPool;
       }
     }
-    long deadline = System.nanoTime() + engine.timeoutNanos();
     ConsumptionProbe probe =
-        engine.await(() -> shared.tryConsumeAndReturnRemaining(1), engine.timeoutNanos());
+        engine.await(() -> shared.tryConsumeAndReturnRemaining(1), deadline - System.nanoTime());
     if (probe.isConsumed()) {
       lastRemaining = probe.getRemainingTokens();
       lastWaitNanos = 0;
