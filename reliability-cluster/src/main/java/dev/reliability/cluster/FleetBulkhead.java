@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * the engine comes back within their time to live they expire there; one given back while degraded
  * is released when the engine recovers. A permit taken locally is given back locally, also after
  * recovery, so for as long as such calls last the fleet may hold up to their number beyond the
- * limit. A lease whose answer came too late may be held on the engine without a call: it is never
- * renewed and expires after its time to live.
+ * limit. A lease whose answer came too late, or whose release failed, may be held on the engine
+ * without a call: it is never renewed and expires after its time to live.
  *
  * <p>Thread-safe; {@link #tryAcquire()} blocks at most the engine's timeout, {@link #release()}
  * never blocks.
