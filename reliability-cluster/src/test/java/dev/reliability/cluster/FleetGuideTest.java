@@ -10,8 +10,10 @@ import dev.reliability.cluster.testing.InMemoryFleetBackend;
 import dev.reliability.cluster.testing.InMemoryFleetBackend.Fault;
 import dev.reliability.core.error.BulkheadFullException;
 import dev.reliability.core.error.RateLimitExceededException;
+import dev.reliability.core.error.ServiceUnavailableException;
 import dev.reliability.core.policy.KeyedPolicy;
 import dev.reliability.core.policy.Policy;
+import dev.reliability.core.policy.RetryConfig;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.HealthReport;
 import dev.reliability.health.HealthStatus;
@@ -24,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -150,6 +153,35 @@ class FleetGuideTest {
     }
     assertThat(payments.tryAcquire()).isTrue();
     assertThat(payments.available()).isCloseTo(9.0, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void retriesOfEveryPolicyDrawOnTheFleetBudget() {
+    FleetRetryBudget payments =
+        fleet.retryBudget(
+            FleetRetryBudgetConfig.builder("payments").ratio(0.1).minRetriesPerSecond(0).build());
+    RetryConfig retry =
+        RetryConfig.builder().maxRetries(2).budget(payments.toRetryBudget()).build();
+    Policy policy = Policy.builder("payments").retry(retry).scheduler(scheduler).build();
+    AtomicInteger attempts = new AtomicInteger();
+
+    // 10 calls pay for one retry (ratio 0.1): the first failing call gets it, the next none.
+    for (int i = 0; i < 10; i++) {
+      policy.execute(() -> "ok");
+    }
+    assertThatThrownBy(
+            () ->
+                policy.execute(
+                    () -> {
+                      attempts.incrementAndGet();
+                      throw new ServiceUnavailableException("payments", "down");
+                    }))
+        .isInstanceOf(ServiceUnavailableException.class);
+
+    assertThat(attempts.get()).isEqualTo(2);
+    assertThat(payments.toRetryBudget()).isSameAs(payments.toRetryBudget());
+    assertThat(payments.admitted(FleetStatus.SHARED)).isEqualTo(1);
+    assertThat(payments.refused(FleetStatus.SHARED)).isEqualTo(1);
   }
 
   @Test
