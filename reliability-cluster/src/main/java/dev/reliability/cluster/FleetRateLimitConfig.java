@@ -424,9 +424,10 @@ public final class FleetRateLimitConfig {
     }
 
     /**
-     * Chooses {@link FleetBatching#PREFETCH}: take up to {@code tokens} from the engine per round
-     * trip and spend them locally within {@code delay}. The fleet never admits more than the limit;
-     * it may admit up to {@code instances x (tokens - 1)} fewer per delay.
+     * Sets how {@link FleetBatching#PREFETCH} prefetches: up to {@code tokens} taken from the
+     * engine per round trip and spent locally within {@code delay}. Used only with {@code
+     * batching(FleetBatching.PREFETCH)}; it does not choose the batching. The fleet never admits
+     * more than the limit; it may admit up to {@code instances x (tokens - 1)} fewer per delay.
      *
      * @param tokens 1 to 1,000,000; default 10
      * @param delay 1 ms to 1 min; default 100 ms
@@ -436,7 +437,6 @@ public final class FleetRateLimitConfig {
     public Builder prefetch(long tokens, Duration delay) {
       this.prefetchTokens = PREFETCH_TOKENS.check(tokens);
       this.prefetchDelay = PREFETCH_DELAY.check(delay);
-      this.batching = FleetBatching.PREFETCH;
       return this;
     }
 

@@ -93,6 +93,7 @@ class FleetBatchingTest {
             FleetRateLimitConfig.builder("prefetched")
                 .limit(100)
                 .period(Duration.ofSeconds(1))
+                .batching(FleetBatching.PREFETCH)
                 .prefetch(10, Duration.ofSeconds(1))
                 .build());
 
@@ -111,6 +112,7 @@ class FleetBatchingTest {
           FleetRateLimitConfig.builder("prefetched")
               .limit(20)
               .period(Duration.ofHours(1))
+              .batching(FleetBatching.PREFETCH)
               .prefetch(5, Duration.ofMinutes(1))
               .build();
       FleetRateLimiter here = engine.rateLimiter(config);
@@ -129,5 +131,18 @@ class FleetBatchingTest {
     } finally {
       other.close();
     }
+  }
+
+  @Test
+  void prefetchSettingsDoNotChooseTheBatching() {
+    FleetRateLimitConfig config =
+        FleetRateLimitConfig.builder("p")
+            .batching(FleetBatching.BATCHING)
+            .prefetch(20, Duration.ofMillis(50))
+            .build();
+
+    assertThat(config.batching()).isEqualTo(FleetBatching.BATCHING);
+    assertThat(config.prefetchTokens()).isEqualTo(20);
+    assertThat(config.prefetchDelay()).isEqualTo(Duration.ofMillis(50));
   }
 }
