@@ -7,6 +7,8 @@ import dev.reliability.cluster.FleetBulkheadConfig;
 import dev.reliability.cluster.FleetEngine;
 import dev.reliability.cluster.FleetRateLimitConfig;
 import dev.reliability.cluster.FleetRateLimiter;
+import dev.reliability.cluster.health.FleetHealthCheck;
+import dev.reliability.cluster.metrics.FleetMetrics;
 import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.Setting;
 import dev.reliability.health.HealthCheckRegistry;
@@ -154,7 +156,8 @@ final class FleetLimits implements AutoCloseable {
    * @param meters the meter registry
    */
   void register(HealthCheckRegistry health, MeterRegistry meters) {
-    // FleetHealthCheck and FleetMetrics: added with the cluster module's adapters.
+    health.register(CHECK, FleetHealthCheck.of(engine));
+    FleetMetrics.of(engine).bindTo(meters);
   }
 
   FleetEngine engine() {
