@@ -1,0 +1,172 @@
+package dev.reliability.cluster.internal.hazelcast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import dev.reliability.cluster.testing.EmbeddedHazelcast;
+import dev.reliability.cluster.testing.ForkedFleet;
+import dev.reliability.cluster.testing.ForkedFleet.Result;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Three forked JVMs, each a Hazelcast client of three embedded members on loopback, share one
+ * fleet-wide limit of {@value #LIMIT} per second while each offers {@value #OFFERED} per second:
+ * the fleet's admitted count over the common window stays within 5% of the limit's (the bucket's
+ * initial capacity plus its refill), and a member killed mid-run does not stop the fleet.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HazelcastFleetTest {
+
+  private static final Logger log = LoggerFactory.getLogger(HazelcastFleetTest.class);
+
+  static final int LIMIT = 200;
+  static final int OFFERED = 150;
+  private static final int WORKERS = 3;
+  private static final Duration READY = Duration.ofSeconds(40);
+
+  private static EmbeddedHazelcast cluster;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = EmbeddedHazelcast.start(3);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static String[] args(String name, String batching, Duration duration) {
+    return new String[] {
+      "engine=" + cluster.workerEngine(),
+      "name=" + name,
+      "limit=" + LIMIT,
+      "period=PT1S",
+      "batching=" + batching,
+      "rate=" + OFFERED,
+      "threads=4",
+      "duration=" + duration,
+      "timeout=PT2S"
+    };
+  }
+
+  private static List<Result> run(String name, String batching, Duration duration, Runnable midRun)
+      throws Exception {
+    try (ForkedFleet fleet = ForkedFleet.start(WORKERS, READY, args(name, batching, duration))) {
+      long start = System.currentTimeMillis() + 500;
+      fleet.go(start);
+      midRun.run();
+      List<Result> results = fleet.results(duration.plusSeconds(20));
+      log.info(
+          "fleet run name={} batching={} duration={} admitted={} refused={} errors={} "
+              + "perSecond={} meanMicros={} maxMicros={}",
+          name,
+          batching,
+          duration,
+          results.stream().mapToLong(Result::admitted).sum(),
+          results.stream().mapToLong(Result::refused).sum(),
+          results.stream().mapToLong(Result::errors).sum(),
+          results.stream().map(r -> java.util.Arrays.toString(r.perSecond())).toList(),
+          results.stream().map(Result::meanMicros).toList(),
+          results.stream().map(Result::maxMicros).toList());
+      return results;
+    }
+  }
+
+  private static long admitted(List<Result> results) {
+    return results.stream().mapToLong(Result::admitted).sum();
+  }
+
+  @Test
+  @Order(1)
+  void threeForkedInstancesAdmitTheSharedLimitWithinFivePercent() throws Exception {
+    Duration duration = Duration.ofSeconds(5);
+    List<Result> results = run("fleet-" + UUID.randomUUID(), "none", duration, () -> {});
+
+    long expected = LIMIT + LIMIT * duration.toSeconds(); // the full bucket, then its refill
+    assertThat(admitted(results))
+        .isBetween(Math.round(expected * 0.95), Math.round(expected * 1.05));
+    assertThat(results).allSatisfy(r -> assertThat(r.admitted()).isPositive());
+    assertThat(results).allSatisfy(r -> assertThat(r.refused()).isPositive());
+  }
+
+  @Order(2)
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"batching", "prefetch"})
+  void batchedOrPrefetchedCallsStillAdmitTheSharedLimitWithinFivePercent(String batching)
+      throws Exception {
+    Duration duration = Duration.ofSeconds(4);
+    List<Result> results = run("fleet-" + UUID.randomUUID(), batching, duration, () -> {});
+
+    long expected = LIMIT + LIMIT * duration.toSeconds();
+    assertThat(admitted(results))
+        .isBetween(Math.round(expected * 0.95), Math.round(expected * 1.05));
+    assertThat(results).allSatisfy(r -> assertThat(r.admitted()).isPositive());
+  }
+
+  @Test
+  @Order(3) // last: it leaves the cluster with two members
+  void aMemberKilledMidRunDoesNotStopTheFleetAndTheLimitHoldsAfterFailover() throws Exception {
+    Duration duration = Duration.ofSeconds(7);
+    String name = "fleet-" + UUID.randomUUID();
+    // Kill the member that owns the bucket's partition: the hot key itself must fail over.
+    HazelcastInstance owner = owner(name);
+    ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
+    List<Result> results;
+    try {
+      results =
+          run(
+              name,
+              "none",
+              duration,
+              () ->
+                  killer.schedule(
+                      () -> owner.getLifecycleService().terminate(), 2_000, TimeUnit.MILLISECONDS));
+    } finally {
+      killer.shutdownNow();
+    }
+
+    assertThat(owner.getLifecycleService().isRunning()).as("killed mid-run").isFalse();
+    // Seconds 0-1 before the kill; 2-3 the kill and the failover; 4-6 after it.
+    long after = 0;
+    for (Result r : results) {
+      assertThat(r.perSecond()[r.perSecond().length - 1])
+          .as("admitted in the last second")
+          .isPositive();
+      for (int second = 4; second < 7; second++) {
+        after += r.perSecond()[second];
+      }
+    }
+    long expectedAfter = LIMIT * 3L;
+    // The tokens that refilled while callers waited on the failover may add one bucket's capacity.
+    assertThat(after).isBetween(Math.round(expectedAfter * 0.95), expectedAfter + LIMIT);
+    assertThat(admitted(results)).isLessThanOrEqualTo(Math.round((2 * LIMIT + LIMIT * 7) * 1.05));
+  }
+
+  private static HazelcastInstance owner(String key) {
+    HazelcastInstance any = cluster.members().get(0);
+    Member owner = any.getPartitionService().getPartition(key).getOwner();
+    return cluster.members().stream()
+        .filter(m -> m.getCluster().getLocalMember().getUuid().equals(owner.getUuid()))
+        .findFirst()
+        .orElseThrow();
+  }
+}
