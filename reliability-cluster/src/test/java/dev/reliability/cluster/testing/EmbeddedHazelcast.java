@@ -61,6 +61,30 @@ public final class EmbeddedHazelcast implements AutoCloseable {
     return members;
   }
 
+  /**
+   * Returns the running member that owns {@code key}'s partition, once the partitions are assigned.
+   *
+   * @param key a map key
+   * @return the owning member
+   */
+  public HazelcastInstance owner(String key) {
+    HazelcastInstance any = running().get(0);
+    any.getMap("reliability-test-assign").get(key); // the first operation assigns the partitions
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> any.getPartitionService().getPartition(key).getOwner() != null);
+    UUID owner = any.getPartitionService().getPartition(key).getOwner().getUuid();
+    return running().stream()
+        .filter(m -> m.getCluster().getLocalMember().getUuid().equals(owner))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Returns the members still running. */
+  public List<HazelcastInstance> running() {
+    return members.stream().filter(m -> m.getLifecycleService().isRunning()).toList();
+  }
+
   /** Returns the cluster's name, which clients must give to join it. */
   public String clusterName() {
     return clusterName;

@@ -2,7 +2,6 @@ package dev.reliability.cluster.internal.hazelcast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import dev.reliability.cluster.testing.EmbeddedHazelcast;
 import dev.reliability.cluster.testing.ForkedFleet;
@@ -128,7 +127,7 @@ class HazelcastFleetTest {
     Duration duration = Duration.ofSeconds(7);
     String name = "fleet-" + UUID.randomUUID();
     // Kill the member that owns the bucket's partition: the hot key itself must fail over.
-    HazelcastInstance owner = owner(name);
+    HazelcastInstance owner = cluster.owner(name);
     ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
     List<Result> results;
     try {
@@ -159,14 +158,5 @@ class HazelcastFleetTest {
     // The tokens that refilled while callers waited on the failover may add one bucket's capacity.
     assertThat(after).isBetween(Math.round(expectedAfter * 0.95), expectedAfter + LIMIT);
     assertThat(admitted(results)).isLessThanOrEqualTo(Math.round((2 * LIMIT + LIMIT * 7) * 1.05));
-  }
-
-  private static HazelcastInstance owner(String key) {
-    HazelcastInstance any = cluster.members().get(0);
-    Member owner = any.getPartitionService().getPartition(key).getOwner();
-    return cluster.members().stream()
-        .filter(m -> m.getCluster().getLocalMember().getUuid().equals(owner.getUuid()))
-        .findFirst()
-        .orElseThrow();
   }
 }
