@@ -32,10 +32,12 @@ import java.util.concurrent.locks.LockSupport;
  * by this worker), {@code threads}, {@code duration} (ISO-8601) and {@code timeout} (ISO-8601, per
  * call).
  *
- * <p>Protocol: the worker connects, warms up on a limit of its own, prints {@code READY}, reads the
- * run's start as epoch milliseconds from standard input (so every worker measures the same window
- * on the machine's one wall clock), runs until start + duration and prints {@code {"admitted":..,
- * "refused":..,"errors":..,"perSecond":[..],"meanMicros":..,"maxMicros":..}}.
+ * <p>Protocol: the worker connects, warms up on a limit of its own and prints {@code READY}; then
+ * each line on standard input is one run, {@code key=value} arguments over the command line's, with
+ * {@code start}: the run's start in epoch milliseconds (so every worker measures the same window on
+ * the machine's one wall clock). The worker runs until start + duration and prints {@code
+ * {"admitted":..,"refused":..,"errors":..,"perSecond":[..],"meanMicros":.., "maxMicros":..}}; it
+ * exits at the end of its input.
  */
 public final class FleetWorker {
 
@@ -48,11 +50,47 @@ public final class FleetWorker {
    * @throws Exception if the engine cannot be reached
    */
   public static void main(String[] args) throws Exception {
+    Map<String, String> defaults = parse(args);
+    Duration timeout = Duration.parse(defaults.getOrDefault("timeout", "PT2S"));
+    try (Engine engine = Engine.connect(defaults.get("engine"))) {
+      AsyncBucketProxy warmUp =
+          engine
+              .backend()
+              .buckets()
+              .builder()
+              .build(
+                  "fleet-worker-warm-up-" + ProcessHandle.current().pid(),
+                  BucketConfiguration.builder()
+                      .addLimit(l -> l.capacity(100).refillGreedy(100, Duration.ofSeconds(1)))
+                      .build());
+      for (int i = 0; i < 50; i++) {
+        warmUp.tryConsume(1).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      System.out.println("READY");
+      System.out.flush();
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      for (String line; (line = in.readLine()) != null && !line.isBlank(); ) {
+        Map<String, String> arg = new HashMap<>(defaults);
+        arg.putAll(parse(line.trim().split("\\s+")));
+        System.out.println(run(engine, arg));
+        System.out.flush();
+      }
+    }
+  }
+
+  private static Map<String, String> parse(String[] args) {
     Map<String, String> arg = new HashMap<>();
     for (String a : args) {
       int eq = a.indexOf('=');
-      arg.put(a.substring(0, eq), a.substring(eq + 1));
+      if (eq > 0) {
+        arg.put(a.substring(0, eq), a.substring(eq + 1));
+      }
     }
+    return arg;
+  }
+
+  private static String run(Engine engine, Map<String, String> arg) throws Exception {
     String name = arg.get("name");
     long limit = Long.parseLong(arg.get("limit"));
     Duration period = Duration.parse(arg.getOrDefault("period", "PT1S"));
@@ -62,50 +100,38 @@ public final class FleetWorker {
     int threads = Integer.parseInt(arg.getOrDefault("threads", "4"));
     Duration duration = Duration.parse(arg.get("duration"));
     Duration timeout = Duration.parse(arg.getOrDefault("timeout", "PT2S"));
+    long startMillis = Long.parseLong(arg.get("start"));
 
-    try (Engine engine = Engine.connect(arg.get("engine"))) {
-      BucketConfiguration config =
-          BucketConfiguration.builder()
-              .addLimit(l -> l.capacity(limit).refillGreedy(limit, period))
-              .build();
-      RemoteAsyncBucketBuilder<String> builder = engine.backend().buckets().builder();
-      switch (batching) {
-        case "none" -> {}
-        case "batching" -> builder = builder.withOptimization(Optimizations.batching());
-        case "prefetch" ->
-            builder =
-                builder.withOptimization(
-                    Optimizations.delaying(new DelayParameters(prefetch, Duration.ofMillis(100))));
-        default ->
-            throw new IllegalArgumentException(
-                "batching must be none, batching or prefetch, was " + batching);
-      }
-      AsyncBucketProxy bucket = builder.build(name, config);
-      AsyncBucketProxy warmUp =
-          builder.build(name + "-warm-up-" + ProcessHandle.current().pid(), config);
-      for (int i = 0; i < 50; i++) {
-        warmUp.tryConsume(1).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      }
-      System.out.println("READY");
-      System.out.flush();
-      String line =
-          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-      long startMillis = Long.parseLong(line.trim());
-      Run run = new Run(startMillis, duration.toMillis());
-      Thread[] callers = new Thread[threads];
-      for (int t = 0; t < threads; t++) {
-        long intervalNanos = (long) (1e9 * threads / rate);
-        long offsetNanos = intervalNanos * t / threads;
-        callers[t] =
-            new Thread(() -> run.offer(bucket, intervalNanos, offsetNanos, timeout), "caller-" + t);
-        callers[t].start();
-      }
-      for (Thread caller : callers) {
-        caller.join();
-      }
-      System.out.println(run.json());
-      System.out.flush();
+    BucketConfiguration config =
+        BucketConfiguration.builder()
+            .addLimit(l -> l.capacity(limit).refillGreedy(limit, period))
+            .build();
+    RemoteAsyncBucketBuilder<String> builder = engine.backend().buckets().builder();
+    switch (batching) {
+      case "none" -> {}
+      case "batching" -> builder = builder.withOptimization(Optimizations.batching());
+      case "prefetch" ->
+          builder =
+              builder.withOptimization(
+                  Optimizations.delaying(new DelayParameters(prefetch, Duration.ofMillis(100))));
+      default ->
+          throw new IllegalArgumentException(
+              "batching must be none, batching or prefetch, was " + batching);
     }
+    AsyncBucketProxy bucket = builder.build(name, config);
+    Run run = new Run(startMillis, duration.toMillis());
+    Thread[] callers = new Thread[threads];
+    for (int t = 0; t < threads; t++) {
+      long intervalNanos = (long) (1e9 * threads / rate);
+      long offsetNanos = intervalNanos * t / threads;
+      callers[t] =
+          new Thread(() -> run.offer(bucket, intervalNanos, offsetNanos, timeout), "caller-" + t);
+      callers[t].start();
+    }
+    for (Thread caller : callers) {
+      caller.join();
+    }
+    return run.json();
   }
 
   /** The counts of one run, measured over [start, start + duration) of the wall clock. */

@@ -100,31 +100,26 @@ public final class ForkedFleet implements AutoCloseable {
   }
 
   /**
-   * Tells every worker to start its run at {@code startMillis} (epoch milliseconds).
+   * Runs one round on every worker: each gets {@code start=startMillis} (epoch milliseconds) and
+   * {@code runArgs}, and its result line is awaited.
    *
-   * @param startMillis the common start
-   * @throws IOException if a worker is gone
-   */
-  public void go(long startMillis) throws IOException {
-    for (Process worker : workers) {
-      Writer in = new OutputStreamWriter(worker.getOutputStream(), StandardCharsets.UTF_8);
-      in.write(startMillis + "\n");
-      in.flush();
-    }
-  }
-
-  /**
-   * Waits for every worker's result line and its exit.
-   *
-   * @param timeout the hard limit for all of them
+   * @param startMillis the common start of the measured window
+   * @param timeout the hard limit for all results
+   * @param runArgs the round's {@code key=value} arguments
    * @return the results, in fork order
    * @throws IOException if a worker failed or was late (all are killed then)
    */
-  public List<Result> results(Duration timeout) throws IOException {
-    List<String> lines = awaitLine("{", timeout);
+  public List<Result> run(long startMillis, Duration timeout, String... runArgs)
+      throws IOException {
+    String line = "start=" + startMillis + " " + String.join(" ", runArgs) + "\n";
+    for (Process worker : workers) {
+      Writer in = new OutputStreamWriter(worker.getOutputStream(), StandardCharsets.UTF_8);
+      in.write(line);
+      in.flush();
+    }
     List<Result> results = new ArrayList<>();
-    for (String line : lines) {
-      results.add(Result.parse(line));
+    for (String json : awaitLine("{", timeout)) {
+      results.add(Result.parse(json));
     }
     return results;
   }

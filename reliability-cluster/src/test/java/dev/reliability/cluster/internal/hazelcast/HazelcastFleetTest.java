@@ -7,11 +7,13 @@ import dev.reliability.cluster.testing.EmbeddedHazelcast;
 import dev.reliability.cluster.testing.ForkedFleet;
 import dev.reliability.cluster.testing.ForkedFleet.Result;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -40,54 +42,61 @@ class HazelcastFleetTest {
   private static final Duration READY = Duration.ofSeconds(40);
 
   private static EmbeddedHazelcast cluster;
+  private static ForkedFleet fleet;
 
   @BeforeAll
-  static void startCluster() {
+  static void startClusterAndFleet() throws Exception {
     cluster = EmbeddedHazelcast.start(3);
+    fleet =
+        ForkedFleet.start(
+            WORKERS,
+            READY,
+            "engine=" + cluster.workerEngine(),
+            "limit=" + LIMIT,
+            "period=PT1S",
+            "rate=" + OFFERED,
+            "threads=4",
+            "timeout=PT2S");
   }
 
   @AfterAll
-  static void stopCluster() {
+  static void stopFleetAndCluster() {
+    if (fleet != null) {
+      fleet.close();
+    }
     if (cluster != null) {
       cluster.close();
     }
   }
 
-  private static String[] args(String name, String batching, Duration duration) {
-    return new String[] {
-      "engine=" + cluster.workerEngine(),
-      "name=" + name,
-      "limit=" + LIMIT,
-      "period=PT1S",
-      "batching=" + batching,
-      "rate=" + OFFERED,
-      "threads=4",
-      "duration=" + duration,
-      "timeout=PT2S"
-    };
-  }
-
-  private static List<Result> run(String name, String batching, Duration duration, Runnable midRun)
-      throws Exception {
-    try (ForkedFleet fleet = ForkedFleet.start(WORKERS, READY, args(name, batching, duration))) {
-      long start = System.currentTimeMillis() + 500;
-      fleet.go(start);
-      midRun.run();
-      List<Result> results = fleet.results(duration.plusSeconds(20));
-      log.info(
-          "fleet run name={} batching={} duration={} admitted={} refused={} errors={} "
-              + "perSecond={} meanMicros={} maxMicros={}",
-          name,
-          batching,
-          duration,
-          results.stream().mapToLong(Result::admitted).sum(),
-          results.stream().mapToLong(Result::refused).sum(),
-          results.stream().mapToLong(Result::errors).sum(),
-          results.stream().map(r -> java.util.Arrays.toString(r.perSecond())).toList(),
-          results.stream().map(Result::meanMicros).toList(),
-          results.stream().map(Result::maxMicros).toList());
-      return results;
-    }
+  /**
+   * Runs one round of every worker on limit {@code name}, measured from a common start; {@code
+   * atStart} is given that start (epoch milliseconds) before the round begins.
+   */
+  private static List<Result> run(
+      String name, String batching, Duration duration, LongConsumer atStart) throws Exception {
+    long start = System.currentTimeMillis() + 300;
+    atStart.accept(start);
+    List<Result> results =
+        fleet.run(
+            start,
+            duration.plusSeconds(20),
+            "name=" + name,
+            "batching=" + batching,
+            "duration=" + duration);
+    log.info(
+        "fleet run name={} batching={} duration={} admitted={} refused={} errors={} "
+            + "perSecond={} meanMicros={} maxMicros={}",
+        name,
+        batching,
+        duration,
+        results.stream().mapToLong(Result::admitted).sum(),
+        results.stream().mapToLong(Result::refused).sum(),
+        results.stream().mapToLong(Result::errors).sum(),
+        results.stream().map(r -> Arrays.toString(r.perSecond())).toList(),
+        results.stream().map(Result::meanMicros).toList(),
+        results.stream().map(Result::maxMicros).toList());
+    return results;
   }
 
   private static long admitted(List<Result> results) {
@@ -98,7 +107,7 @@ class HazelcastFleetTest {
   @Order(1)
   void threeForkedInstancesAdmitTheSharedLimitWithinFivePercent() throws Exception {
     Duration duration = Duration.ofSeconds(5);
-    List<Result> results = run("fleet-" + UUID.randomUUID(), "none", duration, () -> {});
+    List<Result> results = run("fleet-" + UUID.randomUUID(), "none", duration, start -> {});
 
     long expected = LIMIT + LIMIT * duration.toSeconds(); // the full bucket, then its refill
     assertThat(admitted(results))
@@ -113,7 +122,7 @@ class HazelcastFleetTest {
   void batchedOrPrefetchedCallsStillAdmitTheSharedLimitWithinFivePercent(String batching)
       throws Exception {
     Duration duration = Duration.ofSeconds(4);
-    List<Result> results = run("fleet-" + UUID.randomUUID(), batching, duration, () -> {});
+    List<Result> results = run("fleet-" + UUID.randomUUID(), batching, duration, start -> {});
 
     long expected = LIMIT + LIMIT * duration.toSeconds();
     assertThat(admitted(results))
@@ -136,9 +145,11 @@ class HazelcastFleetTest {
               name,
               "none",
               duration,
-              () ->
+              start ->
                   killer.schedule(
-                      () -> owner.getLifecycleService().terminate(), 2_000, TimeUnit.MILLISECONDS));
+                      () -> owner.getLifecycleService().terminate(),
+                      start + 2_000 - System.currentTimeMillis(),
+                      TimeUnit.MILLISECONDS));
     } finally {
       killer.shutdownNow();
     }
