@@ -2,13 +2,11 @@ package dev.reliability.cluster.testing;
 
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.HazelcastInstance;
-import dev.reliability.cluster.internal.FleetBackend;
-import dev.reliability.cluster.internal.hazelcast.HazelcastBackend;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.distributed.AsyncBucketProxy;
-import io.github.bucket4j.distributed.proxy.RemoteAsyncBucketBuilder;
-import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
-import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import dev.reliability.cluster.FleetBatching;
+import dev.reliability.cluster.FleetEngine;
+import dev.reliability.cluster.FleetRateLimitConfig;
+import dev.reliability.cluster.FleetRateLimiter;
+import dev.reliability.cluster.FleetStatus;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -21,23 +19,28 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One instance of a fleet, in its own JVM: connects to an engine, takes one fleet-wide rate limit,
- * offers calls to it at a fixed rate for a bounded time and prints what it saw as one line of JSON.
- * {@link ForkedFleet} starts several and reads their lines.
+ * One instance of a fleet, in its own JVM: connects a {@link FleetEngine} to an engine, takes one
+ * fleet-wide rate limit, offers calls to it at a fixed rate for a bounded time and prints what it
+ * saw as one line of JSON. {@link ForkedFleet} starts several and reads their lines.
+ * Engine-neutral: the same worker runs against Hazelcast and Redis.
  *
- * <p>Arguments are {@code key=value}: {@code engine} ({@code hazelcast:[cluster@]host:port,...} as
- * a Hazelcast client), {@code name}, {@code limit}, {@code period} (ISO-8601), {@code batching}
- * ({@code none}, {@code batching}: Bucket4j's request batching, or {@code prefetch}: Bucket4j's
- * delayed synchronisation of up to {@code prefetch} tokens), {@code rate} (calls per second offered
- * by this worker), {@code threads}, {@code duration} (ISO-8601) and {@code timeout} (ISO-8601, per
- * call).
+ * <p>Arguments are {@code key=value}. On the command line: {@code engine} ({@code
+ * hazelcast:[cluster@]host:port,...}, joined as a Hazelcast client, or {@code redis://host:port}),
+ * {@code timeout} (the engine's time-out, ISO-8601, default 0.5 s) and {@code instances} (expected
+ * instances, default 3), and defaults for the runs. Per run: {@code name}, {@code limit}, {@code
+ * period} (ISO-8601), {@code batching} ({@code none}, {@code batching} or {@code prefetch}, see
+ * {@link FleetBatching}), {@code prefetch} (tokens) and {@code prefetchDelay}, {@code rate} (calls
+ * per second offered by this worker), {@code threads}, {@code duration} (ISO-8601) and {@code
+ * start}.
  *
  * <p>Protocol: the worker connects, warms up on a limit of its own and prints {@code READY}; then
- * each line on standard input is one run, {@code key=value} arguments over the command line's, with
- * {@code start}: the run's start in epoch milliseconds (so every worker measures the same window on
- * the machine's one wall clock). The worker runs until start + duration and prints {@code
- * {"admitted":..,"refused":..,"errors":..,"perSecond":[..],"meanMicros":.., "maxMicros":..}}; it
- * exits at the end of its input.
+ * each line on standard input is one run, its arguments over the command line's, with {@code
+ * start}: the run's start in epoch milliseconds, so every worker measures the same window on the
+ * machine's one wall clock. The worker runs until start + duration and prints {@code
+ * {"admitted":..,"refused":..,"admittedLocal":..,"fallbacks":..,"perSecond":[..],"meanMicros":..,
+ * "maxMicros":..}} ({@code admittedLocal}: admitted on the local share while the engine was
+ * degraded, included in {@code admitted}; {@code fallbacks}: switches to the local share during the
+ * run); it exits at the end of its input.
  */
 public final class FleetWorker {
 
@@ -51,20 +54,36 @@ public final class FleetWorker {
    */
   public static void main(String[] args) throws Exception {
     Map<String, String> defaults = parse(args);
-    Duration timeout = Duration.parse(defaults.getOrDefault("timeout", "PT2S"));
-    try (Engine engine = Engine.connect(defaults.get("engine"))) {
-      AsyncBucketProxy warmUp =
-          engine
-              .backend()
-              .buckets()
-              .builder()
-              .build(
-                  "fleet-worker-warm-up-" + ProcessHandle.current().pid(),
-                  BucketConfiguration.builder()
-                      .addLimit(l -> l.capacity(100).refillGreedy(100, Duration.ofSeconds(1)))
-                      .build());
+    HazelcastInstance client = null;
+    FleetEngine.Builder builder;
+    String engineArg = defaults.get("engine");
+    if (engineArg.startsWith("hazelcast:")) {
+      String spec = engineArg.substring("hazelcast:".length());
+      int at = spec.indexOf('@');
+      String cluster = at < 0 ? "dev" : spec.substring(0, at);
+      client =
+          HazelcastClient.newHazelcastClient(
+              EmbeddedHazelcast.clientConfig(cluster, spec.substring(at + 1).split(",")));
+      builder = FleetEngine.hazelcast(client);
+    } else if (engineArg.startsWith("redis://")) {
+      builder = FleetEngine.redis(engineArg);
+    } else {
+      throw new IllegalArgumentException(
+          "engine must be hazelcast:[cluster@]host:port,... or redis://host:port, was "
+              + engineArg);
+    }
+    try (FleetEngine engine =
+        builder
+            .name("fleet-worker")
+            .timeout(Duration.parse(defaults.getOrDefault("timeout", "PT0.5S")))
+            .expectedInstances(Integer.parseInt(defaults.getOrDefault("instances", "3")))
+            .build()) {
+      FleetRateLimiter warmUp =
+          engine.rateLimiter(
+              FleetRateLimitConfig.builder("fleet-worker-warm-up-" + ProcessHandle.current().pid())
+                  .build());
       for (int i = 0; i < 50; i++) {
-        warmUp.tryConsume(1).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        warmUp.acquire(0);
       }
       System.out.println("READY");
       System.out.flush();
@@ -75,6 +94,10 @@ public final class FleetWorker {
         arg.putAll(parse(line.trim().split("\\s+")));
         System.out.println(run(engine, arg));
         System.out.flush();
+      }
+    } finally {
+      if (client != null) {
+        client.shutdown();
       }
     }
   }
@@ -90,48 +113,32 @@ public final class FleetWorker {
     return arg;
   }
 
-  private static String run(Engine engine, Map<String, String> arg) throws Exception {
-    String name = arg.get("name");
-    long limit = Long.parseLong(arg.get("limit"));
-    Duration period = Duration.parse(arg.getOrDefault("period", "PT1S"));
-    String batching = arg.getOrDefault("batching", "none");
+  private static String run(FleetEngine engine, Map<String, String> arg) throws Exception {
     long prefetch = Long.parseLong(arg.getOrDefault("prefetch", "10"));
+    FleetRateLimiter limiter =
+        engine.rateLimiter(
+            FleetRateLimitConfig.builder(arg.get("name"))
+                .limit(Long.parseLong(arg.get("limit")))
+                .period(Duration.parse(arg.getOrDefault("period", "PT1S")))
+                .batching(FleetBatching.valueOf(arg.getOrDefault("batching", "none").toUpperCase()))
+                .prefetch(prefetch, Duration.parse(arg.getOrDefault("prefetchDelay", "PT0.1S")))
+                .build());
     double rate = Double.parseDouble(arg.get("rate"));
     int threads = Integer.parseInt(arg.getOrDefault("threads", "4"));
-    Duration duration = Duration.parse(arg.get("duration"));
-    Duration timeout = Duration.parse(arg.getOrDefault("timeout", "PT2S"));
-    long startMillis = Long.parseLong(arg.get("start"));
-
-    BucketConfiguration config =
-        BucketConfiguration.builder()
-            .addLimit(l -> l.capacity(limit).refillGreedy(limit, period))
-            .build();
-    RemoteAsyncBucketBuilder<String> builder = engine.backend().buckets().builder();
-    switch (batching) {
-      case "none" -> {}
-      case "batching" -> builder = builder.withOptimization(Optimizations.batching());
-      case "prefetch" ->
-          builder =
-              builder.withOptimization(
-                  Optimizations.delaying(new DelayParameters(prefetch, Duration.ofMillis(100))));
-      default ->
-          throw new IllegalArgumentException(
-              "batching must be none, batching or prefetch, was " + batching);
-    }
-    AsyncBucketProxy bucket = builder.build(name, config);
-    Run run = new Run(startMillis, duration.toMillis());
+    long fallbacksBefore = engine.fallbacks();
+    Run run =
+        new Run(Long.parseLong(arg.get("start")), Duration.parse(arg.get("duration")).toMillis());
     Thread[] callers = new Thread[threads];
     for (int t = 0; t < threads; t++) {
       long intervalNanos = (long) (1e9 * threads / rate);
       long offsetNanos = intervalNanos * t / threads;
-      callers[t] =
-          new Thread(() -> run.offer(bucket, intervalNanos, offsetNanos, timeout), "caller-" + t);
+      callers[t] = new Thread(() -> run.offer(limiter, intervalNanos, offsetNanos), "caller-" + t);
       callers[t].start();
     }
     for (Thread caller : callers) {
       caller.join();
     }
-    return run.json();
+    return run.json(limiter.admitted(FleetStatus.DEGRADED), engine.fallbacks() - fallbacksBefore);
   }
 
   /** The counts of one run, measured over [start, start + duration) of the wall clock. */
@@ -140,7 +147,6 @@ public final class FleetWorker {
     private final long durationMillis;
     private final AtomicLong admitted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong errors = new AtomicLong();
     private final AtomicLong totalNanos = new AtomicLong();
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong maxNanos = new AtomicLong();
@@ -152,7 +158,7 @@ public final class FleetWorker {
       this.perSecond = new AtomicLongArray((int) ((durationMillis + 999) / 1000));
     }
 
-    void offer(AsyncBucketProxy bucket, long intervalNanos, long offsetNanos, Duration timeout) {
+    void offer(FleetRateLimiter limiter, long intervalNanos, long offsetNanos) {
       long waitMillis = startMillis - System.currentTimeMillis();
       if (waitMillis > 0) {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(waitMillis));
@@ -172,13 +178,7 @@ public final class FleetWorker {
           return;
         }
         long sent = System.nanoTime();
-        boolean ok;
-        try {
-          ok = bucket.tryConsume(1).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-          errors.incrementAndGet(); // late or failed: counted, and the worker goes on
-          continue;
-        }
+        boolean ok = limiter.acquire(0) >= 0; // never throws, never waits beyond the time-out
         long took = System.nanoTime() - sent;
         totalNanos.addAndGet(took);
         calls.incrementAndGet();
@@ -196,7 +196,7 @@ public final class FleetWorker {
       }
     }
 
-    String json() {
+    String json(long admittedLocal, long fallbacks) {
       StringBuilder seconds = new StringBuilder();
       for (int i = 0; i < perSecond.length(); i++) {
         seconds.append(i == 0 ? "" : ",").append(perSecond.get(i));
@@ -206,8 +206,10 @@ public final class FleetWorker {
           + admitted.get()
           + ",\"refused\":"
           + refused.get()
-          + ",\"errors\":"
-          + errors.get()
+          + ",\"admittedLocal\":"
+          + admittedLocal
+          + ",\"fallbacks\":"
+          + fallbacks
           + ",\"perSecond\":["
           + seconds
           + "],\"meanMicros\":"
@@ -215,40 +217,6 @@ public final class FleetWorker {
           + ",\"maxMicros\":"
           + maxNanos.get() / 1000
           + "}";
-    }
-  }
-
-  /** An engine connection the worker owns. */
-  private interface Engine extends AutoCloseable {
-    FleetBackend backend();
-
-    @Override
-    void close();
-
-    static Engine connect(String engine) {
-      if (engine.startsWith("hazelcast:")) {
-        String spec = engine.substring("hazelcast:".length());
-        int at = spec.indexOf('@');
-        String cluster = at < 0 ? "dev" : spec.substring(0, at);
-        String[] addresses = spec.substring(at + 1).split(",");
-        HazelcastInstance client =
-            HazelcastClient.newHazelcastClient(EmbeddedHazelcast.clientConfig(cluster, addresses));
-        HazelcastBackend backend = new HazelcastBackend(client);
-        return new Engine() {
-          @Override
-          public FleetBackend backend() {
-            return backend;
-          }
-
-          @Override
-          public void close() {
-            backend.close();
-            client.shutdown();
-          }
-        };
-      }
-      throw new IllegalArgumentException(
-          "engine must be hazelcast:[cluster@]host:port,..., was " + engine);
     }
   }
 }

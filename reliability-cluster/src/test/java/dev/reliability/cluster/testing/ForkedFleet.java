@@ -33,7 +33,13 @@ public final class ForkedFleet implements AutoCloseable {
 
   /** One worker's result line. */
   public record Result(
-      long admitted, long refused, long errors, long[] perSecond, long meanMicros, long maxMicros) {
+      long admitted,
+      long refused,
+      long admittedLocal,
+      long fallbacks,
+      long[] perSecond,
+      long meanMicros,
+      long maxMicros) {
 
     static Result parse(String json) {
       Matcher n = NUMBER.matcher(json);
@@ -49,7 +55,8 @@ public final class ForkedFleet implements AutoCloseable {
       return new Result(
           values.get("admitted"),
           values.get("refused"),
-          values.get("errors"),
+          values.get("admittedLocal"),
+          values.get("fallbacks"),
           seconds,
           values.get("meanMicros"),
           values.get("maxMicros"));

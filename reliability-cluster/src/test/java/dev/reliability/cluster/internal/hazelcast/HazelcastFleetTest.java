@@ -56,7 +56,7 @@ class HazelcastFleetTest {
             "period=PT1S",
             "rate=" + OFFERED,
             "threads=4",
-            "timeout=PT2S");
+            "timeout=PT0.5S");
   }
 
   @AfterAll
@@ -82,17 +82,19 @@ class HazelcastFleetTest {
             start,
             duration.plusSeconds(20),
             "name=" + name,
-            "batching=" + batching,
+            "batching=" + batching.toUpperCase(),
             "duration=" + duration);
     log.info(
-        "fleet run name={} batching={} duration={} admitted={} refused={} errors={} "
+        "fleet run name={} batching={} duration={} admitted={} refused={} admittedLocal={} "
+            + "fallbacks={} "
             + "perSecond={} meanMicros={} maxMicros={}",
         name,
         batching,
         duration,
         results.stream().mapToLong(Result::admitted).sum(),
         results.stream().mapToLong(Result::refused).sum(),
-        results.stream().mapToLong(Result::errors).sum(),
+        results.stream().mapToLong(Result::admittedLocal).sum(),
+        results.stream().mapToLong(Result::fallbacks).sum(),
         results.stream().map(r -> Arrays.toString(r.perSecond())).toList(),
         results.stream().map(Result::meanMicros).toList(),
         results.stream().map(Result::maxMicros).toList());
@@ -114,6 +116,7 @@ class HazelcastFleetTest {
         .isBetween(Math.round(expected * 0.95), Math.round(expected * 1.05));
     assertThat(results).allSatisfy(r -> assertThat(r.admitted()).isPositive());
     assertThat(results).allSatisfy(r -> assertThat(r.refused()).isPositive());
+    assertThat(results).allSatisfy(r -> assertThat(r.admittedLocal()).isZero());
   }
 
   @Order(2)
@@ -128,6 +131,7 @@ class HazelcastFleetTest {
     assertThat(admitted(results))
         .isBetween(Math.round(expected * 0.95), Math.round(expected * 1.05));
     assertThat(results).allSatisfy(r -> assertThat(r.admitted()).isPositive());
+    assertThat(results).allSatisfy(r -> assertThat(r.admittedLocal()).isZero());
   }
 
   @Test
@@ -168,6 +172,11 @@ class HazelcastFleetTest {
     long expectedAfter = LIMIT * 3L;
     // The tokens that refilled while callers waited on the failover may add one bucket's capacity.
     assertThat(after).isBetween(Math.round(expectedAfter * 0.95), expectedAfter + LIMIT);
-    assertThat(admitted(results)).isLessThanOrEqualTo(Math.round((2 * LIMIT + LIMIT * 7) * 1.05));
+    // A caller that waited beyond the engine's time-out on the failover fell back to its local
+    // share: FleetRateLimiter documents that the period of a switch may admit the shared limit
+    // plus every instance's share (here, the limit again) on top of the steady count.
+    boolean fellBack = results.stream().anyMatch(r -> r.fallbacks() > 0);
+    long bound = LIMIT + LIMIT * duration.toSeconds() + (fellBack ? 2L * LIMIT : 0);
+    assertThat(admitted(results)).isLessThanOrEqualTo(Math.round(bound * 1.05));
   }
 }
