@@ -19,7 +19,12 @@ final class CounterProcessor implements EntryProcessor<String, long[], long[]> {
 
   @Serial private static final long serialVersionUID = 1L;
 
-  static final int MAX_SLICES = 64;
+  /**
+   * Twice the largest window a retry budget may have (1,000 slices): room for every slice of the
+   * window, plus the slices of callers whose clocks run ahead, and still a bound on the entry.
+   */
+  static final int MAX_SLICES = 2_000;
+
   private static final int RECORD = 4;
 
   private final long slice;

@@ -197,6 +197,20 @@ class HazelcastBackendTest {
   }
 
   @Test
+  void aWindowOfAThousandSlicesCountsEverySlice() throws Exception {
+    // FleetRetryBudgetConfig allows windows of up to 1,000 slices (window / sync interval).
+    String budget = unique("budget");
+    List<CompletableFuture<long[]>> adds = new ArrayList<>();
+    for (int slice = 0; slice < 1_000; slice++) {
+      adds.add(backends.get(slice % 3).addCounts(budget, slice, 1, 0, 1_000, 600_000));
+    }
+    for (CompletableFuture<long[]> add : adds) {
+      get(add);
+    }
+    assertThat(get(client.addCounts(budget, 999, 0, 1, 1_000, 600_000))).containsExactly(1_000, 1);
+  }
+
+  @Test
   void aSliceExpiresAfterItsTtl() throws Exception {
     String budget = unique("budget");
     get(backends.get(0).addCounts(budget, 1, 10, 5, 10, 300));
