@@ -10,8 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * The fleet-wide limits on Hazelcast (member or client), on three maps: Bucket4j's entry-processor
@@ -27,8 +30,9 @@ import java.util.concurrent.CompletableFuture;
  * path must hold this module and {@code bucket4j_jdk17-hazelcast} (or the classes must reach them
  * through Hazelcast's user code namespaces).
  *
- * <p>Every method is asynchronous ({@code submitToKey}, {@code getAsync}); none blocks. Closing
- * this backend does not shut the instance down: it belongs to the application.
+ * <p>Every method is asynchronous ({@code submitToKey}, {@code getAsync}); none blocks, and none
+ * throws: a call Hazelcast refuses at once gives a failed future. Closing this backend does not
+ * shut the instance down: it belongs to the application.
  *
  * <p>Thread-safe. Internal: may change at any time.
  */
@@ -72,6 +76,11 @@ public final class HazelcastBackend implements FleetBackend {
             .asAsync();
   }
 
+  /** Returns the Hazelcast instance this backend works on. */
+  HazelcastInstance instance() {
+    return instance;
+  }
+
   @Override
   public String engine() {
     return "hazelcast";
@@ -85,10 +94,12 @@ public final class HazelcastBackend implements FleetBackend {
   @Override
   public CompletableFuture<Boolean> acquireLease(
       String limit, String leaseId, int max, long ttlMillis) {
-    return leases
-        .submitToKey(limit, new LeaseProcessor(LeaseProcessor.ACQUIRE, leaseId, max, ttlMillis))
-        .thenApply(Boolean.TRUE::equals)
-        .toCompletableFuture();
+    return call(
+        () ->
+            leases
+                .submitToKey(
+                    limit, new LeaseProcessor(LeaseProcessor.ACQUIRE, leaseId, max, ttlMillis))
+                .thenApply(Boolean.TRUE::equals));
   }
 
   @Override
@@ -97,44 +108,56 @@ public final class HazelcastBackend implements FleetBackend {
     if (leaseIds.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    return leases
-        .submitToKey(limit, new LeaseProcessor(new ArrayList<>(leaseIds), ttlMillis))
-        .thenApply(ignored -> (Void) null)
-        .toCompletableFuture();
+    List<String> ids = new ArrayList<>(leaseIds);
+    return call(
+        () ->
+            leases
+                .submitToKey(limit, new LeaseProcessor(ids, ttlMillis))
+                .thenApply(ignored -> (Void) null));
   }
 
   @Override
   public CompletableFuture<Void> releaseLease(String limit, String leaseId) {
-    return leases
-        .submitToKey(limit, new LeaseProcessor(LeaseProcessor.RELEASE, leaseId, 0, 0))
-        .thenApply(ignored -> (Void) null)
-        .toCompletableFuture();
+    return call(
+        () ->
+            leases
+                .submitToKey(limit, new LeaseProcessor(LeaseProcessor.RELEASE, leaseId, 0, 0))
+                .thenApply(ignored -> (Void) null));
   }
 
   @Override
   public CompletableFuture<Integer> leasesHeld(String limit) {
-    return leases
-        .submitToKey(limit, new LeaseCountProcessor())
-        .thenApply(held -> held == null ? 0 : held)
-        .toCompletableFuture();
+    return call(
+        () ->
+            leases
+                .submitToKey(limit, new LeaseCountProcessor())
+                .thenApply(held -> held == null ? 0 : held));
   }
 
   @Override
   public CompletableFuture<long[]> addCounts(
       String budget, long slice, long calls, long retries, int slices, long sliceTtlMillis) {
-    return counters
-        .submitToKey(budget, new CounterProcessor(slice, calls, retries, slices, sliceTtlMillis))
-        .toCompletableFuture();
+    return call(
+        () ->
+            counters.submitToKey(
+                budget, new CounterProcessor(slice, calls, retries, slices, sliceTtlMillis)));
   }
 
   @Override
   public CompletableFuture<Void> ping() {
-    if (!instance.getLifecycleService().isRunning()) {
-      return CompletableFuture.failedFuture(
-          new IllegalStateException(
-              "hazelcast instance " + instance.getName() + " is not running"));
+    return call(() -> leases.getAsync(PING_KEY).thenApply(ignored -> (Void) null));
+  }
+
+  /**
+   * Starts a Hazelcast call; one that throws at once (an instance shut down, a client offline)
+   * gives a failed future instead, as the callers expect of every engine operation.
+   */
+  private static <T> CompletableFuture<T> call(Supplier<CompletionStage<T>> operation) {
+    try {
+      return operation.get().toCompletableFuture();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    return leases.getAsync(PING_KEY).thenApply(ignored -> (Void) null).toCompletableFuture();
   }
 
   @Override

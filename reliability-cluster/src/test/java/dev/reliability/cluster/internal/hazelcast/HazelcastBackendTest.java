@@ -247,6 +247,28 @@ class HazelcastBackendTest {
   }
 
   @Test
+  void anInstanceThatIsShutDownFailsEveryFutureAndThrowsNothing() {
+    HazelcastBackend closed = new HazelcastBackend(cluster.newClient());
+    closed.close();
+    closedClientShutdown(closed);
+    List<CompletableFuture<?>> calls =
+        List.of(
+            closed.acquireLease("gone", "a", 1, 1_000),
+            closed.renewLeases("gone", List.of("a"), 1_000),
+            closed.releaseLease("gone", "a"),
+            closed.leasesHeld("gone"),
+            closed.addCounts("gone", 1, 1, 0, 1, 1_000),
+            closed.ping());
+    for (CompletableFuture<?> call : calls) {
+      assertThat(call).failsWithin(WAIT);
+    }
+  }
+
+  private static void closedClientShutdown(HazelcastBackend backend) {
+    backend.instance().shutdown();
+  }
+
+  @Test
   void pingAnswersFromMembersAndClients() throws Exception {
     get(backends.get(1).ping());
     get(client.ping());
