@@ -249,8 +249,8 @@ class HazelcastBackendTest {
   @Test
   void anInstanceThatIsShutDownFailsEveryFutureAndThrowsNothing() {
     HazelcastBackend closed = new HazelcastBackend(cluster.newClient());
-    closed.close();
-    closedClientShutdown(closed);
+    closed.close(); // leaves the instance to its owner...
+    closed.instance().shutdown(); // ...who shuts it down
     List<CompletableFuture<?>> calls =
         List.of(
             closed.acquireLease("gone", "a", 1, 1_000),
@@ -262,10 +262,6 @@ class HazelcastBackendTest {
     for (CompletableFuture<?> call : calls) {
       assertThat(call).failsWithin(WAIT);
     }
-  }
-
-  private static void closedClientShutdown(HazelcastBackend backend) {
-    backend.instance().shutdown();
   }
 
   @Test
