@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -43,14 +46,14 @@ public final class ForkedFleet implements AutoCloseable {
 
     static Result parse(String json) {
       Matcher n = NUMBER.matcher(json);
-      java.util.Map<String, Long> values = new java.util.HashMap<>();
+      Map<String, Long> values = new HashMap<>();
       while (n.find()) {
         values.put(n.group(1), Long.parseLong(n.group(2)));
       }
       Matcher s = PER_SECOND.matcher(json);
       long[] seconds =
           s.find() && !s.group(1).isEmpty()
-              ? java.util.Arrays.stream(s.group(1).split(",")).mapToLong(Long::parseLong).toArray()
+              ? Arrays.stream(s.group(1).split(",")).mapToLong(Long::parseLong).toArray()
               : new long[0];
       return new Result(
           values.get("admitted"),
