@@ -81,12 +81,14 @@ public final class RedisBackend implements FleetBackend {
   private final ClientResources ownedResources;
   private final AsyncProxyManager<String> buckets;
 
-  // Guarded by this; never held across blocking work. connection goes from null to one
-  // connection once, and back to null only at close.
-  private StatefulRedisConnection<String, byte[]> connection;
+  private final boolean clientReconnects;
+
+  // Written under the lock on this, which is never held across blocking work; connection is also
+  // read without it. connection is null until a connection attempt succeeds; it goes back to null
+  // at close, or when a client that does not reconnect by itself has lost it.
+  private volatile StatefulRedisConnection<String, byte[]> connection;
   private boolean connecting;
   private boolean closed;
-  private volatile RedisAsyncCommands<String, byte[]> commands;
 
   /**
    * Creates the backend on {@code client} and tries to connect at once.
@@ -105,6 +107,7 @@ public final class RedisBackend implements FleetBackend {
     if (owned) {
       client.setOptions(ownedOptions());
     }
+    this.clientReconnects = client.getOptions().isAutoReconnect();
     this.buckets =
         new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(new ConnectionRedisApi())
             .expirationAfterWrite(
@@ -256,7 +259,6 @@ public final class RedisBackend implements FleetBackend {
       closed = true;
       toClose = connection;
       connection = null;
-      commands = null;
     }
     if (toClose != null) {
       toClose.close();
@@ -273,13 +275,32 @@ public final class RedisBackend implements FleetBackend {
     return KEY_PREFIX + "lease:{" + limit + "}";
   }
 
-  /** The connection's commands, or null (and a connection attempt started) when not connected. */
+  /**
+   * The connection's commands, or null (and a connection attempt started) when there is no
+   * connection. A client without Lettuce's auto-reconnect loses its connection for good when the
+   * server goes away: that connection is dropped here and a new one opened in the background.
+   */
   private RedisAsyncCommands<String, byte[]> commands() {
-    RedisAsyncCommands<String, byte[]> c = commands;
+    StatefulRedisConnection<String, byte[]> c = connection;
+    if (c != null && !clientReconnects && !c.isOpen()) {
+      drop(c);
+      c = null;
+    }
     if (c == null) {
       connectInBackground();
+      return null;
     }
-    return c;
+    return c.async();
+  }
+
+  private void drop(StatefulRedisConnection<String, byte[]> lost) {
+    synchronized (this) {
+      if (connection != lost) {
+        return;
+      }
+      connection = null;
+    }
+    lost.closeAsync();
   }
 
   private void connectNow() {
@@ -316,7 +337,6 @@ public final class RedisBackend implements FleetBackend {
       closeOpened = closed && opened != null;
       if (opened != null && !closed) {
         connection = opened;
-        commands = opened.async();
       }
     }
     if (closeOpened) {

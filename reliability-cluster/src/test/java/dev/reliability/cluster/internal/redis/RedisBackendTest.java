@@ -8,6 +8,9 @@ import dev.reliability.cluster.testing.RedisServerProcess;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -330,6 +333,45 @@ class RedisBackendTest {
           .ignoreExceptions()
           .until(() -> get(backend.acquireLease("db", "b", 1, 60_000)));
       assertThat(scriptExists(restarted, RedisScripts.ACQUIRE)).isTrue();
+    }
+  }
+
+  @Test
+  void closingTheBackendLeavesTheApplicationsClientRunning() throws Exception {
+    RedisClient client = RedisClient.create(server.uri());
+    try {
+      RedisBackend backend = new RedisBackend(client, false);
+      assertThat(get(backend.acquireLease("db", "a", 1, 60_000))).isTrue();
+      backend.close();
+
+      try (StatefulRedisConnection<String, String> own = client.connect()) {
+        assertThat(own.sync().ping()).isEqualTo("PONG");
+      }
+    } finally {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
+  void aClientWithoutAutoReconnectGetsANewConnectionAfterARestart() throws Exception {
+    try (RedisServerProcess restarted = RedisServerProcess.start()) {
+      RedisClient client = RedisClient.create(restarted.uri());
+      client.setOptions(ClientOptions.builder().autoReconnect(false).build());
+      try {
+        RedisBackend backend = new RedisBackend(client, false);
+        backends.add(backend);
+        assertThat(get(backend.acquireLease("db", "a", 1, 60_000))).isTrue();
+
+        restarted.restart();
+
+        await()
+            .atMost(WAIT)
+            .pollInterval(Duration.ofMillis(50))
+            .ignoreExceptions()
+            .until(() -> get(backend.acquireLease("db", "b", 1, 60_000)));
+      } finally {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      }
     }
   }
 
