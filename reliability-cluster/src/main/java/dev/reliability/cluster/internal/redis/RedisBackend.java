@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * in the constructor when the server answers at once; when it does not, the backend starts up all
  * the same, its operations fail fast, and each operation (the engine's recovery probe is one)
  * starts a new connection attempt in the background until one succeeds. Once connected, Lettuce's
- * auto-reconnect brings a restarted server back.
+ * auto-reconnect brings a restarted server back; with a client whose auto-reconnect is off, the
+ * lost connection is dropped and a new one opened the same way.
  *
  * <p>An owned client (one the backend was given to close) gets the options the fleet limits need:
  * commands rejected at once while disconnected instead of queued, a command time-out, a short
