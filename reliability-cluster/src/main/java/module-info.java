@@ -11,6 +11,8 @@ module dev.reliability.cluster {
   requires transitive dev.reliability.core;
   requires io.github.bucket4j.core;
   requires org.slf4j;
+  // Per-key rate limiters are held in a bounded Caffeine cache; no Caffeine type is in the API.
+  requires com.github.benmanes.caffeine;
   requires static io.github.bucket4j.lettuce;
   requires static io.github.bucket4j.redis.common;
   requires static lettuce.core;

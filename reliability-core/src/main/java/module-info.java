@@ -64,7 +64,8 @@ module dev.reliability.core {
       dev.reliability.tracing,
       dev.reliability.metrics,
       dev.reliability.monitoring,
-      dev.reliability.test;
+      dev.reliability.test,
+      dev.reliability.cluster;
 
   provides io.micrometer.context.ThreadLocalAccessor with
       dev.reliability.core.context.RequestContextAccessor;

@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,6 +166,9 @@ public final class KeyedPolicy implements AutoCloseable {
   /** The registry's shared retry budgets by group name, for a template naming a group. */
   private final Map<String, RetryBudget> retryBudgets;
 
+  /** Adds each key's own components to its policy's builder, or null. */
+  private final BiConsumer<String, Policy.Builder> perKey;
+
   private KeyedPolicy(Builder b) {
     this.name = b.name;
     KeyedPolicyConfig c = b.config;
@@ -182,6 +186,7 @@ public final class KeyedPolicy implements AutoCloseable {
     this.executor = b.executor;
     this.contexts = b.contexts;
     this.retryBudgets = b.retryBudgets;
+    this.perKey = b.perKey;
     this.time = b.scheduler.timeSource();
     this.idleNanos = c.idleTimeout().toNanos();
     this.parked =
@@ -285,11 +290,30 @@ public final class KeyedPolicy implements AutoCloseable {
       // Re-read under the lock: only the newest template is ever applied, never an older one.
       Generation g = current;
       if (e.generation != g) {
-        e.policy.reconfigure(g.template());
+        e.policy.reconfigure(templateFor(e.key, g.template()));
         e.generation = g;
       }
     } finally {
       swapping.unlock();
+    }
+  }
+
+  /**
+   * Returns the template with the key's own settings of the per-key customizer on top, or the
+   * template itself without one. A customizer that throws leaves the key on the plain template,
+   * with a warning: one key's failure does not stop the swap of the others.
+   */
+  private PolicyConfig templateFor(String key, PolicyConfig template) {
+    if (perKey == null) {
+      return template;
+    }
+    try {
+      Policy.Builder b = Policy.builder(name).config(template).retryBudgets(retryBudgets);
+      perKey.accept(key, b);
+      return b.components();
+    } catch (RuntimeException e) {
+      LOG.warn("Keyed policy {}: the per-key customizer failed for a key; plain template", name, e);
+      return template;
     }
   }
 
@@ -551,15 +575,18 @@ public final class KeyedPolicy implements AutoCloseable {
       return back;
     }
     Generation g = current;
-    Policy policy =
+    Policy.Builder builder =
         Policy.builder(name)
             .config(g.template())
             .listener(policyListener)
             .scheduler(scheduler)
             .contextsIfSet(contexts)
             .executorIfSet(executor)
-            .retryBudgets(retryBudgets)
-            .build();
+            .retryBudgets(retryBudgets);
+    if (perKey != null) {
+      perKey.accept(key, builder);
+    }
+    Policy policy = builder.build();
     Entry created = new Entry(key, policy, true, g);
     for (Listener l : listeners) {
       try {
@@ -662,9 +689,37 @@ public final class KeyedPolicy implements AutoCloseable {
     private Executor executor;
     private ContextSnapshotFactory contexts;
     private Map<String, RetryBudget> retryBudgets = Map.of();
+    private BiConsumer<String, Policy.Builder> perKey;
 
     private Builder(String name) {
       this.name = name;
+    }
+
+    /**
+     * Sets a customizer that gives each key's policy its own components: it is called with the key
+     * and the policy's builder, already set to the template, listener, scheduler and executor, when
+     * the key's policy is built, and called again after a template change ({@link
+     * PolicyRegistry#reconfigure}, {@link PolicyRegistry#reload}) so its settings stay on top of
+     * the new template. Typically a fleet-wide limit per key:
+     *
+     * <pre>{@code
+     * KeyedPolicy perTenant = KeyedPolicy.builder("partner")
+     *     .perKey((tenant, b) -> b.rateLimiter(fleetLimiter.forKey(tenant)))
+     *     .build();
+     * }</pre>
+     *
+     * <p>External components and Resilience4j instances given here are those of the key's first
+     * build: a policy keeps them across template changes (the ones a later call gives are not
+     * used). The customizer runs on the calling thread, under the key's lock, and must be quick; an
+     * exception from it fails the call that built the key (after a template change: the key keeps
+     * the plain template, and a warning is logged). Default none.
+     *
+     * @param customizer called with each key and its policy's builder
+     * @return this builder
+     */
+    public Builder perKey(BiConsumer<String, Policy.Builder> customizer) {
+      this.perKey = Checks.notNull("customizer", customizer);
+      return this;
     }
 
     /**

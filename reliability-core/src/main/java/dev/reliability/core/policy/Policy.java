@@ -161,20 +161,37 @@ public final class Policy implements AutoCloseable {
 
   /** The configuration with the user's Resilience4j instances described in place of the rest. */
   private static PolicyConfig describeOwn(PolicyConfig config, Resilience4jInstances own) {
-    if (own.bulkhead() == null && own.rateLimiter() == null && own.retry() == null) {
+    if (own.bulkhead() == null
+        && own.rateLimiter() == null
+        && own.retry() == null
+        && own.externalRateLimiter() == null
+        && own.externalBulkhead() == null) {
       return config;
     }
     PolicyConfig.Builder described = config.toBuilder();
     if (own.bulkhead() != null) {
       described.bulkhead(Resilience4jInstances.describeBulkhead(own.bulkhead()));
     }
+    if (own.externalBulkhead() != null) {
+      described.bulkhead(externalConfig("bulkhead", own.externalBulkhead().config()));
+    }
     if (own.rateLimiter() != null) {
       described.rateLimiter(Resilience4jInstances.describeRateLimiter(own.rateLimiter()));
+    }
+    if (own.externalRateLimiter() != null) {
+      described.rateLimiter(externalConfig("rateLimiter", own.externalRateLimiter().config()));
     }
     if (own.retry() != null) {
       described.retry(Resilience4jInstances.describeRetry(own.retry()));
     }
     return described.build();
+  }
+
+  private static <C> C externalConfig(String component, C config) {
+    if (config == null) {
+      throw new IllegalArgumentException(component + ".config() must be a configuration, was null");
+    }
+    return config;
   }
 
   /**
@@ -489,6 +506,8 @@ public final class Policy implements AutoCloseable {
     private io.github.resilience4j.bulkhead.Bulkhead ownBulkhead;
     private io.github.resilience4j.ratelimiter.RateLimiter ownRateLimiter;
     private io.github.resilience4j.retry.Retry ownRetry;
+    private ExternalRateLimiter externalRateLimiter;
+    private ExternalBulkhead externalBulkhead;
     private Supplier<String> trafficClass;
 
     private Builder(String name) {
@@ -506,6 +525,8 @@ public final class Policy implements AutoCloseable {
       this.ownBulkhead = null;
       this.ownRateLimiter = null;
       this.ownRetry = null;
+      this.externalRateLimiter = null;
+      this.externalBulkhead = null;
       return this;
     }
 
@@ -587,6 +608,7 @@ public final class Policy implements AutoCloseable {
     public Builder rateLimiter(RateLimiterConfig config) {
       components.rateLimiter(config);
       this.ownRateLimiter = null;
+      this.externalRateLimiter = null;
       return this;
     }
 
@@ -605,6 +627,27 @@ public final class Policy implements AutoCloseable {
      */
     public Builder rateLimiter(io.github.resilience4j.ratelimiter.RateLimiter rateLimiter) {
       this.ownRateLimiter = Checks.notNull("rateLimiter", rateLimiter);
+      this.externalRateLimiter = null;
+      return this;
+    }
+
+    /**
+     * Adds or replaces the rate limiter with one whose permits are kept elsewhere, such as the
+     * fleet-wide limiter of the {@code reliability-cluster} module. Each attempt asks it with
+     * {@link ExternalRateLimiter#acquire(long)} for a permit within its configuration's {@link
+     * RateLimiterConfig#maxWait()}, clipped by the request's deadline; the policy waits the time it
+     * names with its {@link #scheduler(PolicyScheduler) scheduler}, and a refusal is a {@link
+     * dev.reliability.core.error.RateLimitExceededException} carrying the retry-after the limiter
+     * returned ({@link RejectionReason#RATE_LIMITED}). A limiter that throws refuses that call.
+     * {@link Policy#rateLimiter()} returns the limiter itself and {@link Policy#config()} shows its
+     * {@link RateLimiter#config()}. It is kept across reconfigurations of the policy.
+     *
+     * @param rateLimiter the external rate limiter, shared with whatever else uses it
+     * @return this builder
+     */
+    public Builder rateLimiter(ExternalRateLimiter rateLimiter) {
+      this.externalRateLimiter = Checks.notNull("rateLimiter", rateLimiter);
+      this.ownRateLimiter = null;
       return this;
     }
 
@@ -617,6 +660,7 @@ public final class Policy implements AutoCloseable {
     public Builder bulkhead(BulkheadConfig config) {
       components.bulkhead(config);
       this.ownBulkhead = null;
+      this.externalBulkhead = null;
       return this;
     }
 
@@ -633,6 +677,28 @@ public final class Policy implements AutoCloseable {
      */
     public Builder bulkhead(io.github.resilience4j.bulkhead.Bulkhead bulkhead) {
       this.ownBulkhead = Checks.notNull("bulkhead", bulkhead);
+      this.externalBulkhead = null;
+      return this;
+    }
+
+    /**
+     * Adds or replaces the bulkhead with one whose permits are kept elsewhere, such as the
+     * fleet-wide bulkhead of the {@code reliability-cluster} module. Each attempt takes a permit
+     * with {@link ExternalBulkhead#tryAcquire()}, without waiting, and gives it back with {@link
+     * ExternalBulkhead#release()} exactly once: when the attempt ends (also by a time-out, a
+     * cancelled hedge or an asynchronous completion) or when a later component refused it. A
+     * refusal is a {@link dev.reliability.core.error.BulkheadFullException} ({@link
+     * RejectionReason#BULKHEAD_FULL}) with the {@link BulkheadConfig#maxConcurrentCalls()} and
+     * {@link BulkheadConfig#retryAfter()} of the bulkhead's {@link Bulkhead#config()}; a bulkhead
+     * that throws refuses that call. {@link Policy#bulkhead()} returns the bulkhead itself. It is
+     * kept across reconfigurations of the policy.
+     *
+     * @param bulkhead the external bulkhead, shared with whatever else uses it
+     * @return this builder
+     */
+    public Builder bulkhead(ExternalBulkhead bulkhead) {
+      this.externalBulkhead = Checks.notNull("bulkhead", bulkhead);
+      this.ownBulkhead = null;
       return this;
     }
 
@@ -805,6 +871,14 @@ public final class Policy implements AutoCloseable {
     }
 
     /**
+     * Returns the components set so far, with the shared retry budget of a group a retry names and
+     * without configuration keys: a keyed policy's template with a key's own settings on top.
+     */
+    PolicyConfig components() {
+      return RetryConfig.withGroupBudget(components.build(), retryBudgets);
+    }
+
+    /**
      * Builds the policy.
      *
      * @return the policy
@@ -818,12 +892,16 @@ public final class Policy implements AutoCloseable {
       }
       // Shared retry budgets: the group the retry names, from the registry.
       config = RetryConfig.withGroupBudget(config, retryBudgets);
-      Resilience4jInstances own = Resilience4jInstances.NONE;
-      if (resilience4jBreaker != null
-          || ownBulkhead != null
-          || ownRateLimiter != null
-          || ownRetry != null) {
-        own = new Resilience4jInstances(resilience4jBreaker, ownBulkhead, ownRateLimiter, ownRetry);
+      Resilience4jInstances own =
+          new Resilience4jInstances(
+              resilience4jBreaker,
+              ownBulkhead,
+              ownRateLimiter,
+              ownRetry,
+              externalRateLimiter,
+              externalBulkhead);
+      if (!own.any()) {
+        own = Resilience4jInstances.NONE;
       }
       // The user's instances decide; the configuration describes them.
       config = describeOwn(config, own);

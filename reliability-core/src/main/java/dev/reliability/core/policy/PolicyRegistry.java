@@ -581,6 +581,36 @@ public final class PolicyRegistry implements AutoCloseable {
    *     name are invalid
    */
   public KeyedPolicy keyed(String name, String template, KeyedPolicyConfig config) {
+    return keyed(name, template, config, null);
+  }
+
+  /**
+   * Returns the keyed policy of this name, as {@link #keyed(String, String, KeyedPolicyConfig)},
+   * whose keys' policies get their own components from a customizer ({@link
+   * KeyedPolicy.Builder#perKey}), such as a fleet-wide limit per tenant. Reloads and {@link
+   * #reconfigure} keep each key's external components and apply the customizer's settings on top of
+   * the new template. Later calls with the same name return the same keyed policy, whatever they
+   * give.
+   *
+   * <pre>{@code
+   * KeyedPolicy perTenant = registry.keyed("partner", null, KeyedPolicyConfig.ofDefaults(),
+   *     (tenant, b) -> b.rateLimiter(fleetLimiter.forKey(tenant)));
+   * }</pre>
+   *
+   * @param name the keyed policy's name (the name of every key's policy)
+   * @param template the template's name, or null for the default template
+   * @param config the bounds before configuration keys apply
+   * @param perKey called with each key and its policy's builder, or null for none
+   * @return the keyed policy
+   * @throws IllegalArgumentException if the template does not exist or the name is invalid
+   * @throws dev.reliability.core.config.ConfigurationException if the configuration keys for the
+   *     name are invalid
+   */
+  public KeyedPolicy keyed(
+      String name,
+      String template,
+      KeyedPolicyConfig config,
+      java.util.function.BiConsumer<String, Policy.Builder> perKey) {
     PolicyConfig.checkName(name);
     Checks.notNull("config", config);
     KeyedPolicy existing = keyedPolicies.get(name);
@@ -596,13 +626,17 @@ public final class PolicyRegistry implements AutoCloseable {
     // reload sees it with its base.
     changes.lock();
     try {
-      return createKeyed(name, base, config);
+      return createKeyed(name, base, config, perKey);
     } finally {
       changes.unlock();
     }
   }
 
-  private KeyedPolicy createKeyed(String name, PolicyConfig base, KeyedPolicyConfig config) {
+  private KeyedPolicy createKeyed(
+      String name,
+      PolicyConfig base,
+      KeyedPolicyConfig config,
+      java.util.function.BiConsumer<String, Policy.Builder> perKey) {
     KeyedPolicy existing = keyedPolicies.get(name);
     if (existing != null) {
       return existing;
@@ -610,7 +644,7 @@ public final class PolicyRegistry implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the policy registry is closed");
     }
-    KeyedPolicy created =
+    KeyedPolicy.Builder builder =
         KeyedPolicy.builder(name)
             .template(base)
             .config(config)
@@ -619,8 +653,11 @@ public final class PolicyRegistry implements AutoCloseable {
             .scheduler(scheduler)
             .contextsIfSet(contexts)
             .executorIfSet(executor)
-            .retryBudgets(retryBudgets)
-            .build();
+            .retryBudgets(retryBudgets);
+    if (perKey != null) {
+      builder.perKey(perKey);
+    }
+    KeyedPolicy created = builder.build();
     KeyedPolicy raced = keyedPolicies.putIfAbsent(name, created);
     if (raced != null) {
       created.close();

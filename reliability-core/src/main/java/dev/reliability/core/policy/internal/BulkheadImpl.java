@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Internal: may change at any time.
  */
-final class BulkheadImpl implements Bulkhead {
+final class BulkheadImpl implements Bulkhead, BulkheadPermits {
 
   final BulkheadConfig config;
   private final io.github.resilience4j.bulkhead.Bulkhead r4j;
@@ -74,7 +74,8 @@ final class BulkheadImpl implements Bulkhead {
     return this;
   }
 
-  boolean tryAcquire() {
+  @Override
+  public boolean tryAcquire() {
     if (r4j.tryAcquirePermission()) {
       return true;
     }
@@ -100,7 +101,8 @@ final class BulkheadImpl implements Bulkhead {
    * @return whether a permit was taken; false counts a rejection (also when interrupted, with the
    *     interrupt flag set again)
    */
-  boolean tryAcquireWithin(long maxWaitNanos, PolicyScheduler scheduler) {
+  @Override
+  public boolean tryAcquireWithin(long maxWaitNanos, PolicyScheduler scheduler) {
     long configured = r4j.getBulkheadConfig().getMaxWaitDuration().toNanos();
     if (maxWaitNanos >= configured) {
       return tryAcquire();
@@ -126,14 +128,19 @@ final class BulkheadImpl implements Bulkhead {
     }
   }
 
-  /** Ends a call that held a permit. */
-  void release() {
+  @Override
+  public void release() {
     r4j.onComplete();
   }
 
-  /** Gives back a permit whose call did not run. */
-  void releaseUnused() {
+  @Override
+  public void releaseUnused() {
     r4j.releasePermission();
+  }
+
+  @Override
+  public Bulkhead view() {
+    return this;
   }
 
   @Override

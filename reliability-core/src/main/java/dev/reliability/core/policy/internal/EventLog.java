@@ -143,6 +143,29 @@ final class EventLog {
             String.valueOf(failure));
   }
 
+  /**
+   * An external component (rate limiter, bulkhead, retry budget) of a policy threw. The first
+   * failure of a component is logged at warning level, the later ones at debug level, so that a
+   * failing engine does not flood the log.
+   */
+  static void externalFailed(
+      String policy, String component, String method, Throwable failure, boolean first) {
+    if (first ? !LOG.isWarnEnabled() : !LOG.isDebugEnabled()) {
+      return;
+    }
+    LogFields f =
+        fields("external_component_failed", policy)
+            .and("component", component)
+            .and("method", method);
+    String format =
+        "The external {} of policy '{}' threw from {} (a permit not granted is a refusal): {}";
+    if (first) {
+      f.warn(LOG, format, component, policy, method, String.valueOf(failure));
+    } else {
+      f.debug(LOG, format, component, policy, method, String.valueOf(failure));
+    }
+  }
+
   static void chaosInjected(String policy, ChaosKind kind, String key) {
     if (!LOG.isInfoEnabled()) {
       return;

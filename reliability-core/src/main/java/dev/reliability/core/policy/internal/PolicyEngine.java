@@ -80,7 +80,7 @@ public final class PolicyEngine implements AutoCloseable {
 
   final Limiter rateLimiter;
   final long rateLimiterMaxWait;
-  final BulkheadImpl bulkhead;
+  final BulkheadPermits bulkhead;
   final int bulkheadMax;
 
   /** The bulkhead's retry-after hint in nanoseconds, -1 for none. */
@@ -154,9 +154,10 @@ public final class PolicyEngine implements AutoCloseable {
    * same name, listener, scheduler, executor (its ownership moves to the new engine, which {@link
    * #close()} then shuts down) and statistics; the circuit breaker's state and counts, the retry's
    * counts and budget, the counts of the rate limiter and bulkhead go on in the new components; a
-   * throttle or adaptive limit whose settings are unchanged is the same object. This engine is not
-   * changed except that its breaker stops reporting transitions; calls in flight on it finish on
-   * it.
+   * throttle or adaptive limit whose settings are unchanged is the same object, and so is the
+   * adapter of each of the user's own components (Resilience4j or external) in {@code own}. This
+   * engine is not changed except that its breaker stops reporting transitions; calls in flight on
+   * it finish on it.
    *
    * @param config the new resolved configuration
    * @param own the user's Resilience4j instances, kept as they are
@@ -236,7 +237,14 @@ public final class PolicyEngine implements AutoCloseable {
             || (retry != null && retry.hasResultRule)
             || (throttle != null && throttle.config().hasRejectedResultRule());
     Limiter limiterBefore = previous == null ? null : previous.rateLimiter;
-    if (own.rateLimiter() != null) {
+    if (own.externalRateLimiter() != null) {
+      // The user's external limiter is kept as it is: its permits live in its engine.
+      this.rateLimiter =
+          limiterBefore instanceof ExternalLimiter kept
+                  && kept.external == own.externalRateLimiter()
+              ? kept
+              : new ExternalLimiter(name, own.externalRateLimiter());
+    } else if (own.rateLimiter() != null) {
       this.rateLimiter =
           limiterBefore instanceof Resilience4jRateLimiter kept
               ? kept
@@ -250,8 +258,18 @@ public final class PolicyEngine implements AutoCloseable {
     }
     this.rateLimiterMaxWait =
         config.rateLimiter().map(r -> r.maxWait().toNanos()).orElse(0L).longValue();
-    BulkheadImpl bulkheadBefore = previous == null ? null : previous.bulkhead;
-    if (own.bulkhead() != null) {
+    BulkheadImpl bulkheadBefore =
+        previous != null && previous.bulkhead instanceof BulkheadImpl b ? b : null;
+    if (own.externalBulkhead() != null) {
+      // The user's external bulkhead is kept as it is: calls in flight give their permits back
+      // to it from whichever generation they started on.
+      this.bulkhead =
+          previous != null
+                  && previous.bulkhead instanceof ExternalPermits kept
+                  && kept.external == own.externalBulkhead()
+              ? kept
+              : new ExternalPermits(name, own.externalBulkhead());
+    } else if (own.bulkhead() != null) {
       this.bulkhead =
           bulkheadBefore != null && bulkheadBefore.config == null
               ? bulkheadBefore
@@ -354,7 +372,7 @@ public final class PolicyEngine implements AutoCloseable {
     if (th != null && !th.tryAcquire()) {
       return rejectThrottledFirst(start, fallback);
     }
-    final BulkheadImpl h = bulkhead;
+    final BulkheadPermits h = bulkhead;
     if (h != null && !h.tryAcquire()) {
       return rejectBulkheadFirst(start, fallback);
     }
@@ -1034,7 +1052,7 @@ public final class PolicyEngine implements AutoCloseable {
    * @return the rate limiter
    */
   public RateLimiter rateLimiter() {
-    return rateLimiter;
+    return rateLimiter instanceof ExternalLimiter x ? x.view() : rateLimiter;
   }
 
   /**
@@ -1043,7 +1061,7 @@ public final class PolicyEngine implements AutoCloseable {
    * @return the bulkhead
    */
   public Bulkhead bulkhead() {
-    return bulkhead;
+    return bulkhead == null ? null : bulkhead.view();
   }
 
   /**

@@ -143,7 +143,7 @@ final class TimeLimit implements TimeLimiter {
       Object fn,
       int shape,
       ContextSnapshot snapshot,
-      BulkheadImpl bulkhead,
+      BulkheadPermits bulkhead,
       PolicyListener listener,
       Object handle,
       int attempt)
@@ -167,7 +167,7 @@ final class TimeLimit implements TimeLimiter {
       Object fn,
       int shape,
       ContextSnapshot snapshot,
-      BulkheadImpl bulkhead,
+      BulkheadPermits bulkhead,
       PolicyListener listener,
       Object handle,
       int attempt,
@@ -308,7 +308,7 @@ final class TimeLimit implements TimeLimiter {
     private final Object fn;
     private final int shape;
     private final ContextSnapshot snapshot;
-    private final BulkheadImpl bulkhead;
+    private final BulkheadPermits bulkhead;
     private final PolicyListener listener;
     private final Object handle;
     private final int attempt;
@@ -330,7 +330,7 @@ final class TimeLimit implements TimeLimiter {
         Object fn,
         int shape,
         ContextSnapshot snapshot,
-        BulkheadImpl bulkhead,
+        BulkheadPermits bulkhead,
         PolicyListener listener,
         Object handle,
         int attempt,
