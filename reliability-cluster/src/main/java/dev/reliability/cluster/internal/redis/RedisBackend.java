@@ -40,12 +40,12 @@ import org.slf4j.LoggerFactory;
  * and the retry budget's counters (see {@link RedisScripts}).
  *
  * <p>One shared connection ({@code String} keys, {@code byte[]} values, as Bucket4j needs) serves
- * every operation; every method returns Lettuce's future and never blocks. The connection is opened
- * in the constructor when the server answers at once; when it does not, the backend starts up all
- * the same, its operations fail fast, and each operation (the engine's recovery probe is one)
- * starts a new connection attempt in the background until one succeeds. Once connected, Lettuce's
- * auto-reconnect brings a restarted server back; with a client whose auto-reconnect is off, the
- * lost connection is dropped and a new one opened the same way.
+ * every operation; every method returns Lettuce's future and never blocks. The constructor makes
+ * one connection attempt (bounded by the client's connect time-out: 1 s for an owned client); when
+ * it fails, the backend starts up all the same, its operations fail fast, and each operation (the
+ * engine's recovery probe is one) starts a new connection attempt in the background until one
+ * succeeds. Once connected, Lettuce's auto-reconnect brings a restarted server back; with a client
+ * whose auto-reconnect is off, the lost connection is dropped and a new one opened the same way.
  *
  * <p>An owned client (one the backend was given to close) gets the options the fleet limits need:
  * commands rejected at once while disconnected instead of queued, a command time-out, a short
