@@ -73,6 +73,8 @@ public final class RetryBudgetLoad {
               yield b.percentCanRetry() * calls
                   + windows * buckets * b.minRetriesPerSecond() * b.ttl().toSeconds();
             }
+            // Decided by another engine: no bound from the rule's values.
+            case EXTERNAL -> (double) maxRetries * calls;
           };
       return 1 + Math.min(maxRetries, retries / calls);
     }

@@ -5,6 +5,8 @@ import dev.reliability.core.internal.DurationText;
 import dev.reliability.core.redaction.Redactor;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -161,12 +163,34 @@ public final class Setting<T> {
    */
   public static <E extends Enum<E>> Builder<E> enumSetting(String name, Class<E> type) {
     Checks.notNull("type", type);
+    return enumSetting(name, type, java.util.EnumSet.allOf(type));
+  }
+
+  /**
+   * Starts a setting whose value is one of some of an enum's constants, matched without case and
+   * with {@code -} and {@code _} treated alike; the others are refused as unknown.
+   *
+   * @param name the relative name
+   * @param type the enum class
+   * @param values the constants the setting accepts, at least one
+   * @param <E> the enum type
+   * @return a builder
+   */
+  public static <E extends Enum<E>> Builder<E> enumSetting(
+      String name, Class<E> type, java.util.Set<E> values) {
+    Checks.notNull("type", type);
+    Checks.check(!values.isEmpty(), "values", "at least one constant", values);
     StringBuilder allowed = new StringBuilder("one of ");
-    E[] constants = type.getEnumConstants();
-    for (int i = 0; i < constants.length; i++) {
+    List<E> constants = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      if (values.contains(e)) {
+        constants.add(e);
+      }
+    }
+    for (int i = 0; i < constants.size(); i++) {
       allowed
           .append(i == 0 ? "" : ", ")
-          .append(constants[i].name().toLowerCase(Locale.ROOT).replace('_', '-'));
+          .append(constants.get(i).name().toLowerCase(Locale.ROOT).replace('_', '-'));
     }
     String rule = allowed.toString();
     Builder<E> builder =

@@ -87,7 +87,10 @@ public final class Policy implements AutoCloseable {
   private final java.util.concurrent.locks.ReentrantLock reconfiguring =
       new java.util.concurrent.locks.ReentrantLock();
 
-  /** The user's Resilience4j instances, kept across reconfigurations; NONE when there are none. */
+  /**
+   * The user's Resilience4j instances and external components, kept across reconfigurations; NONE
+   * when there are none.
+   */
   private final Resilience4jInstances own;
 
   private final Supplier<String> trafficClass;
@@ -133,7 +136,8 @@ public final class Policy implements AutoCloseable {
   /**
    * Replaces the configuration of this running policy; see {@link PolicyRegistry#reconfigure}, the
    * public way, which also tells the registry's listeners. Components the user brought as
-   * Resilience4j instances stay: the new configuration's settings for them are replaced by the
+   * Resilience4j instances or external components ({@link ExternalRateLimiter}, {@link
+   * ExternalBulkhead}) stay: the new configuration's settings for them are replaced by the
    * instances' own, as at build time.
    *
    * @param config the new resolved configuration, valid by construction

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * A limit on retries relative to calls, so that retries cannot multiply the load on a dependency
- * that is already failing (a "retry storm"). Three rules are offered:
+ * that is already failing (a "retry storm"). Three rules are offered, and a fourth way:
  *
  * <ul>
  *   <li>{@link #of(double, int)}, the {@link Rule#RATIO} rule: a token bucket that every call
@@ -24,6 +24,9 @@ import java.util.Optional;
  *       rule of Finagle's retry budget: over the last {@link #ttl()}, retries may be {@link
  *       #percentCanRetry()} of the calls plus {@link #minRetriesPerSecond()} times the TTL in
  *       seconds, so a quiet client can still retry a little.
+ *   <li>{@link #external(String, ExternalRetryBudget)}, {@link Rule#EXTERNAL}: a budget kept by
+ *       another engine, which hears of every call and attempt outcome and decides each retry; one
+ *       budget for a whole fleet of instances (the {@code reliability-cluster} module).
  * </ul>
  *
  * <p>When the budget refuses, a retryable failure is not retried and the retry counts as exhausted.
@@ -43,7 +46,7 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Immutable and thread-safe; a shared budget's state is lock-free. Two per-policy budgets are
- * equal when their rule and values are; a shared budget equals only itself.
+ * equal when their rule and values are; a shared or external budget equals only itself.
  */
 public final class RetryBudget {
 
@@ -54,7 +57,12 @@ public final class RetryBudget {
     /** gRPC's retry throttling ({@link #tokenBucket(int, double)}). */
     TOKEN_BUCKET,
     /** Finagle's percentage of recent calls ({@link #percentOfRequests(double, Duration, int)}). */
-    PERCENT_OF_REQUESTS
+    PERCENT_OF_REQUESTS,
+    /**
+     * A budget kept by another engine, such as one shared by every instance of a service ({@link
+     * #external(String, ExternalRetryBudget)}); not a value of configuration keys.
+     */
+    EXTERNAL
   }
 
   static {
@@ -68,6 +76,9 @@ public final class RetryBudget {
   private final String name;
   private final BudgetState state;
 
+  /** The engine of an external budget, else null. */
+  private final ExternalRetryBudget external;
+
   private RetryBudget(Rule rule, double ratio, int reserve, Duration ttl) {
     this.rule = rule;
     this.ratio = ratio;
@@ -75,6 +86,7 @@ public final class RetryBudget {
     this.ttl = ttl;
     this.name = null;
     this.state = null;
+    this.external = null;
   }
 
   private RetryBudget(RetryBudget b, String name, TimeSource time) {
@@ -83,7 +95,19 @@ public final class RetryBudget {
     this.reserve = b.reserve;
     this.ttl = b.ttl;
     this.name = name;
-    this.state = BudgetState.create(b, time);
+    this.external = b.external;
+    this.state =
+        external != null ? BudgetState.external(name, external) : BudgetState.create(b, time);
+  }
+
+  private RetryBudget(String name, ExternalRetryBudget external) {
+    this.rule = Rule.EXTERNAL;
+    this.ratio = 0.0;
+    this.reserve = 0;
+    this.ttl = Duration.ZERO;
+    this.name = name;
+    this.external = external;
+    this.state = BudgetState.external(name, external);
   }
 
   /**
@@ -136,8 +160,34 @@ public final class RetryBudget {
   }
 
   /**
+   * Returns a budget kept by another engine ({@link Rule#EXTERNAL}): one budget for a downstream
+   * shared by every instance of a service, such as the fleet-wide retry budget of the {@code
+   * reliability-cluster} module. Like a {@link #shared(String)} budget, every policy configured
+   * with the returned object draws on it: each call's first attempt is reported with {@link
+   * ExternalRetryBudget#onCall()}, each successful attempt with {@link
+   * ExternalRetryBudget#onSuccess()}, each retryable failure with {@link
+   * ExternalRetryBudget#onFailure()}, and every retry and hedge asks {@link
+   * ExternalRetryBudget#tryAcquire()} first. {@link #available()} reads the engine; {@link
+   * #rejections()} counts the retries it refused. A budget that throws refuses the retry or hedge.
+   *
+   * <pre>{@code
+   * RetryBudget fleet = RetryBudget.external("payments-api", fleetBudget);
+   * RetryConfig retry = RetryConfig.builder().maxRetries(2).budget(fleet).build();
+   * }</pre>
+   *
+   * @param name the name of the budget, shown in metrics ({@code budget} tag)
+   * @param budget the external budget, which decides
+   * @return a new shared budget on that engine
+   * @throws IllegalArgumentException if the name is blank
+   */
+  public static RetryBudget external(String name, ExternalRetryBudget budget) {
+    return new RetryBudget(Checks.notBlank("name", name), Checks.notNull("budget", budget));
+  }
+
+  /**
    * Returns a budget with this one's rule and values whose state is shared by every policy that is
-   * configured with the returned object, on the system clock.
+   * configured with the returned object, on the system clock. For an {@link Rule#EXTERNAL} budget:
+   * the same engine under another name, with its own count of refusals.
    *
    * @param name the name of the shared budget, shown in metrics ({@code budget} tag)
    * @return a new shared budget, starting full
@@ -247,7 +297,8 @@ public final class RetryBudget {
   /**
    * Returns whether this budget's state is shared by the policies configured with it.
    *
-   * @return true for a budget from {@link #shared(String)}
+   * @return true for a budget from {@link #shared(String)} or {@link #external(String,
+   *     ExternalRetryBudget)}
    */
   public boolean isShared() {
     return state != null;
@@ -256,7 +307,8 @@ public final class RetryBudget {
   /**
    * Returns the retries a shared budget would allow now: the tokens of the {@link Rule#RATIO} and
    * {@link Rule#TOKEN_BUCKET} rules, the retries left in the window of the {@link
-   * Rule#PERCENT_OF_REQUESTS} rule.
+   * Rule#PERCENT_OF_REQUESTS} rule, the engine's {@link ExternalRetryBudget#available()} for an
+   * {@link Rule#EXTERNAL} budget.
    *
    * @return the available retries, or -1 for a per-policy budget (ask the policy's {@link Retry})
    */
@@ -300,6 +352,7 @@ public final class RetryBudget {
   public String toString() {
     String shared = name == null ? "" : ", shared=" + name;
     return switch (rule) {
+      case EXTERNAL -> "RetryBudget[rule=external, shared=" + name + ", engine=" + external + "]";
       case RATIO -> "RetryBudget[ratio=" + ratio + ", reserve=" + reserve + shared + "]";
       case TOKEN_BUCKET ->
           "RetryBudget[rule=token-bucket, maxTokens="

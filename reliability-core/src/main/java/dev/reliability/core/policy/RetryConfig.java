@@ -169,7 +169,11 @@ public final class RetryConfig {
 
   /** The rule of the retry budget; unset means the ratio rule when a budget ratio is set. */
   public static final Setting<RetryBudget.Rule> BUDGET_RULE =
-      Setting.enumSetting("budget-rule", RetryBudget.Rule.class)
+      Setting.enumSetting(
+              "budget-rule",
+              RetryBudget.Rule.class,
+              // An external budget is given in code, with its engine.
+              java.util.EnumSet.complementOf(java.util.EnumSet.of(RetryBudget.Rule.EXTERNAL)))
           .description(
               "Rule of the retry budget: ratio (budget-ratio, budget-reserve), token-bucket"
                   + " (gRPC: budget-max-tokens, budget-token-ratio) or percent-of-requests"
@@ -555,6 +559,8 @@ public final class RetryConfig {
             case RATIO -> reserve.isPresent();
             case TOKEN_BUCKET -> maxTokens.isPresent() || tokenRatio.isPresent();
             case PERCENT_OF_REQUESTS -> percent.isPresent() || ttl.isPresent() || floor.isPresent();
+            // Never here: an external budget is shared, handled above.
+            case EXTERNAL -> false;
           }) {
         rule = current;
       } else {

@@ -14,7 +14,7 @@ final class ExternalFakes {
   private ExternalFakes() {}
 
   /** Answers {@code acquire} from a script (zero when the script is empty), recording each ask. */
-  static final class FakeLimiter implements ExternalRateLimiter {
+  static class FakeLimiter implements ExternalRateLimiter {
     final Queue<Long> answers = new ConcurrentLinkedQueue<>();
     final List<Long> asked = new CopyOnWriteArrayList<>();
     final LongAdder permitted = new LongAdder();
@@ -151,7 +151,7 @@ final class ExternalFakes {
   }
 
   /** A budget that allows {@code allowance} retries or hedges and counts every event. */
-  static final class FakeBudget implements ExternalRetryBudget {
+  static class FakeBudget implements ExternalRetryBudget {
     final AtomicInteger allowance;
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger successes = new AtomicInteger();

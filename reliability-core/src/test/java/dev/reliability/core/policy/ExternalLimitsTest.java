@@ -440,6 +440,35 @@ class ExternalLimitsTest {
   }
 
   @Test
+  void eachRunOfAHedgedCallAsksTheExternalRateLimiterAndARefusedHedgeLeavesTheFirstRunOn() {
+    FakeLimiter limiter = new FakeLimiter().answer(0, -7_000_000L);
+    Policy p =
+        Policy.builder("search")
+            .rateLimiter(limiter)
+            .hedge(HedgeConfig.ofDelay(Duration.ofMillis(100)))
+            .scheduler(scheduler)
+            .executor(Runnable::run)
+            .build();
+    policies.add(p);
+    CompletableFuture<String> first = new CompletableFuture<>();
+    AtomicInteger runs = new AtomicInteger();
+
+    CompletableFuture<String> f =
+        p.executeAsync(
+            () -> {
+              runs.incrementAndGet();
+              return first;
+            });
+    scheduler.advance(Duration.ofMillis(100));
+    assertThat(limiter.asked).hasSize(2);
+    assertThat(runs).hasValue(1);
+    first.complete("first");
+
+    assertThat(f.join()).isEqualTo("first");
+    assertThat(limiter.rejectedCalls()).isEqualTo(1);
+  }
+
+  @Test
   void aThrowingExternalBulkheadRefusesTheCall() {
     FakeBulkhead bulkhead = new FakeBulkhead(1);
     bulkhead.failure = new IllegalStateException("engine bug");

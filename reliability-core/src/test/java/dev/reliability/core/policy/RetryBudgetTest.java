@@ -108,6 +108,25 @@ class RetryBudgetTest {
   }
 
   @Test
+  void aSuccessOnThePolicysGeneralPathPutsATokenBackInTheTokenBucket() {
+    // A listener sends every call through the general loop, whose success skipped the budget.
+    RetryBudget shared = RetryBudget.tokenBucket(10, 1.0).shared("payments-api");
+    Policy p =
+        Policy.builder("payments")
+            .retry(retry(shared))
+            .listener(new RecordingListener())
+            .scheduler(scheduler)
+            .build();
+    failingCall(p);
+    assertThat(shared.available()).isEqualTo(8.0);
+
+    succeed(p, 1);
+
+    assertThat(shared.available()).isEqualTo(9.0);
+    p.close();
+  }
+
+  @Test
   void tokenBucketNeverHoldsMoreThanItsCapacity() {
     Policy p = policy("payments", RetryBudget.tokenBucket(10, 0.1));
     succeed(p, 50);

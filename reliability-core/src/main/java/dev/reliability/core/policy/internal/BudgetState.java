@@ -1,5 +1,6 @@
 package dev.reliability.core.policy.internal;
 
+import dev.reliability.core.policy.ExternalRetryBudget;
 import dev.reliability.core.policy.RetryBudget;
 import dev.reliability.core.time.TimeSource;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,6 +34,17 @@ public abstract class BudgetState {
   }
 
   /**
+   * Creates the state of a budget kept by an external engine.
+   *
+   * @param name the budget's name, for the log
+   * @param engine the external budget, which decides
+   * @return a state that hands every event to the engine
+   */
+  public static BudgetState external(String name, ExternalRetryBudget engine) {
+    return new ExternalBudget(name, engine);
+  }
+
+  /**
    * Creates a new state for a budget.
    *
    * @param budget the budget's rule and values
@@ -41,6 +53,8 @@ public abstract class BudgetState {
    */
   public static BudgetState create(RetryBudget budget, TimeSource time) {
     return switch (budget.rule()) {
+      // Always shared: its state was made with the budget, by external(name, engine).
+      case EXTERNAL -> sharedAccess.apply(budget);
       case RATIO -> new TokenBudget(budget);
       case TOKEN_BUCKET -> new ThrottlingBudget(budget.maxTokens(), budget.tokenRatio());
       case PERCENT_OF_REQUESTS ->

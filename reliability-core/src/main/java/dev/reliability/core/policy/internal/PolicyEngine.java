@@ -760,6 +760,10 @@ public final class PolicyEngine implements AutoCloseable {
         if (throttle != null) {
           throttle.onAccepted();
         }
+        if (r != null) {
+          // A budget that reads successes (token bucket, external) hears of this one too.
+          r.onSuccess();
+        }
         return succeed(v, start, now, handle, attempt, false);
       }
       long next = afterAttempt(v, error, attempt, nanos, now, previousDelay, deadline, retryCall);
