@@ -58,7 +58,9 @@ public final class RedisServerProcess implements AutoCloseable {
     String binary = findBinary();
     int port = freePort();
     try {
-      Path log = Files.createTempFile("redis-server-" + port + "-", ".log");
+      // Under target/ (the tests' working directory is the module's), kept for a failed test.
+      Path dir = Files.createDirectories(Path.of("target", "redis-server"));
+      Path log = Files.createTempFile(dir, "port-" + port + "-", ".log");
       RedisServerProcess server = new RedisServerProcess(binary, port, log);
       server.launch();
       return server;
