@@ -20,6 +20,9 @@ module dev.reliability.cluster {
   requires static com.hazelcast.core;
   requires static dev.reliability.health;
   requires static dev.reliability.metrics;
+  requires static micrometer.core;
 
   exports dev.reliability.cluster;
+  exports dev.reliability.cluster.health;
+  exports dev.reliability.cluster.metrics;
 }

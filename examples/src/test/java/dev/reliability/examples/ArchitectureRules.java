@@ -18,14 +18,15 @@ import java.util.List;
  * reliability-tracing     core
  * reliability-metrics     core, health
  * reliability-monitoring  core, health, metrics (build-time tooling; nothing depends on it)
+ * reliability-cluster     core, optionally health and metrics (only examples and benchmarks use it)
  * examples                any library module
  * </pre>
  *
  * <p>Inside the modules: no module reaches into another's {@code internal} packages, except the
  * library's own modules into {@code dev.reliability.core.internal} (argument checks, JSON and
  * log-field writers, exported to them only); the packages of a module form no cycle; and the
- * optional adapters (Jetty, Jakarta WebSocket, Jakarta Servlet) are leaves that no other package
- * uses.
+ * optional adapters (Jetty, Jakarta WebSocket, Jakarta Servlet, the cluster's health check and
+ * metrics binder) are leaves that no other package uses.
  */
 final class ArchitectureRules {
 
@@ -33,7 +34,7 @@ final class ArchitectureRules {
 
   /** The library modules whose packages the rules name, with their root package. */
   static final List<String> MODULES =
-      List.of("core", "test", "health", "tracing", "metrics", "monitoring");
+      List.of("core", "test", "health", "tracing", "metrics", "monitoring", "cluster");
 
   /** Which module may use which: the arrows of the module graph. */
   static final ArchRule MODULE_GRAPH =
@@ -52,6 +53,8 @@ final class ArchitectureRules {
           .definedBy("dev.reliability.metrics..")
           .layer("monitoring")
           .definedBy("dev.reliability.monitoring..")
+          .layer("cluster")
+          .definedBy("dev.reliability.cluster..")
           .layer("examples")
           .definedBy("dev.reliability.examples..")
           .layer("benchmarks")
@@ -60,6 +63,8 @@ final class ArchitectureRules {
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("examples")
           .mayNotBeAccessedByAnyLayer()
+          .whereLayer("cluster")
+          .mayOnlyBeAccessedByLayers("examples", "benchmarks")
           .whereLayer("monitoring")
           .mayOnlyBeAccessedByLayers("benchmarks")
           .whereLayer("test")
@@ -67,9 +72,9 @@ final class ArchitectureRules {
           .whereLayer("tracing")
           .mayOnlyBeAccessedByLayers("examples", "benchmarks")
           .whereLayer("metrics")
-          .mayOnlyBeAccessedByLayers("monitoring", "examples", "benchmarks")
+          .mayOnlyBeAccessedByLayers("monitoring", "cluster", "examples", "benchmarks")
           .whereLayer("health")
-          .mayOnlyBeAccessedByLayers("metrics", "monitoring", "examples", "benchmarks")
+          .mayOnlyBeAccessedByLayers("metrics", "monitoring", "cluster", "examples", "benchmarks")
           .because(
               "runtime modules never depend on build-time tooling or test fakes, and the"
                   + " module graph has no upward arrows");
@@ -133,6 +138,8 @@ final class ArchitectureRules {
               "dev.reliability.core.connection.jetty..",
               "dev.reliability.core.connection.jakarta..",
               "dev.reliability.core.shedding.servlet..",
+              "dev.reliability.cluster.health..",
+              "dev.reliability.cluster.metrics..",
               "dev.reliability.examples..",
               "dev.reliability.benchmarks..")
           .should()
@@ -140,10 +147,12 @@ final class ArchitectureRules {
           .resideInAnyPackage(
               "dev.reliability.core.connection.jetty..",
               "dev.reliability.core.connection.jakarta..",
-              "dev.reliability.core.shedding.servlet..")
+              "dev.reliability.core.shedding.servlet..",
+              "dev.reliability.cluster.health..",
+              "dev.reliability.cluster.metrics..")
           .because(
-              "an adapter's optional dependency (Jetty, Jakarta WebSocket, Jakarta Servlet) must"
-                  + " stay out of every other package")
+              "an adapter's optional dependency (Jetty, Jakarta WebSocket, Jakarta Servlet, the"
+                  + " cluster's health and metrics modules) must stay out of every other package")
           .allowEmptyShould(true);
 
   static List<ArchRule> all() {

@@ -7,6 +7,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
+import dev.reliability.cluster.FleetEngine;
 import dev.reliability.core.archfixture.CoreUsesHealth;
 import dev.reliability.core.archfixture.internal.CoreInternal;
 import dev.reliability.core.archfixture.internal.InternalUsesJettyAdapter;
@@ -44,6 +45,7 @@ class ArchitectureTest {
           RequestTracing.class,
           PolicyMetrics.class,
           MetricsLint.class,
+          FleetEngine.class,
           ExampleService.class);
 
   private static JavaClasses production;

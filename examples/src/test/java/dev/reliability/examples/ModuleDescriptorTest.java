@@ -2,6 +2,7 @@ package dev.reliability.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reliability.cluster.FleetEngine;
 import dev.reliability.core.policy.Policy;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.metrics.ReliabilityMetrics;
@@ -37,7 +38,8 @@ class ModuleDescriptorTest {
         HealthCheckRegistry.class,
         ServiceTracing.class,
         ReliabilityMetrics.class,
-        MonitoringDeclaration.class);
+        MonitoringDeclaration.class,
+        FleetEngine.class);
   }
 
   @ParameterizedTest(name = "{0}")

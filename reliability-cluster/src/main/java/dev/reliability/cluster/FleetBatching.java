@@ -15,11 +15,14 @@ public enum FleetBatching {
    */
   BATCHING,
   /**
-   * Local prefetch on Bucket4j's delaying optimization: the instance spends tokens on a local copy
-   * of the bucket and settles with the engine after {@link FleetRateLimitConfig#prefetchTokens()}
-   * tokens or {@link FleetRateLimitConfig#prefetchDelay()}, whichever comes first. Most acquires
-   * cost no round trip; the fleet may admit up to {@code instances x prefetchTokens} more than the
-   * limit in one prefetch delay.
+   * Local prefetch: an instance that has no token left takes up to {@link
+   * FleetRateLimitConfig#prefetchTokens()} from the engine's bucket in one round trip ({@code
+   * tryConsumeAsMuchAsPossible}), spends one and keeps the rest for at most {@link
+   * FleetRateLimitConfig#prefetchDelay()}; tokens left then are dropped. Most acquires cost no
+   * round trip, and the fleet never admits more than the limit (every token is taken on the engine
+   * before it is spent); the price is fairness and use: tokens one instance holds are refused to
+   * the others and may expire unspent, so the fleet may admit up to {@code instances x
+   * (prefetchTokens - 1)} fewer than the limit per prefetch delay.
    */
   PREFETCH
 }

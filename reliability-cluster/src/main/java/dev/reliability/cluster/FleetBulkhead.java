@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -21,14 +20,14 @@ import org.slf4j.LoggerFactory;
  * Policy.Builder.bulkhead(ExternalBulkhead)}: the policy refuses with the same {@code
  * BulkheadFullException} as for its own bulkhead.
  *
- * <p><b>While the engine fails</b> new calls take permits of a local semaphore of the instance's
- * share ({@link FleetBulkheadConfig#localShare()}), without waiting on the engine. Across the
- * switches: leases held when the engine fails stay with their calls; they are no longer renewed, so
- * unless the engine comes back within their time to live they expire there; one given back while
- * degraded is released when the engine recovers. A permit taken locally is given back locally, also
- * after recovery, so for as long as such calls last the fleet may hold up to their number beyond
- * the limit. A lease whose answer came too late may be held on the engine without a call: it is
- * never renewed and expires after its time to live.
+ * <p><b>While the engine fails</b> new calls take local permits, at most the instance's share
+ * ({@link FleetBulkheadConfig#localShare()}), without waiting on the engine. Across the switches:
+ * leases held when the engine fails stay with their calls; they are no longer renewed, so unless
+ * the engine comes back within their time to live they expire there; one given back while degraded
+ * is released when the engine recovers. A permit taken locally is given back locally, also after
+ * recovery, so for as long as such calls last the fleet may hold up to their number beyond the
+ * limit. A lease whose answer came too late, or whose release failed, may be held on the engine
+ * without a call: it is never renewed and expires after its time to live.
  *
  * <p>Thread-safe; {@link #tryAcquire()} blocks at most the engine's timeout, {@link #release()}
  * never blocks.
@@ -41,7 +40,6 @@ public final class FleetBulkhead implements ExternalBulkhead, FleetLimit {
   private final FleetBulkheadConfig config;
   private final BulkheadConfig view;
   private final long ttlMillis;
-  private final Semaphore local;
   private final int localShare;
   private final AtomicInteger localHeld = new AtomicInteger();
   private final Queue<String> leases = new ConcurrentLinkedQueue<>();
@@ -59,7 +57,6 @@ public final class FleetBulkhead implements ExternalBulkhead, FleetLimit {
     this.config = config;
     this.ttlMillis = config.leaseTtl().toMillis();
     this.localShare = config.localShare(engine.expectedInstances());
-    this.local = new Semaphore(localShare);
     this.view = BulkheadConfig.builder().maxConcurrentCalls(config.maxConcurrentCalls()).build();
     scheduleRenewal();
   }
@@ -93,13 +90,28 @@ public final class FleetBulkhead implements ExternalBulkhead, FleetLimit {
         // The engine was told and is degraded: decide locally.
       }
     }
-    if (local.tryAcquire()) {
-      localHeld.incrementAndGet();
+    if (acquireLocal()) {
       admittedLocal.increment();
       return true;
     }
     refusedLocal.increment();
     return false;
+  }
+
+  // CAS invariant: localHeld is the number of local permits taken and not given back, always
+  // between 0 and localShare. It changes only by a CAS from a value read and checked against that
+  // bound (below localShare to take, above 0 to give back), so no two callers take the last permit
+  // and no permit is given back twice; one atomic number, so every reader sees a whole state.
+  private boolean acquireLocal() {
+    while (true) {
+      int held = localHeld.get();
+      if (held >= localShare) {
+        return false;
+      }
+      if (localHeld.compareAndSet(held, held + 1)) {
+        return true;
+      }
+    }
   }
 
   /**
@@ -124,16 +136,13 @@ public final class FleetBulkhead implements ExternalBulkhead, FleetLimit {
   }
 
   private boolean releaseLocal() {
-    // CAS invariant: localHeld counts the local permits taken and not given back, never below 0;
-    // it is decremented only by a CAS from a positive value, so each local permit is given back to
-    // the semaphore at most once.
+    // See acquireLocal for the CAS invariant.
     while (true) {
       int held = localHeld.get();
       if (held <= 0) {
         return false;
       }
       if (localHeld.compareAndSet(held, held - 1)) {
-        local.release();
         return true;
       }
     }
@@ -193,7 +202,7 @@ public final class FleetBulkhead implements ExternalBulkhead, FleetLimit {
     if (engine.status() == FleetStatus.SHARED) {
       return Math.max(0, config.maxConcurrentCalls() - leases.size());
     }
-    return local.availablePermits();
+    return Math.max(0, localShare - localHeld.get());
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.reliability.cluster;
 
+import dev.reliability.core.config.ConfigBinder;
+import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.Setting;
 import dev.reliability.core.internal.Checks;
 import dev.reliability.core.internal.DurationText;
@@ -79,8 +81,8 @@ public final class FleetBulkheadConfig {
   /**
    * Returns a builder with the defaults: 100 calls, leases of 30 s.
    *
-   * @param name the bulkhead's name, the leases' key on the engine: 1 to 64 letters, digits, {@code
-   *     .}, {@code -} or {@code _}
+   * @param name the bulkhead's name, the leases' key on the engine and the instance name of its
+   *     settings: 1 to 64 letters, digits, {@code -} or {@code _}
    * @return a builder
    * @throws IllegalArgumentException if the name is invalid
    */
@@ -131,6 +133,28 @@ public final class FleetBulkheadConfig {
    */
   public int localShare() {
     return localShare;
+  }
+
+  /**
+   * Returns this configuration with the settings found in a source: {@code
+   * reliability.fleet.bulkhead.<setting>} for every bulkhead, {@code
+   * reliability.fleet.bulkhead.<name>.<setting>} for this one. A {@link FleetEngine} built with a
+   * config source applies it to every bulkhead it creates.
+   *
+   * @param source the source
+   * @return the configuration, or this one if the source sets nothing
+   * @throws dev.reliability.core.config.ConfigurationException if a value is invalid
+   */
+  public FleetBulkheadConfig withOverrides(ConfigSource source) {
+    ConfigBinder b =
+        ConfigBinder.of(Checks.notNull("source", source), CONFIG_PREFIX).instance(name);
+    Builder out = toBuilder();
+    out.maxConcurrentCalls = b.get(MAX_CONCURRENT_CALLS, maxConcurrentCalls);
+    out.leaseTtl = b.get(LEASE_TTL, leaseTtl);
+    out.localShare = b.get(LOCAL_SHARE, localShare);
+    b.throwIfInvalid();
+    FleetBulkheadConfig c = out.build();
+    return c.equals(this) ? this : c;
   }
 
   int localShare(int expectedInstances) {

@@ -129,6 +129,7 @@ public final class FleetEngine implements AutoCloseable {
   private final LongAdder remoteFailures = new LongAdder();
   private final LongAdder fallbacks = new LongAdder();
   private final LongAdder recoveries = new LongAdder();
+  private final ConfigSource configSource;
   private volatile Future<?> probe;
   private volatile boolean closed;
 
@@ -143,6 +144,7 @@ public final class FleetEngine implements AutoCloseable {
     this.instanceId = b.instanceId != null ? b.instanceId : UUID.randomUUID().toString();
     this.fleetSwitch = new FleetSwitch(scheduler.timeSource().now());
     this.listeners.addAll(b.listeners);
+    this.configSource = b.configSource;
   }
 
   /**
@@ -316,35 +318,46 @@ public final class FleetEngine implements AutoCloseable {
   }
 
   /**
-   * Creates a fleet-wide rate limiter.
+   * Creates a fleet-wide rate limiter; the engine's config source, if it has one, overrides the
+   * configuration ({@link FleetRateLimitConfig#withOverrides(ConfigSource)}).
    *
    * @param config its configuration
    * @return the limiter
    */
   public FleetRateLimiter rateLimiter(FleetRateLimitConfig config) {
-    FleetRateLimiter limiter = new FleetRateLimiter(this, Checks.notNull("config", config));
+    Checks.notNull("config", config);
+    FleetRateLimiter limiter =
+        new FleetRateLimiter(
+            this, configSource == null ? config : config.withOverrides(configSource));
     return added(limiter, limiter.hooks());
   }
 
   /**
-   * Creates a fleet-wide bulkhead.
+   * Creates a fleet-wide bulkhead; the engine's config source, if it has one, overrides the
+   * configuration ({@link FleetBulkheadConfig#withOverrides(ConfigSource)}).
    *
    * @param config its configuration
    * @return the bulkhead
    */
   public FleetBulkhead bulkhead(FleetBulkheadConfig config) {
-    FleetBulkhead bulkhead = new FleetBulkhead(this, Checks.notNull("config", config));
+    Checks.notNull("config", config);
+    FleetBulkhead bulkhead =
+        new FleetBulkhead(this, configSource == null ? config : config.withOverrides(configSource));
     return added(bulkhead, bulkhead.hooks());
   }
 
   /**
-   * Creates a fleet-wide retry budget.
+   * Creates a fleet-wide retry budget; the engine's config source, if it has one, overrides the
+   * configuration ({@link FleetRetryBudgetConfig#withOverrides(ConfigSource)}).
    *
    * @param config its configuration
    * @return the budget
    */
   public FleetRetryBudget retryBudget(FleetRetryBudgetConfig config) {
-    FleetRetryBudget budget = new FleetRetryBudget(this, Checks.notNull("config", config));
+    Checks.notNull("config", config);
+    FleetRetryBudget budget =
+        new FleetRetryBudget(
+            this, configSource == null ? config : config.withOverrides(configSource));
     return added(budget, budget.hooks());
   }
 
@@ -707,8 +720,10 @@ public final class FleetEngine implements AutoCloseable {
     }
 
     /**
-     * Sets where the settings are read from at {@link #build()}, overriding the values set in code:
-     * {@code reliability.fleet.timeout} or {@code reliability.fleet.<name>.timeout}. Default none.
+     * Sets where the settings are read from, overriding the values set in code: the engine's at
+     * {@link #build()} ({@code reliability.fleet.timeout} or {@code
+     * reliability.fleet.<name>.timeout}), each limit's when the engine creates it ({@code
+     * reliability.fleet.ratelimiter.<limit>.limit}, ...). Default none.
      *
      * @param source the source, such as {@link ConfigSource#standard()}
      * @return this builder

@@ -1,5 +1,7 @@
 package dev.reliability.cluster;
 
+import dev.reliability.core.config.ConfigBinder;
+import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.Setting;
 import dev.reliability.core.internal.Checks;
 import dev.reliability.core.internal.DurationText;
@@ -63,7 +65,8 @@ public final class FleetRateLimitConfig {
           .defaultValue(FleetBatching.NONE)
           .description(
               "none: a round trip per acquire; batching: concurrent acquires share one (exact);"
-                  + " prefetch: tokens spent locally, settled in batches (may overshoot)")
+                  + " prefetch: tokens taken in batches and spent locally (never over the limit,"
+                  + " may under-admit)")
           .build();
 
   /** Tokens an instance may spend before it settles with the engine, with prefetch. */
@@ -72,7 +75,8 @@ public final class FleetRateLimitConfig {
           .defaultValue(10L)
           .between(1L, 1_000_000L)
           .description(
-              "With prefetch: tokens an instance spends locally before it settles with the engine")
+              "With prefetch: tokens an instance takes from the engine in one round trip and spends"
+                  + " locally")
           .build();
 
   /** The longest time between settlements, with prefetch. */
@@ -80,7 +84,8 @@ public final class FleetRateLimitConfig {
       Setting.durationSetting("prefetch-delay")
           .defaultValue(Duration.ofMillis(100))
           .between(Duration.ofMillis(1), Duration.ofMinutes(1))
-          .description("With prefetch: the longest time between settlements with the engine")
+          .description(
+              "With prefetch: how long taken tokens may be spent; unspent ones are dropped")
           .build();
 
   /** This instance's limit while the engine fails; 0 derives it. */
@@ -122,7 +127,7 @@ public final class FleetRateLimitConfig {
           MAX_KEYS,
           MAX_KEY_LENGTH);
 
-  static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private final String name;
   private final long limit;
@@ -151,8 +156,8 @@ public final class FleetRateLimitConfig {
   /**
    * Returns a builder with the defaults: 1,000 calls per second, no waiting, no batching.
    *
-   * @param name the limit's name, the bucket's key on the engine: 1 to 64 letters, digits, {@code
-   *     .}, {@code -} or {@code _}
+   * @param name the limit's name, the bucket's key on the engine and the instance name of its
+   *     settings: 1 to 64 letters, digits, {@code -} or {@code _}
    * @return a builder
    * @throws IllegalArgumentException if the name is invalid
    */
@@ -165,7 +170,7 @@ public final class FleetRateLimitConfig {
     Checks.check(
         NAME.matcher(name).matches(),
         "name",
-        "1 to 64 letters, digits, '.', '-' or '_'",
+        "1 to 64 letters, digits, '-' or '_'",
         "\"" + Checks.shortened(name) + "\"");
     return name;
   }
@@ -225,7 +230,7 @@ public final class FleetRateLimitConfig {
   }
 
   /**
-   * Returns the tokens spent locally between settlements with {@link FleetBatching#PREFETCH}.
+   * Returns the tokens taken per round trip with {@link FleetBatching#PREFETCH}.
    *
    * @return the tokens
    */
@@ -234,7 +239,7 @@ public final class FleetRateLimitConfig {
   }
 
   /**
-   * Returns the longest time between settlements with {@link FleetBatching#PREFETCH}.
+   * Returns how long prefetched tokens may be spent with {@link FleetBatching#PREFETCH}.
    *
    * @return the delay
    */
@@ -267,6 +272,34 @@ public final class FleetRateLimitConfig {
    */
   public int maxKeyLength() {
     return maxKeyLength;
+  }
+
+  /**
+   * Returns this configuration with the settings found in a source: {@code
+   * reliability.fleet.ratelimiter.<setting>} for every limit, {@code
+   * reliability.fleet.ratelimiter.<name>.<setting>} for this one. A {@link FleetEngine} built with
+   * a config source applies it to every limit it creates.
+   *
+   * @param source the source
+   * @return the configuration, or this one if the source sets nothing
+   * @throws dev.reliability.core.config.ConfigurationException if a value is invalid
+   */
+  public FleetRateLimitConfig withOverrides(ConfigSource source) {
+    ConfigBinder b =
+        ConfigBinder.of(Checks.notNull("source", source), CONFIG_PREFIX).instance(name);
+    Builder out = toBuilder();
+    out.limit = b.get(LIMIT, limit);
+    out.period = b.get(PERIOD, period);
+    out.maxWait = b.get(MAX_WAIT, maxWait);
+    out.batching = b.get(BATCHING, batching);
+    out.prefetchTokens = b.get(PREFETCH_TOKENS, prefetchTokens);
+    out.prefetchDelay = b.get(PREFETCH_DELAY, prefetchDelay);
+    out.localShare = b.get(LOCAL_SHARE, localShare);
+    out.maxKeys = b.get(MAX_KEYS, maxKeys);
+    out.maxKeyLength = b.get(MAX_KEY_LENGTH, maxKeyLength);
+    b.throwIfInvalid();
+    FleetRateLimitConfig c = out.build();
+    return c.equals(this) ? this : c;
   }
 
   /** The local share an engine with so many expected instances gives this limit. */
@@ -391,9 +424,10 @@ public final class FleetRateLimitConfig {
     }
 
     /**
-     * Chooses {@link FleetBatching#PREFETCH}: spend up to {@code tokens} locally and settle with
-     * the engine at least every {@code delay}. The fleet may admit up to {@code instances x tokens}
-     * more than the limit within one delay.
+     * Sets how {@link FleetBatching#PREFETCH} prefetches: up to {@code tokens} taken from the
+     * engine per round trip and spent locally within {@code delay}. Used only with {@code
+     * batching(FleetBatching.PREFETCH)}; it does not choose the batching. The fleet never admits
+     * more than the limit; it may admit up to {@code instances x (tokens - 1)} fewer per delay.
      *
      * @param tokens 1 to 1,000,000; default 10
      * @param delay 1 ms to 1 min; default 100 ms
@@ -403,7 +437,6 @@ public final class FleetRateLimitConfig {
     public Builder prefetch(long tokens, Duration delay) {
       this.prefetchTokens = PREFETCH_TOKENS.check(tokens);
       this.prefetchDelay = PREFETCH_DELAY.check(delay);
-      this.batching = FleetBatching.PREFETCH;
       return this;
     }
 

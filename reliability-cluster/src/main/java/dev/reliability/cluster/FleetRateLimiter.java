@@ -12,7 +12,6 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.proxy.RemoteAsyncBucketBuilder;
-import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
@@ -52,6 +51,10 @@ public final class FleetRateLimiter implements ExternalRateLimiter, FleetLimit {
   private final LongAdder admittedLocal = new LongAdder();
   private final LongAdder refusedShared = new LongAdder();
   private final LongAdder refusedLocal = new LongAdder();
+  private final boolean prefetch;
+  private final long prefetchDelayNanos;
+  // Tokens taken from the shared bucket and not spent yet (prefetch).
+  private final TokenPool pool = new TokenPool();
   private volatile long lastRemaining;
   private volatile long lastWaitNanos;
 
@@ -72,11 +75,6 @@ public final class FleetRateLimiter implements ExternalRateLimiter, FleetLimit {
     RemoteAsyncBucketBuilder<String> builder = engine.backend().buckets().builder();
     switch (config.batching()) {
       case BATCHING -> builder = builder.withOptimization(Optimizations.batching());
-      case PREFETCH ->
-          builder =
-              builder.withOptimization(
-                  Optimizations.delaying(
-                      new DelayParameters(config.prefetchTokens(), config.prefetchDelay())));
       default -> {}
     }
     this.shared = builder.build(bucketName, bucket);
@@ -93,6 +91,8 @@ public final class FleetRateLimiter implements ExternalRateLimiter, FleetLimit {
             .maxWait(config.maxWait())
             .build();
     this.lastRemaining = config.limit();
+    this.prefetch = config.batching() == FleetBatching.PREFETCH;
+    this.prefetchDelayNanos = config.prefetchDelay().toNanos();
     this.keys =
         parent == null
             ? Caffeine.newBuilder().maximumSize(config.maxKeys()).<String, FleetRateLimiter>build()
@@ -183,9 +183,16 @@ public final class FleetRateLimiter implements ExternalRateLimiter, FleetLimit {
   }
 
   private long acquireShared(long maxWait) throws FleetEngine.Unavailable {
+    // One deadline for the whole exchange, however many round trips it takes.
     long deadline = System.nanoTime() + engine.timeoutNanos();
+    if (prefetch) {
+      long fromPool = acquirePrefetched();
+      if (fromPool != Long.MIN_VALUE) {
+        return fromPool;
+      }
+    }
     ConsumptionProbe probe =
-        engine.await(() -> shared.tryConsumeAndReturnRemaining(1), engine.timeoutNanos());
+        engine.await(() -> shared.tryConsumeAndReturnRemaining(1), deadline - System.nanoTime());
     if (probe.isConsumed()) {
       lastRemaining = probe.getRemainingTokens();
       lastWaitNanos = 0;
@@ -208,6 +215,35 @@ public final class FleetRateLimiter implements ExternalRateLimiter, FleetLimit {
     }
     count(FleetStatus.SHARED, false);
     return -wait;
+  }
+
+  /**
+   * Prefetch: spends a token of the pool, or takes up to {@code prefetchTokens} from the shared
+   * bucket in one round trip, spends one and keeps the rest for {@code prefetchDelay}. Returns
+   * {@link Long#MIN_VALUE} when the shared bucket is empty, for the caller's exact refusal.
+   */
+  private long acquirePrefetched() throws FleetEngine.Unavailable {
+    if (takeFromPool()) {
+      count(FleetStatus.SHARED, true);
+      return 0;
+    }
+    Long taken =
+        engine.await(
+            () -> shared.tryConsumeAsMuchAsPossible(config.prefetchTokens()),
+            engine.timeoutNanos());
+    if (taken == null || taken <= 0) {
+      return Long.MIN_VALUE;
+    }
+    if (taken > 1) {
+      pool.add(taken - 1, engine.scheduler().timeSource().nanoTime() + prefetchDelayNanos);
+    }
+    lastRemaining = taken - 1;
+    count(FleetStatus.SHARED, true);
+    return 0;
+  }
+
+  private boolean takeFromPool() {
+    return pool.take(engine.scheduler().timeSource().nanoTime());
   }
 
   private long acquireLocal(long maxWait) {

@@ -1,6 +1,7 @@
 package dev.reliability.cluster;
 
 import dev.reliability.core.policy.ExternalRetryBudget;
+import dev.reliability.core.policy.RetryBudget;
 import dev.reliability.core.time.TimeSource;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,6 +55,7 @@ public final class FleetRetryBudget implements ExternalRetryBudget, FleetLimit {
   private final LongAdder refusedLocal = new LongAdder();
   // Written only by the sync chain (one sync at a time), read by every caller.
   private volatile Fleet fleet = new Fleet(0, 0, 0, 0);
+  private final RetryBudget asRetryBudget;
   private volatile Future<?> sync;
   private volatile boolean closed;
 
@@ -67,7 +69,23 @@ public final class FleetRetryBudget implements ExternalRetryBudget, FleetLimit {
     this.localFloor = floor / engine.expectedInstances();
     this.window =
         new LocalWindow(engine.scheduler().timeSource(), config.syncInterval().toNanos(), slices);
+    this.asRetryBudget = RetryBudget.external(config.name(), this);
     scheduleSync();
+  }
+
+  /**
+   * Returns this budget as a core {@link RetryBudget} ({@link RetryBudget#external(String,
+   * ExternalRetryBudget)}), to give to the retry configurations of the policies that call the
+   * downstream. The same instance on every call.
+   *
+   * <pre>{@code
+   * RetryConfig retry = RetryConfig.builder().maxRetries(2).budget(payments.toRetryBudget()).build();
+   * }</pre>
+   *
+   * @return the budget
+   */
+  public RetryBudget toRetryBudget() {
+    return asRetryBudget;
   }
 
   @Override

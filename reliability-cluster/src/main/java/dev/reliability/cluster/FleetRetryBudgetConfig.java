@@ -1,5 +1,7 @@
 package dev.reliability.cluster;
 
+import dev.reliability.core.config.ConfigBinder;
+import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.config.Setting;
 import dev.reliability.core.internal.Checks;
 import dev.reliability.core.internal.DurationText;
@@ -91,8 +93,8 @@ public final class FleetRetryBudgetConfig {
    * Returns a builder with the defaults: ratio 0.1, 10 retries per second, a 10 s window synced
    * every second.
    *
-   * @param name the budget's name, its counters' key on the engine: 1 to 64 letters, digits, {@code
-   *     .}, {@code -} or {@code _}
+   * @param name the budget's name, its counters' key on the engine and the instance name of its
+   *     settings: 1 to 64 letters, digits, {@code -} or {@code _}
    * @return a builder
    * @throws IllegalArgumentException if the name is invalid
    */
@@ -152,6 +154,30 @@ public final class FleetRetryBudgetConfig {
    */
   public Duration syncInterval() {
     return syncInterval;
+  }
+
+  /**
+   * Returns this configuration with the settings found in a source: {@code
+   * reliability.fleet.retrybudget.<setting>} for every budget, {@code
+   * reliability.fleet.retrybudget.<name>.<setting>} for this one. A {@link FleetEngine} built with
+   * a config source applies it to every budget it creates.
+   *
+   * @param source the source
+   * @return the configuration, or this one if the source sets nothing
+   * @throws dev.reliability.core.config.ConfigurationException if a value is invalid
+   * @throws IllegalArgumentException if the window and sync interval do not fit together
+   */
+  public FleetRetryBudgetConfig withOverrides(ConfigSource source) {
+    ConfigBinder b =
+        ConfigBinder.of(Checks.notNull("source", source), CONFIG_PREFIX).instance(name);
+    Builder out = toBuilder();
+    out.ratio = b.get(RATIO, ratio);
+    out.minRetriesPerSecond = b.get(MIN_RETRIES_PER_SECOND, minRetriesPerSecond);
+    out.window = b.get(WINDOW, window);
+    out.syncInterval = b.get(SYNC_INTERVAL, syncInterval);
+    b.throwIfInvalid();
+    FleetRetryBudgetConfig c = out.build();
+    return c.equals(this) ? this : c;
   }
 
   /** The slices of the window, each one sync interval long. */
