@@ -3,12 +3,16 @@ package dev.reliability.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.reliability.cluster.health.FleetHealthCheck;
 import dev.reliability.cluster.internal.redis.RedisBackend;
 import dev.reliability.cluster.testing.RedisServerProcess;
+import dev.reliability.health.HealthStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,9 +28,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A fleet engine on a real {@code redis-server} that fails under it: killed with SIGKILL and
  * restarted on the same port, or put to sleep with {@code DEBUG SLEEP}. Callers never wait beyond
- * the engine's timeout, fall back to the local share, and return to the shared limit once the
- * server answers again. Each test prints its measured figures as one {@code FIGURE} line (in {@code
- * target/surefire-reports/*-output.txt}).
+ * the engine's timeout, fall back to the local share (the health check degraded, not down), and
+ * return to the shared limit once the server answers again. Each test prints its measured figures
+ * as one {@code FIGURE} line (in {@code target/surefire-reports/*-output.txt}).
  */
 @Tag("redis")
 class RedisFleetFaultTest {
@@ -43,6 +47,7 @@ class RedisFleetFaultTest {
   private RedisServerProcess server;
   private FleetEngine engine;
   private FleetRateLimiter limiter;
+  private FleetHealthCheck health;
   private final ExecutorService sleeper = Executors.newSingleThreadExecutor();
 
   @BeforeEach
@@ -61,6 +66,7 @@ class RedisFleetFaultTest {
                 .limit(LIMIT)
                 .period(Duration.ofSeconds(1))
                 .build());
+    health = FleetHealthCheck.of(engine);
   }
 
   @AfterEach
@@ -74,6 +80,7 @@ class RedisFleetFaultTest {
   void aKilledServerFallsBackWithinTheTimeoutAndARestartedOneIsSharedAgain() throws Exception {
     assertThat(offer(20).admitted()).isEqualTo(20);
     assertThat(engine.status()).isEqualTo(FleetStatus.SHARED);
+    assertThat(health.check().status()).isEqualTo(HealthStatus.HEALTHY);
     assertThat(bucketExists()).isTrue();
 
     try (Load load = new Load(limiter, 3)) {
@@ -90,6 +97,7 @@ class RedisFleetFaultTest {
           .atMost(Duration.ofSeconds(5))
           .until(() -> limiter.admitted(FleetStatus.DEGRADED) >= localBefore + SHARE / 2);
       assertThat(engine.status()).isEqualTo(FleetStatus.DEGRADED);
+      assertThat(health.check().status()).isEqualTo(HealthStatus.DEGRADED);
 
       server.restart();
       long restartedAt = System.nanoTime();
@@ -99,6 +107,7 @@ class RedisFleetFaultTest {
           .until(() -> engine.status() == FleetStatus.SHARED);
       long sharedAt = System.nanoTime();
       Duration recovery = Duration.ofNanos(sharedAt - restartedAt);
+      assertThat(health.check().status()).isEqualTo(HealthStatus.HEALTHY);
       long localAtRecovery = limiter.admitted(FleetStatus.DEGRADED);
       long sharedAtRecovery = limiter.admitted(FleetStatus.SHARED);
       await()
@@ -140,11 +149,12 @@ class RedisFleetFaultTest {
 
     CompletableFuture<Void> sleeping =
         CompletableFuture.runAsync(() -> server.debugSleep(Duration.ofSeconds(2)), sleeper);
-    Offered slow = offerUntil(sleeping, 8_000);
+    Offered slow = offerUntil(sleeping, 8_000, health);
     long wokeAt = System.nanoTime();
 
     assertThat(sleeping).isCompleted();
     assertThat(engine.fallbacks()).isPositive();
+    assertThat(slow.healthSeen).contains(HealthStatus.DEGRADED);
     assertThat(slow.maxLatency()).isLessThan(TIMEOUT.plus(SLACK));
     assertThat(limiter.admitted(FleetStatus.DEGRADED)).isGreaterThanOrEqualTo(SHARE);
 
@@ -185,10 +195,11 @@ class RedisFleetFaultTest {
   }
 
   /** Offers acquires, about one per millisecond, until {@code done} or {@code maxCalls}. */
-  private Offered offerUntil(CompletableFuture<?> done, int maxCalls) {
+  private Offered offerUntil(CompletableFuture<?> done, int maxCalls, FleetHealthCheck health) {
     Offered offered = new Offered();
     while (!done.isDone() && offered.calls() < maxCalls) {
       offered.acquire(limiter);
+      offered.healthSeen.add(health.check().status());
     }
     done.join();
     return offered;
@@ -200,6 +211,7 @@ class RedisFleetFaultTest {
     private final LongAdder admitted = new LongAdder();
     private final LongAdder totalNanos = new LongAdder();
     private final AtomicLong maxNanos = new AtomicLong();
+    final Set<HealthStatus> healthSeen = ConcurrentHashMap.newKeySet();
 
     void acquire(FleetRateLimiter limiter) {
       long t0 = System.nanoTime();
