@@ -90,6 +90,7 @@ public final class RedisBackend implements FleetBackend {
   private volatile StatefulRedisConnection<String, byte[]> connection;
   private boolean connecting;
   private boolean closed;
+  private long failedAttempts;
 
   /**
    * Creates the backend on {@code client} and tries to connect at once.
@@ -333,19 +334,27 @@ public final class RedisBackend implements FleetBackend {
       failure = t;
     }
     boolean closeOpened;
+    long failedBefore;
     synchronized (this) {
       connecting = false;
       closeOpened = closed && opened != null;
+      failedBefore = failedAttempts;
       if (opened != null && !closed) {
         connection = opened;
+        failedAttempts = 0;
+      } else if (opened == null) {
+        failedAttempts++;
       }
     }
     if (closeOpened) {
       opened.closeAsync();
     } else if (opened != null) {
-      LOG.info("fleet_engine_connected engine=redis");
-    } else {
+      LOG.info("fleet_engine_connected engine=redis failed_attempts={}", failedBefore);
+    } else if (failedBefore == 0) {
+      // One WARN per outage; the attempts after it (one per probe) log at DEBUG.
       LOG.warn("fleet_engine_connect_failed engine=redis error={}", String.valueOf(failure));
+    } else {
+      LOG.debug("fleet_engine_connect_failed engine=redis error={}", String.valueOf(failure));
     }
   }
 
