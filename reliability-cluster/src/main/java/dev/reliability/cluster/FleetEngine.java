@@ -154,7 +154,7 @@ public final class FleetEngine implements AutoCloseable {
    */
   public static Builder redis(String redisUri) {
     Checks.notBlank("redisUri", redisUri);
-    return new Builder(new RedisBackend(RedisClient.create(redisUri), true));
+    return new Builder(RedisBackend.create(redisUri));
   }
 
   /**
