@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +44,7 @@ public final class FleetBulkhead implements ExternalBulkhead, FleetLimit {
   private final Queue<String> leases = new ConcurrentLinkedQueue<>();
   private final Queue<String> releaseLater = new ConcurrentLinkedQueue<>();
   private final AtomicLong leaseCounter = new AtomicLong();
-  private final LongAdder admittedShared = new LongAdder();
-  private final LongAdder admittedLocal = new LongAdder();
-  private final LongAdder refusedShared = new LongAdder();
-  private final LongAdder refusedLocal = new LongAdder();
+  private final ModeCounts counts = new ModeCounts();
   private volatile Future<?> renewal;
   private volatile boolean closed;
 
@@ -81,20 +77,20 @@ public final class FleetBulkhead implements ExternalBulkhead, FleetLimit {
                 engine.timeoutNanos());
         if (Boolean.TRUE.equals(taken)) {
           leases.add(id);
-          admittedShared.increment();
+          counts.count(FleetStatus.SHARED, true);
           return true;
         }
-        refusedShared.increment();
+        counts.count(FleetStatus.SHARED, false);
         return false;
       } catch (FleetEngine.Unavailable e) {
         // The engine was told and is degraded: decide locally.
       }
     }
     if (acquireLocal()) {
-      admittedLocal.increment();
+      counts.count(FleetStatus.DEGRADED, true);
       return true;
     }
-    refusedLocal.increment();
+    counts.count(FleetStatus.DEGRADED, false);
     return false;
   }
 
@@ -234,7 +230,7 @@ public final class FleetBulkhead implements ExternalBulkhead, FleetLimit {
 
   @Override
   public long rejectedCalls() {
-    return refusedShared.sum() + refusedLocal.sum();
+    return counts.refused();
   }
 
   @Override
@@ -249,12 +245,12 @@ public final class FleetBulkhead implements ExternalBulkhead, FleetLimit {
 
   @Override
   public long admitted(FleetStatus mode) {
-    return mode == FleetStatus.SHARED ? admittedShared.sum() : admittedLocal.sum();
+    return counts.admitted(mode);
   }
 
   @Override
   public long refused(FleetStatus mode) {
-    return mode == FleetStatus.SHARED ? refusedShared.sum() : refusedLocal.sum();
+    return counts.refused(mode);
   }
 
   FleetEngine.FleetComponent hooks() {

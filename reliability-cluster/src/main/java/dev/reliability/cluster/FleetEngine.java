@@ -29,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +108,6 @@ public final class FleetEngine implements AutoCloseable {
   public static final List<Setting<?>> SETTINGS =
       List.of(TIMEOUT, EXPECTED_INSTANCES, RECOVERY_INTERVAL);
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final int FAILURE_MAX = 256;
 
   private final String name;
@@ -156,7 +154,7 @@ public final class FleetEngine implements AutoCloseable {
    */
   public static Builder redis(String redisUri) {
     Checks.notBlank("redisUri", redisUri);
-    return new Builder(new RedisBackend(RedisClient.create(redisUri), true));
+    return new Builder(RedisBackend.create(redisUri));
   }
 
   /**
@@ -662,7 +660,7 @@ public final class FleetEngine implements AutoCloseable {
     public Builder name(String name) {
       Checks.notNull("name", name);
       Checks.check(
-          NAME.matcher(name).matches(),
+          FleetRateLimitConfig.NAME.matcher(name).matches(),
           "name",
           "1 to 64 letters, digits, '-' or '_'",
           "\"" + Checks.shortened(name) + "\"");
@@ -754,7 +752,7 @@ public final class FleetEngine implements AutoCloseable {
     public Builder instanceId(String id) {
       Checks.notNull("instanceId", id);
       Checks.check(
-          NAME.matcher(id).matches(),
+          FleetRateLimitConfig.NAME.matcher(id).matches(),
           "instanceId",
           "1 to 64 letters, digits, '-' or '_'",
           "\"" + Checks.shortened(id) + "\"");

@@ -14,7 +14,6 @@ import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.proxy.RemoteAsyncBucketBuilder;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import java.time.Duration;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A rate limit shared by every instance of a service: one Bucket4j token bucket on the engine,
@@ -47,10 +46,7 @@ public final class FleetRateLimiter implements ExternalRateLimiter, FleetLimit {
   private final Bucket local;
   private final RateLimiterConfig view;
   private final Cache<String, FleetRateLimiter> keys;
-  private final LongAdder admittedShared = new LongAdder();
-  private final LongAdder admittedLocal = new LongAdder();
-  private final LongAdder refusedShared = new LongAdder();
-  private final LongAdder refusedLocal = new LongAdder();
+  private final ModeCounts counts = new ModeCounts();
   private final boolean prefetch;
   private final long prefetchDelayNanos;
   // Tokens taken from the shared bucket and not spent yet (prefetch).
@@ -266,11 +262,7 @@ public final class FleetRateLimiter implements ExternalRateLimiter, FleetLimit {
 
   private void count(FleetStatus mode, boolean admitted) {
     for (FleetRateLimiter l = this; l != null; l = l.parent) {
-      if (mode == FleetStatus.SHARED) {
-        (admitted ? l.admittedShared : l.refusedShared).increment();
-      } else {
-        (admitted ? l.admittedLocal : l.refusedLocal).increment();
-      }
+      l.counts.count(mode, admitted);
     }
   }
 
@@ -332,12 +324,12 @@ public final class FleetRateLimiter implements ExternalRateLimiter, FleetLimit {
 
   @Override
   public long permittedCalls() {
-    return admittedShared.sum() + admittedLocal.sum();
+    return counts.admitted();
   }
 
   @Override
   public long rejectedCalls() {
-    return refusedShared.sum() + refusedLocal.sum();
+    return counts.refused();
   }
 
   @Override
@@ -352,12 +344,12 @@ public final class FleetRateLimiter implements ExternalRateLimiter, FleetLimit {
 
   @Override
   public long admitted(FleetStatus mode) {
-    return mode == FleetStatus.SHARED ? admittedShared.sum() : admittedLocal.sum();
+    return counts.admitted(mode);
   }
 
   @Override
   public long refused(FleetStatus mode) {
-    return mode == FleetStatus.SHARED ? refusedShared.sum() : refusedLocal.sum();
+    return counts.refused(mode);
   }
 
   FleetEngine.FleetComponent hooks() {

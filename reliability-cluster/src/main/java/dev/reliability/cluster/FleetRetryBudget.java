@@ -5,7 +5,6 @@ import dev.reliability.core.policy.RetryBudget;
 import dev.reliability.core.time.TimeSource;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +48,7 @@ public final class FleetRetryBudget implements ExternalRetryBudget, FleetLimit {
   private final AtomicLong unsentCalls = new AtomicLong();
   private final AtomicLong unsentRetries = new AtomicLong();
   private final LocalWindow window;
-  private final LongAdder admittedShared = new LongAdder();
-  private final LongAdder admittedLocal = new LongAdder();
-  private final LongAdder refusedShared = new LongAdder();
-  private final LongAdder refusedLocal = new LongAdder();
+  private final ModeCounts counts = new ModeCounts();
   // Written only by the sync chain (one sync at a time), read by every caller.
   private volatile Fleet fleet = new Fleet(0, 0, 0, 0);
   private final RetryBudget asRetryBudget;
@@ -98,10 +94,10 @@ public final class FleetRetryBudget implements ExternalRetryBudget, FleetLimit {
   public boolean tryAcquire() {
     if (engine.status() == FleetStatus.DEGRADED || closed) {
       if (window.tryRetry(config.ratio(), localFloor)) {
-        admittedLocal.increment();
+        counts.count(FleetStatus.DEGRADED, true);
         return true;
       }
-      refusedLocal.increment();
+      counts.count(FleetStatus.DEGRADED, false);
       return false;
     }
     while (true) {
@@ -109,7 +105,7 @@ public final class FleetRetryBudget implements ExternalRetryBudget, FleetLimit {
       long retries = unsentRetries.get();
       double allowed = allowance(f, unsentCalls.get()) - (f.retries + f.sentRetries + retries);
       if (allowed < 1) {
-        refusedShared.increment();
+        counts.count(FleetStatus.SHARED, false);
         return false;
       }
       // CAS invariant: unsentRetries grows only by a CAS from the value the allowance was judged
@@ -118,7 +114,7 @@ public final class FleetRetryBudget implements ExternalRetryBudget, FleetLimit {
       // fleet + unsent (it may be counted twice for a moment, which only refuses early).
       if (unsentRetries.compareAndSet(retries, retries + 1)) {
         window.add(0, 1);
-        admittedShared.increment();
+        counts.count(FleetStatus.SHARED, true);
         return true;
       }
     }
@@ -229,12 +225,12 @@ public final class FleetRetryBudget implements ExternalRetryBudget, FleetLimit {
 
   @Override
   public long admitted(FleetStatus mode) {
-    return mode == FleetStatus.SHARED ? admittedShared.sum() : admittedLocal.sum();
+    return counts.admitted(mode);
   }
 
   @Override
   public long refused(FleetStatus mode) {
-    return mode == FleetStatus.SHARED ? refusedShared.sum() : refusedLocal.sum();
+    return counts.refused(mode);
   }
 
   FleetEngine.FleetComponent hooks() {
