@@ -5,15 +5,21 @@ import com.hazelcast.map.IMap;
 import dev.reliability.cluster.internal.FleetBackend;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
-import io.github.bucket4j.grid.hazelcast.Bucket4jHazelcast;
+import io.github.bucket4j.distributed.proxy.ClientSideConfig;
+import io.github.bucket4j.distributed.remote.CommandResult;
+import io.github.bucket4j.distributed.remote.Request;
+import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -30,9 +36,15 @@ import java.util.function.Supplier;
  * path must hold this module and {@code bucket4j_jdk17-hazelcast} (or the classes must reach them
  * through Hazelcast's user code namespaces).
  *
- * <p>Every method is asynchronous ({@code submitToKey}, {@code getAsync}); none blocks, and none
- * throws: a call Hazelcast refuses at once gives a failed future. Closing this backend does not
- * shut the instance down: it belongs to the application.
+ * <p>Every method is asynchronous: it hands Hazelcast's synchronous call ({@code executeOnKey},
+ * {@code get}) to this backend's own small pool ({@value #THREADS} threads, at most {@value
+ * #QUEUED} calls waiting) and returns at once; none blocks its caller, and none throws: a call
+ * Hazelcast refuses at once, or one the full pool refuses, gives a failed future. Hazelcast's own
+ * asynchronous calls ({@code submitToKey}) complete on its default asynchronous executor, which on
+ * a machine of 2 cores or fewer starts a new thread for every stage (about 1 ms per acquire,
+ * against tens of microseconds for the synchronous call); the pool also bounds what a stuck member
+ * can hold: its threads and queue, never the callers, whom the engine's time-out frees. Closing
+ * this backend stops the pool but does not shut the instance down: it belongs to the application.
  *
  * <p>Thread-safe. Internal: may change at any time.
  */
@@ -52,10 +64,19 @@ public final class HazelcastBackend implements FleetBackend {
 
   private static final String PING_KEY = "reliability-fleet-ping";
 
+  /** Threads of the pool that makes Hazelcast's calls. */
+  static final int THREADS = 4;
+
+  /** Calls that may wait for a thread of the pool; beyond them a call fails at once. */
+  static final int QUEUED = 1024;
+
+  private static final AtomicInteger POOLS = new AtomicInteger();
+
   private final HazelcastInstance instance;
   private final IMap<String, HashMap<String, Long>> leases;
   private final IMap<String, long[]> counters;
   private final AsyncProxyManager<String> buckets;
+  private final ThreadPoolExecutor pool;
 
   /**
    * Creates the backend on an instance the application owns.
@@ -66,14 +87,59 @@ public final class HazelcastBackend implements FleetBackend {
     this.instance = Objects.requireNonNull(instance, "instance");
     this.leases = instance.getMap(LEASES);
     this.counters = instance.getMap(COUNTERS);
+    int pool = POOLS.incrementAndGet();
+    AtomicInteger threads = new AtomicInteger();
+    this.pool =
+        new ThreadPoolExecutor(
+            THREADS,
+            THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(QUEUED),
+            task -> {
+              Thread t =
+                  new Thread(
+                      task,
+                      "reliability-fleet-hazelcast-" + pool + "-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.pool.allowCoreThreadTimeOut(true);
     IMap<String, byte[]> bucketMap = instance.getMap(BUCKETS);
     this.buckets =
-        Bucket4jHazelcast.entryProcessorBasedBuilder(bucketMap)
-            .expirationAfterWrite(
-                ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
-                    BUCKET_KEEP_AFTER_FULL))
-            .build()
+        new PooledProxyManager(
+                bucketMap,
+                ClientSideConfig.getDefault()
+                    .withExpirationAfterWriteStrategy(
+                        ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                            BUCKET_KEEP_AFTER_FULL)),
+                this)
             .asAsync();
+  }
+
+  /**
+   * Bucket4j's entry-processor proxy manager whose asynchronous requests are its synchronous ones
+   * run on the backend's pool (see the class comment for why).
+   */
+  private static final class PooledProxyManager extends HazelcastProxyManager<String> {
+
+    private final HazelcastBackend backend;
+
+    PooledProxyManager(
+        IMap<String, byte[]> map, ClientSideConfig config, HazelcastBackend backend) {
+      super(map, config);
+      this.backend = backend;
+    }
+
+    @Override
+    public <T> CompletableFuture<CommandResult<T>> executeAsync(String key, Request<T> request) {
+      return backend.call(() -> execute(key, request));
+    }
+  }
+
+  /** Returns the calls the pool has run: every operation of this backend is one. */
+  long pooledCalls() {
+    return pool.getCompletedTaskCount();
   }
 
   /** Returns the Hazelcast instance this backend works on. */
@@ -96,10 +162,9 @@ public final class HazelcastBackend implements FleetBackend {
       String limit, String leaseId, int max, long ttlMillis) {
     return call(
         () ->
-            leases
-                .submitToKey(
-                    limit, new LeaseProcessor(LeaseProcessor.ACQUIRE, leaseId, max, ttlMillis))
-                .thenApply(Boolean.TRUE::equals));
+            Boolean.TRUE.equals(
+                leases.executeOnKey(
+                    limit, new LeaseProcessor(LeaseProcessor.ACQUIRE, leaseId, max, ttlMillis))));
   }
 
   @Override
@@ -110,28 +175,28 @@ public final class HazelcastBackend implements FleetBackend {
     }
     List<String> ids = new ArrayList<>(leaseIds);
     return call(
-        () ->
-            leases
-                .submitToKey(limit, new LeaseProcessor(ids, ttlMillis))
-                .thenApply(ignored -> (Void) null));
+        () -> {
+          leases.executeOnKey(limit, new LeaseProcessor(ids, ttlMillis));
+          return null;
+        });
   }
 
   @Override
   public CompletableFuture<Void> releaseLease(String limit, String leaseId) {
     return call(
-        () ->
-            leases
-                .submitToKey(limit, new LeaseProcessor(LeaseProcessor.RELEASE, leaseId, 0, 0))
-                .thenApply(ignored -> (Void) null));
+        () -> {
+          leases.executeOnKey(limit, new LeaseProcessor(LeaseProcessor.RELEASE, leaseId, 0, 0));
+          return null;
+        });
   }
 
   @Override
   public CompletableFuture<Integer> leasesHeld(String limit) {
     return call(
-        () ->
-            leases
-                .submitToKey(limit, new LeaseCountProcessor())
-                .thenApply(held -> held == null ? 0 : held));
+        () -> {
+          Integer held = leases.executeOnKey(limit, new LeaseCountProcessor());
+          return held == null ? 0 : held;
+        });
   }
 
   @Override
@@ -139,22 +204,27 @@ public final class HazelcastBackend implements FleetBackend {
       String budget, long slice, long calls, long retries, int slices, long sliceTtlMillis) {
     return call(
         () ->
-            counters.submitToKey(
+            counters.executeOnKey(
                 budget, new CounterProcessor(slice, calls, retries, slices, sliceTtlMillis)));
   }
 
   @Override
   public CompletableFuture<Void> ping() {
-    return call(() -> leases.getAsync(PING_KEY).thenApply(ignored -> (Void) null));
+    return call(
+        () -> {
+          leases.get(PING_KEY);
+          return null;
+        });
   }
 
   /**
-   * Starts a Hazelcast call; one that throws at once (an instance shut down, a client offline)
-   * gives a failed future instead, as the callers expect of every engine operation.
+   * Runs a synchronous Hazelcast call on the pool. A call that throws (an instance shut down, a
+   * client offline) or that the full or closed pool refuses gives a failed future, as the callers
+   * expect of every engine operation.
    */
-  private static <T> CompletableFuture<T> call(Supplier<CompletionStage<T>> operation) {
+  private <T> CompletableFuture<T> call(Supplier<T> operation) {
     try {
-      return operation.get().toCompletableFuture();
+      return CompletableFuture.supplyAsync(operation, pool);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -162,6 +232,8 @@ public final class HazelcastBackend implements FleetBackend {
 
   @Override
   public void close() {
-    // The instance belongs to the application; the maps' entries expire on their own.
+    // The instance belongs to the application; the maps' entries expire on their own. Calls
+    // queued or running finish; later ones fail.
+    pool.shutdown();
   }
 }

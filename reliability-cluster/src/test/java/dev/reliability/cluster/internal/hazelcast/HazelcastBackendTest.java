@@ -270,4 +270,39 @@ class HazelcastBackendTest {
     get(client.ping());
     assertThat(client.engine()).isEqualTo("hazelcast");
   }
+
+  /**
+   * Hazelcast's asynchronous calls complete on its default asynchronous executor, which on a
+   * machine of 2 cores or fewer starts a thread per stage (about 1 ms per acquire); every call of
+   * the backend, Bucket4j's included, runs Hazelcast's synchronous call on the backend's own pool.
+   */
+  @Test
+  void everyCallRunsOnTheBackendsOwnPool() throws Exception {
+    HazelcastBackend backend = new HazelcastBackend(cluster.members().get(0));
+    try {
+      String limit = unique("pooled");
+      AsyncBucketProxy bucket =
+          backend
+              .buckets()
+              .builder()
+              .build(
+                  limit,
+                  () ->
+                      CompletableFuture.completedFuture(
+                          BucketConfiguration.builder()
+                              .addLimit(l -> l.capacity(5).refillGreedy(5, Duration.ofHours(1)))
+                              .build()));
+      assertThat(get(bucket.tryConsume(1))).isTrue();
+      assertThat(get(backend.acquireLease(limit, "a", 1, 60_000))).isTrue();
+      get(backend.renewLeases(limit, List.of("a"), 60_000));
+      assertThat(get(backend.leasesHeld(limit))).isEqualTo(1);
+      get(backend.releaseLease(limit, "a"));
+      get(backend.addCounts(limit, 1, 1, 0, 1, 60_000));
+      get(backend.ping());
+      await().atMost(WAIT).until(() -> backend.pooledCalls() >= 7);
+    } finally {
+      backend.close();
+    }
+    assertThat(backend.ping()).failsWithin(WAIT);
+  }
 }
