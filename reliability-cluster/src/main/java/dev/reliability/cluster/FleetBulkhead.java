@@ -43,7 +43,10 @@ public final class FleetBulkhead implements ExternalBulkhead, FleetLimit {
   private final AtomicInteger localHeld = new AtomicInteger();
   private final Queue<String> leases = new ConcurrentLinkedQueue<>();
   private final Queue<String> releaseLater = new ConcurrentLinkedQueue<>();
+
+  /** Numbers this instance's leases: only uniqueness matters, so a plain increment suffices. */
   private final AtomicLong leaseCounter = new AtomicLong();
+
   private final ModeCounts counts = new ModeCounts();
   private volatile Future<?> renewal;
   private volatile boolean closed;

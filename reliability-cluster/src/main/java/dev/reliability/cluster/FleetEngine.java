@@ -660,7 +660,7 @@ public final class FleetEngine implements AutoCloseable {
     public Builder name(String name) {
       Checks.notNull("name", name);
       Checks.check(
-          FleetRateLimitConfig.NAME.matcher(name).matches(),
+          name.length() <= 64 && FleetRateLimitConfig.NAME.matcher(name).matches(),
           "name",
           "1 to 64 letters, digits, '-' or '_'",
           "\"" + Checks.shortened(name) + "\"");
@@ -752,7 +752,7 @@ public final class FleetEngine implements AutoCloseable {
     public Builder instanceId(String id) {
       Checks.notNull("instanceId", id);
       Checks.check(
-          FleetRateLimitConfig.NAME.matcher(id).matches(),
+          id.length() <= 64 && FleetRateLimitConfig.NAME.matcher(id).matches(),
           "instanceId",
           "1 to 64 letters, digits, '-' or '_'",
           "\"" + Checks.shortened(id) + "\"");

@@ -168,7 +168,7 @@ public final class FleetRateLimitConfig {
   static String checkName(String name) {
     Checks.notNull("name", name);
     Checks.check(
-        NAME.matcher(name).matches(),
+        name.length() <= 64 && NAME.matcher(name).matches(),
         "name",
         "1 to 64 letters, digits, '-' or '_'",
         "\"" + Checks.shortened(name) + "\"");

@@ -163,4 +163,18 @@ class FleetBulkheadTest {
     scheduler.advance(Duration.ofSeconds(6));
     assertThat(backend.leases("db")).isEqualTo(1);
   }
+
+  @Test
+  void aRenewalThatThrowsAnErrorIsReportedAndTheLoopGoesOn() {
+    FleetBulkhead bulkhead = engine.bulkhead(twoCalls());
+    bulkhead.tryAcquire();
+    backend.throwOnRenewAndCount(new StackOverflowError("engine client bug"));
+
+    scheduler.advance(Duration.ofSeconds(1)); // this renewal throws
+
+    backend.throwOnRenewAndCount(null);
+    // Renewed by the later ticks: alive long after its 3 s time to live.
+    scheduler.advance(Duration.ofSeconds(8));
+    assertThat(backend.leases("db")).isEqualTo(1);
+  }
 }

@@ -159,4 +159,20 @@ class FleetRateLimiterTest {
     assertThat(limiter.acquire(0)).isZero();
     assertThat(limiter.acquire(0)).isEqualTo(-1000 * MS);
   }
+
+  @Test
+  void aNameOf64KilobytesIsRefusedQuicklyWithAShortMessage() {
+    String hostile = "a".repeat(64 * 1024);
+    long start = System.nanoTime();
+    for (int i = 0; i < 2_000; i++) {
+      assertThatThrownBy(() -> FleetRateLimitConfig.builder(hostile))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> FleetEngines.builder(backend).name(hostile))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(5).toNanos());
+    assertThatThrownBy(() -> FleetRateLimitConfig.builder(hostile + "\u0000"))
+        .hasMessageStartingWith("name must be 1 to 64 letters")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+  }
 }

@@ -155,4 +155,20 @@ class FleetRetryBudgetTest {
                     .build())
         .hasMessage("syncInterval must be at most the window (1s), was 2s");
   }
+
+  @Test
+  void aSyncThatThrowsAnErrorIsReportedAndTheLoopGoesOn() {
+    FleetRetryBudget here = a.retryBudget(halfOfCalls());
+    here.onCall();
+    backend.throwOnRenewAndCount(new StackOverflowError("engine client bug"));
+
+    scheduler.advance(Duration.ofSeconds(1)); // this sync throws
+
+    backend.throwOnRenewAndCount(null);
+    scheduler.advance(Duration.ofSeconds(2)); // a thrown sync counts as a failure: probed back
+    assertThat(a.status()).isEqualTo(FleetStatus.SHARED);
+    here.onCall();
+    scheduler.advance(Duration.ofSeconds(1)); // the loop still runs: this sync sends the call
+    assertThat(here.fleetCalls()).isPositive();
+  }
 }

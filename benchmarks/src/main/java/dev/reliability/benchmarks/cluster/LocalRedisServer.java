@@ -73,7 +73,8 @@ final class LocalRedisServer implements AutoCloseable {
         throw new IOException("redis-server did not answer PING on 127.0.0.1:" + port);
       }
       try {
-        Thread.sleep(50); // polling a starting process, not waiting for the clock
+        // Waits up to 50 ms for the process to end (it failed to start) before asking again.
+        process.waitFor(50, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         server.close();

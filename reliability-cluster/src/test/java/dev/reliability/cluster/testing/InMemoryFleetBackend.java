@@ -53,6 +53,7 @@ public final class InMemoryFleetBackend implements FleetBackend {
   private volatile Fault fault = Fault.NONE;
   private volatile Duration slowBy = Duration.ofMillis(50);
   private volatile Throwable pingThrows;
+  private volatile Throwable backgroundThrows;
   private volatile boolean closed;
 
   /**
@@ -85,6 +86,28 @@ public final class InMemoryFleetBackend implements FleetBackend {
   public InMemoryFleetBackend slowBy(Duration delay) {
     this.slowBy = delay;
     return this;
+  }
+
+  /**
+   * Makes {@link #renewLeases} and {@link #addCounts} (the background work) throw this (not fail
+   * their futures), or stop throwing with null.
+   *
+   * @param t what to throw
+   * @return this
+   */
+  public InMemoryFleetBackend throwOnRenewAndCount(Throwable t) {
+    this.backgroundThrows = t;
+    return this;
+  }
+
+  private void throwIfAsked() {
+    Throwable t = backgroundThrows;
+    if (t instanceof RuntimeException r) {
+      throw r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
   }
 
   /**
@@ -194,6 +217,7 @@ public final class InMemoryFleetBackend implements FleetBackend {
   @Override
   public CompletableFuture<Void> renewLeases(
       String limit, Collection<String> leaseIds, long ttlMillis) {
+    throwIfAsked();
     return run(
         () -> {
           synchronized (this) {
@@ -230,6 +254,7 @@ public final class InMemoryFleetBackend implements FleetBackend {
   @Override
   public CompletableFuture<long[]> addCounts(
       String budget, long slice, long calls, long retries, int slices, long sliceTtlMillis) {
+    throwIfAsked();
     return run(
         () -> {
           synchronized (this) {

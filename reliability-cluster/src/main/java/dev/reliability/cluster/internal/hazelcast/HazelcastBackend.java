@@ -70,6 +70,7 @@ public final class HazelcastBackend implements FleetBackend {
   /** Calls that may wait for a thread of the pool; beyond them a call fails at once. */
   static final int QUEUED = 1024;
 
+  /** Numbers the backends' pools in thread names only; nothing depends on its value. */
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final HazelcastInstance instance;
@@ -88,7 +89,8 @@ public final class HazelcastBackend implements FleetBackend {
     this.leases = instance.getMap(LEASES);
     this.counters = instance.getMap(COUNTERS);
     int pool = POOLS.incrementAndGet();
-    AtomicInteger threads = new AtomicInteger();
+    AtomicInteger threads = new AtomicInteger(); // numbers this pool's threads in their names
+
     this.pool =
         new ThreadPoolExecutor(
             THREADS,
@@ -220,9 +222,10 @@ public final class HazelcastBackend implements FleetBackend {
   /**
    * Runs a synchronous Hazelcast call on the pool. A call that throws (an instance shut down, a
    * client offline) or that the full or closed pool refuses gives a failed future, as the callers
-   * expect of every engine operation.
+   * expect of every engine operation. {@code supplyAsync} completes the future with whatever the
+   * call throws, {@code Error}s included, so a pool thread never dies of a call.
    */
-  private <T> CompletableFuture<T> call(Supplier<T> operation) {
+  <T> CompletableFuture<T> call(Supplier<T> operation) {
     try {
       return CompletableFuture.supplyAsync(operation, pool);
     } catch (RuntimeException e) {

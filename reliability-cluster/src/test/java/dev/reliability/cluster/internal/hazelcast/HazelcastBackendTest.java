@@ -305,4 +305,28 @@ class HazelcastBackendTest {
     }
     assertThat(backend.ping()).failsWithin(WAIT);
   }
+
+  @Test
+  void anErrorInACallFailsThatCallAndThePoolGoesOn() throws Exception {
+    HazelcastBackend backend = new HazelcastBackend(cluster.members().get(0));
+    try {
+      List<CompletableFuture<Object>> failed = new ArrayList<>();
+      for (int i = 0; i < HazelcastBackend.THREADS * 2; i++) {
+        failed.add(
+            backend.call(
+                () -> {
+                  throw new StackOverflowError("engine client bug");
+                }));
+      }
+      for (CompletableFuture<Object> call : failed) {
+        assertThat(call)
+            .failsWithin(WAIT)
+            .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+            .withCauseInstanceOf(StackOverflowError.class);
+      }
+      get(backend.ping());
+    } finally {
+      backend.close();
+    }
+  }
 }
