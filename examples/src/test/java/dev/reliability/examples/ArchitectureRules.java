@@ -19,7 +19,10 @@ import java.util.List;
  * reliability-metrics     core, health
  * reliability-monitoring  core, health, metrics (build-time tooling; nothing depends on it)
  * reliability-cluster     core, optionally health and metrics (only examples and benchmarks use it)
- * examples                any library module
+ * reliability-reactor     core (Reactor operators; the Spring modules may use it)
+ * reliability-spring-boot-autoconfigure
+ *                         core, health, tracing, metrics, reactor (nothing in the library uses it)
+ * examples                any library module (examples/spring-boot too: dev.reliability.examples..)
  * </pre>
  *
  * <p>Inside the modules: no module reaches into another's {@code internal} packages, except the
@@ -34,7 +37,16 @@ final class ArchitectureRules {
 
   /** The library modules whose packages the rules name, with their root package. */
   static final List<String> MODULES =
-      List.of("core", "test", "health", "tracing", "metrics", "monitoring", "cluster");
+      List.of(
+          "core",
+          "test",
+          "health",
+          "tracing",
+          "metrics",
+          "monitoring",
+          "cluster",
+          "reactor",
+          "spring");
 
   /** Which module may use which: the arrows of the module graph. */
   static final ArchRule MODULE_GRAPH =
@@ -55,6 +67,10 @@ final class ArchitectureRules {
           .definedBy("dev.reliability.monitoring..")
           .layer("cluster")
           .definedBy("dev.reliability.cluster..")
+          .layer("reactor")
+          .definedBy("dev.reliability.reactor..")
+          .layer("spring")
+          .definedBy("dev.reliability.spring..")
           .layer("examples")
           .definedBy("dev.reliability.examples..")
           .layer("benchmarks")
@@ -63,6 +79,10 @@ final class ArchitectureRules {
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("examples")
           .mayNotBeAccessedByAnyLayer()
+          .whereLayer("spring")
+          .mayOnlyBeAccessedByLayers("examples", "benchmarks")
+          .whereLayer("reactor")
+          .mayOnlyBeAccessedByLayers("spring", "examples", "benchmarks")
           .whereLayer("cluster")
           .mayOnlyBeAccessedByLayers("examples", "benchmarks")
           .whereLayer("monitoring")
@@ -70,11 +90,12 @@ final class ArchitectureRules {
           .whereLayer("test")
           .mayOnlyBeAccessedByLayers("benchmarks")
           .whereLayer("tracing")
-          .mayOnlyBeAccessedByLayers("examples", "benchmarks")
+          .mayOnlyBeAccessedByLayers("spring", "examples", "benchmarks")
           .whereLayer("metrics")
-          .mayOnlyBeAccessedByLayers("monitoring", "cluster", "examples", "benchmarks")
+          .mayOnlyBeAccessedByLayers("monitoring", "cluster", "spring", "examples", "benchmarks")
           .whereLayer("health")
-          .mayOnlyBeAccessedByLayers("metrics", "monitoring", "cluster", "examples", "benchmarks")
+          .mayOnlyBeAccessedByLayers(
+              "metrics", "monitoring", "cluster", "spring", "examples", "benchmarks")
           .because(
               "runtime modules never depend on build-time tooling or test fakes, and the"
                   + " module graph has no upward arrows");

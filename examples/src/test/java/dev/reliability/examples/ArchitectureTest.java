@@ -17,6 +17,7 @@ import dev.reliability.core.cyclefixtureb.CycleB;
 import dev.reliability.core.internal.Checks;
 import dev.reliability.core.policy.Policy;
 import dev.reliability.examples.archfixture.ExampleUsesCoreChecks;
+import dev.reliability.examples.archfixture.ExampleUsesSpringInternal;
 import dev.reliability.health.HealthCheck;
 import dev.reliability.health.archfixture.HealthThing;
 import dev.reliability.health.archfixture.HealthUsesCoreChecks;
@@ -26,6 +27,11 @@ import dev.reliability.metrics.archfixture.MetricsUsesMonitoring;
 import dev.reliability.metrics.archfixture.MetricsUsesTestFakes;
 import dev.reliability.monitoring.MetricsLint;
 import dev.reliability.monitoring.archfixture.MonitoringThing;
+import dev.reliability.reactor.PolicyOperator;
+import dev.reliability.reactor.archfixture.ReactorUsesSpring;
+import dev.reliability.spring.archfixture.SpringThing;
+import dev.reliability.spring.archfixture.internal.SpringInternal;
+import dev.reliability.spring.boot.autoconfigure.SpringConfigSource;
 import dev.reliability.test.ManualTimeSource;
 import dev.reliability.tracing.RequestTracing;
 import java.net.URL;
@@ -46,6 +52,8 @@ class ArchitectureTest {
           PolicyMetrics.class,
           MetricsLint.class,
           FleetEngine.class,
+          PolicyOperator.class,
+          SpringConfigSource.class,
           ExampleService.class);
 
   private static JavaClasses production;
@@ -79,7 +87,9 @@ class ArchitectureTest {
             "dev.reliability.health.internal",
             "dev.reliability.tracing.internal",
             "dev.reliability.metrics.internal",
-            "dev.reliability.monitoring.internal")
+            "dev.reliability.monitoring.internal",
+            "dev.reliability.reactor",
+            "dev.reliability.spring.boot.autoconfigure")
         .doesNotContain("dev.reliability.core.archfixture");
   }
 
@@ -118,6 +128,23 @@ class ArchitectureTest {
     assertThat(result.getFailureReport().getDetails())
         .anySatisfy(
             line -> assertThat(line).contains("MetricsUsesMonitoring").contains("MonitoringThing"));
+  }
+
+  @Test
+  void moduleGraphFailsWhenTheReactorModuleUsesTheSpringModule() {
+    JavaClasses fixture =
+        new ClassFileImporter().importClasses(ReactorUsesSpring.class, SpringThing.class);
+
+    EvaluationResult result = ArchitectureRules.MODULE_GRAPH.evaluate(fixture);
+
+    assertThat(result.hasViolation()).isTrue();
+    assertThat(result.getFailureReport().getDetails())
+        .anySatisfy(line -> assertThat(line).contains("ReactorUsesSpring").contains("SpringThing"));
+  }
+
+  @Test
+  void internalRuleFailsWhenAnApplicationUsesTheSpringModulesInternals() {
+    assertThat(violated(ExampleUsesSpringInternal.class, SpringInternal.class)).isTrue();
   }
 
   @Test

@@ -74,18 +74,39 @@ class DocsSnippetsTest {
     return docs;
   }
 
+  @Test
+  void theCompiledSourcesIncludeTheNestedSpringBootExample() throws IOException {
+    assertThat(compiledSources())
+        .anyMatch(
+            src -> src.contains(squash("SpringApplication.run(QuoteServiceApplication.class")));
+  }
+
+  /**
+   * The sources of every module: the root's folders, and the modules nested one level down (the
+   * Spring Boot example in {@code examples/spring-boot}).
+   */
   private static List<String> compiledSources() throws IOException {
+    List<Path> modules = new ArrayList<>();
+    try (Stream<Path> top = Files.list(ROOT)) {
+      for (Path module : top.filter(Files::isDirectory).sorted().toList()) {
+        modules.add(module);
+        try (Stream<Path> nested = Files.list(module)) {
+          nested
+              .filter(n -> Files.isRegularFile(n.resolve("pom.xml")))
+              .sorted()
+              .forEach(modules::add);
+        }
+      }
+    }
     List<String> sources = new ArrayList<>();
-    try (Stream<Path> modules = Files.list(ROOT)) {
-      for (Path module : modules.filter(Files::isDirectory).toList()) {
-        for (Path dir : List.of(module.resolve("src/test/java"), module.resolve("src/main/java"))) {
-          if (!Files.isDirectory(dir)) {
-            continue;
-          }
-          try (Stream<Path> walk = Files.walk(dir)) {
-            walk.filter(p -> p.toString().endsWith(".java"))
-                .forEach(p -> sources.add(squash(read(p))));
-          }
+    for (Path module : modules) {
+      for (Path dir : List.of(module.resolve("src/test/java"), module.resolve("src/main/java"))) {
+        if (!Files.isDirectory(dir)) {
+          continue;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+          walk.filter(p -> p.toString().endsWith(".java"))
+              .forEach(p -> sources.add(squash(read(p))));
         }
       }
     }

@@ -1,0 +1,4 @@
+package dev.reliability.spring.archfixture;
+
+/** Stands for a class of the Spring Boot modules. */
+public final class SpringThing {}
