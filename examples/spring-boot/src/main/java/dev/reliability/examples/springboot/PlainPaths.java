@@ -5,18 +5,21 @@ import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * The plain example's paths on top of Actuator's: {@code GET /metrics} is {@code
- * /actuator/prometheus} and {@code GET /health} is {@code /actuator/health}, forwarded inside the
- * server (no redirect). The probes {@code /health/live}, {@code /health/ready} and {@code
- * /health/startup} are Actuator health groups with an {@code additional-path} in {@code
- * application.yml}.
+ * The plain example's paths on top of Actuator's, forwarded inside the server (no redirect): {@code
+ * /health/live}, {@code /health/ready} and {@code /health/startup} to the health groups {@code
+ * liveness}, {@code readiness} and {@code startup}, {@code /health} to {@code /actuator/health} and
+ * {@code /metrics} to {@code /actuator/prometheus}. (Actuator's own {@code additional-path} would
+ * serve a group at another path, but only at a one-segment path such as {@code /livez}.)
  */
 @Configuration(proxyBeanMethods = false)
 class PlainPaths implements WebMvcConfigurer {
 
   @Override
   public void addViewControllers(ViewControllerRegistry registry) {
-    registry.addViewController("/metrics").setViewName("forward:/actuator/prometheus");
+    registry.addViewController("/health/live").setViewName("forward:/actuator/health/liveness");
+    registry.addViewController("/health/ready").setViewName("forward:/actuator/health/readiness");
+    registry.addViewController("/health/startup").setViewName("forward:/actuator/health/startup");
     registry.addViewController("/health").setViewName("forward:/actuator/health");
+    registry.addViewController("/metrics").setViewName("forward:/actuator/prometheus");
   }
 }
