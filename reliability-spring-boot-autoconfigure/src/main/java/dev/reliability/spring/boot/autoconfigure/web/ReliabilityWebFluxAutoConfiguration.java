@@ -63,7 +63,10 @@ public class ReliabilityWebFluxAutoConfiguration {
     RequestIdWebFilter reliabilityRequestIdWebFilter(Environment environment) {
       ConfigSource source = SpringConfigSource.of(environment);
       return new RequestIdWebFilter(
-          WebSettings.sanitizer(source), WebSettings.deadlineHeader(source), TimeSource.system());
+          WebSettings.sanitizer(source),
+          WebSettings.deadlineHeader(source),
+          TimeSource.system(),
+          true);
     }
   }
 

@@ -120,12 +120,14 @@ class WebFluxRequestIdAndProblemsTest {
   }
 
   static MdcRecorder handlerLog;
+  static MdcRecorder accessLog;
 
   // Attached once the context is up: Spring Boot resets Logback while it starts.
   @BeforeEach
   void recordLogs() {
     if (handlerLog == null) {
       handlerLog = MdcRecorder.attachTo(HANDLER_LOGGER);
+      accessLog = MdcRecorder.attachTo("dev.reliability.tracing.access");
     }
   }
 
@@ -134,6 +136,8 @@ class WebFluxRequestIdAndProblemsTest {
     if (handlerLog != null) {
       handlerLog.stop();
       handlerLog = null;
+      accessLog.stop();
+      accessLog = null;
     }
   }
 
@@ -220,6 +224,17 @@ class WebFluxRequestIdAndProblemsTest {
             "\"error_code\":\"CIRCUIT_OPEN\"",
             "\"request_id\":\"flux-quote-2\"",
             "\"retry_after_seconds\":");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(accessLog.linesContaining("GET /quote 503"))
+                    .anySatisfy(
+                        line ->
+                            assertThat(line.mdc())
+                                .containsEntry("request_id", "flux-quote-2")
+                                .containsEntry("status", "503")
+                                .containsEntry("error_code", "CIRCUIT_OPEN")));
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(

@@ -108,12 +108,14 @@ class WebMvcRequestIdAndProblemsTest {
   }
 
   static MdcRecorder handlerLog;
+  static MdcRecorder accessLog;
 
   // Attached once the context is up: Spring Boot resets Logback while it starts.
   @BeforeEach
   void recordLogs() {
     if (handlerLog == null) {
       handlerLog = MdcRecorder.attachTo(HANDLER_LOGGER);
+      accessLog = MdcRecorder.attachTo("dev.reliability.tracing.access");
     }
   }
 
@@ -122,6 +124,8 @@ class WebMvcRequestIdAndProblemsTest {
     if (handlerLog != null) {
       handlerLog.stop();
       handlerLog = null;
+      accessLog.stop();
+      accessLog = null;
     }
   }
 
@@ -225,6 +229,17 @@ class WebMvcRequestIdAndProblemsTest {
             "\"request_id\":\"mvc-quote-2\"",
             "\"retryable\":true",
             "\"retry_after_seconds\":");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(accessLog.linesContaining("GET /quote 503"))
+                    .anySatisfy(
+                        line ->
+                            assertThat(line.mdc())
+                                .containsEntry("request_id", "mvc-quote-2")
+                                .containsEntry("status", "503")
+                                .containsEntry("error_code", "CIRCUIT_OPEN")));
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
