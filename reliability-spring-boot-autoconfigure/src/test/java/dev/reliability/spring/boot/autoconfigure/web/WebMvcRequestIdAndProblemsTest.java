@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.reliability.core.context.RequestContext;
+import dev.reliability.core.error.ReliabilityException;
+import dev.reliability.core.error.StandardErrorCode;
 import dev.reliability.core.policy.CircuitBreakerConfig;
 import dev.reliability.core.policy.Policy;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,9 +31,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * The servlet contract on a real Tomcat through real HTTP: the request ID accepted, replaced when
@@ -53,7 +58,7 @@ class WebMvcRequestIdAndProblemsTest {
 
   @SpringBootConfiguration
   @EnableAutoConfiguration
-  @Import(Api.class)
+  @Import({Api.class, OwnAdvice.class})
   static class App {
     @Bean
     Policy quoteBackend() {
@@ -98,12 +103,33 @@ class WebMvcRequestIdAndProblemsTest {
       return RequestContext.currentRequestId();
     }
 
+    @GetMapping("/teapot")
+    String teapot() {
+      throw new TeapotException();
+    }
+
     @GetMapping("/quote")
     String quote() {
       return policy.execute(
           () -> {
             throw new IllegalStateException("backend at 10.0.0.7 refused password=hunter2");
           });
+    }
+  }
+
+  /** A failure of the application's own, which its own advice answers. */
+  static class TeapotException extends ReliabilityException {
+    TeapotException() {
+      super(StandardErrorCode.SERVICE_UNAVAILABLE, "the pot is empty");
+    }
+  }
+
+  /** The application's advice: unordered, as most are. */
+  @RestControllerAdvice
+  static class OwnAdvice {
+    @ExceptionHandler(TeapotException.class)
+    ResponseEntity<String> teapot(TeapotException e) {
+      return ResponseEntity.status(418).body("own advice");
     }
   }
 
@@ -252,6 +278,14 @@ class WebMvcRequestIdAndProblemsTest {
                             .timer()
                             .count())
                     .isEqualTo(1));
+  }
+
+  @Test
+  void theApplicationsOwnAdviceWinsOverTheLibrarysForItsExceptions() throws Exception {
+    HttpResponse<String> response = get("/teapot", "mvc-teapot");
+
+    assertThat(response.statusCode()).isEqualTo(418);
+    assertThat(response.body()).isEqualTo("own advice");
   }
 
   @Test
