@@ -7,6 +7,7 @@ import dev.reliability.spring.boot.autoconfigure.web.internal.MvcErrorCodeObserv
 import dev.reliability.spring.boot.autoconfigure.web.internal.MvcProblemDetailsExceptionHandler;
 import dev.reliability.spring.boot.autoconfigure.web.internal.MvcReliabilityExceptionAdvice;
 import dev.reliability.spring.boot.autoconfigure.web.internal.RequestIdWebFilter;
+import dev.reliability.spring.boot.autoconfigure.web.internal.SpringProblems;
 import dev.reliability.spring.boot.autoconfigure.web.internal.WebFluxErrorCodeObservationConvention;
 import dev.reliability.spring.boot.autoconfigure.web.internal.WebFluxProblemDetailsExceptionHandler;
 import dev.reliability.spring.boot.autoconfigure.web.internal.WebFluxReliabilityExceptionAdvice;
@@ -21,6 +22,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.server.observation.DefaultServerRequestObservationConvention;
 import org.springframework.http.server.observation.ServerRequestObservationConvention;
@@ -196,6 +198,24 @@ class WebAutoConfigurationConditionsTest {
                     .hasMessageContaining("reliability.context.request-id-max-length must be")
                     .hasMessageContaining("was \"5\""));
   }
+
+  @Test
+  void scanningTheLibrarysPackagesRegistersNoAdviceOutsideTheAutoConfiguration() {
+    new WebApplicationContextRunner()
+        .withUserConfiguration(ScansTheLibrary.class)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).doesNotHaveBean(MvcReliabilityExceptionAdvice.class);
+              assertThat(context).doesNotHaveBean(MvcProblemDetailsExceptionHandler.class);
+              assertThat(context).doesNotHaveBean(WebFluxReliabilityExceptionAdvice.class);
+              assertThat(context).doesNotHaveBean(WebFluxProblemDetailsExceptionHandler.class);
+            });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ComponentScan(basePackageClasses = SpringProblems.class)
+  static class ScansTheLibrary {}
 
   @Configuration(proxyBeanMethods = false)
   static class OwnBeans {

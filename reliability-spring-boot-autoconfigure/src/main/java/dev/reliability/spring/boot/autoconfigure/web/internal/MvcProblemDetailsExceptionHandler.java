@@ -3,6 +3,7 @@ package dev.reliability.spring.boot.autoconfigure.web.internal;
 import dev.reliability.core.context.RequestContext;
 import dev.reliability.core.problem.ProblemDetail;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.Order;
@@ -23,10 +24,12 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * left to Spring. Ordered last, so an application's own advice wins; it replaces Spring Boot's
  * {@code ProblemDetailsExceptionHandler} ({@code spring.mvc.problemdetails.enabled}).
  *
- * <p>This class is internal and may change at any time. Thread-safe.
+ * <p>Registered by the auto-configuration only ({@link NotComponentScanned}). This class is
+ * internal and may change at any time. Thread-safe.
  */
 @ControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
+@Conditional(NotComponentScanned.class)
 public class MvcProblemDetailsExceptionHandler extends ResponseEntityExceptionHandler {
 
   private final SpringProblems problems;

@@ -7,6 +7,7 @@ import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.ResponseEntity;
@@ -20,10 +21,12 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * Retry-After} when the error has a hint. Ordered last, so an application's own advice for the same
  * exceptions wins.
  *
- * <p>This class is internal and may change at any time. Thread-safe.
+ * <p>Registered by the auto-configuration only ({@link NotComponentScanned}). This class is
+ * internal and may change at any time. Thread-safe.
  */
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
+@Conditional(NotComponentScanned.class)
 public class MvcReliabilityExceptionAdvice {
 
   private final SpringProblems problems;

@@ -1,6 +1,7 @@
 package dev.reliability.spring.boot.autoconfigure.web.internal;
 
 import dev.reliability.core.problem.ProblemDetail;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.Order;
@@ -21,10 +22,12 @@ import reactor.core.publisher.Mono;
  * Spring Boot's {@code ProblemDetailsExceptionHandler} ({@code
  * spring.webflux.problemdetails.enabled}).
  *
- * <p>This class is internal and may change at any time. Thread-safe.
+ * <p>Registered by the auto-configuration only ({@link NotComponentScanned}). This class is
+ * internal and may change at any time. Thread-safe.
  */
 @ControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
+@Conditional(NotComponentScanned.class)
 public class WebFluxProblemDetailsExceptionHandler extends ResponseEntityExceptionHandler {
 
   private final SpringProblems problems;

@@ -5,6 +5,7 @@ import dev.reliability.core.problem.ProblemDetail;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.ResponseEntity;
@@ -17,10 +18,12 @@ import org.springframework.web.server.ServerWebExchange;
  * org.springframework.http.ProblemDetail}, with the request ID of {@link RequestIdWebFilter}, the
  * error code and {@code Retry-After}. Ordered last, so an application's own advice wins.
  *
- * <p>This class is internal and may change at any time. Thread-safe.
+ * <p>Registered by the auto-configuration only ({@link NotComponentScanned}). This class is
+ * internal and may change at any time. Thread-safe.
  */
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
+@Conditional(NotComponentScanned.class)
 public class WebFluxReliabilityExceptionAdvice {
 
   private final SpringProblems problems;
