@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.fixture.DeniedForTest;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /** The conversion between the library's problems and Spring's, without a server. */
 class SpringProblemsTest {
@@ -63,6 +65,23 @@ class SpringProblemsTest {
 
     assertThat(body.getInstance().toString()).contains("code=****").hasSizeLessThan(300);
     assertThat(body.getProperties()).doesNotContainKey("request_id");
+  }
+
+  @ResponseStatus(HttpStatus.CONFLICT)
+  static class AnnotatedException extends RuntimeException {}
+
+  static class SubclassOfSecurityException extends DeniedForTest {}
+
+  @Test
+  void theCatchAllLeavesSpringSecurityAndResponseStatusExceptionsToTheirOwners() {
+    assertThat(SpringProblems.leftToOthers(new DeniedForTest())).isTrue();
+    assertThat(SpringProblems.leftToOthers(new SubclassOfSecurityException())).isTrue();
+    assertThat(SpringProblems.leftToOthers(new AnnotatedException())).isTrue();
+    assertThat(SpringProblems.leftToOthers(new IllegalStateException())).isFalse();
+    assertThat(
+            SpringProblems.leftToOthers(
+                new CircuitOpenException("quote-backend", "OPEN", Duration.ofSeconds(1))))
+        .isFalse();
   }
 
   @Test

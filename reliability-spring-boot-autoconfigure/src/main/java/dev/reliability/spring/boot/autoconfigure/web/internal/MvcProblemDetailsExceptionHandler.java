@@ -5,7 +5,6 @@ import dev.reliability.core.problem.ProblemDetail;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -21,8 +20,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * Spring MVC: Spring's own errors (404, 405, 400, 415, ...) as problem+json with the request ID and
  * an error code, and any other exception a handler throws as the library's 500 problem (or the
  * library's own answer for its exceptions). Exceptions annotated with {@link ResponseStatus} are
- * left to Spring. Ordered last, so an application's own advice wins; it replaces Spring Boot's
- * {@code ProblemDetailsExceptionHandler} ({@code spring.mvc.problemdetails.enabled}).
+ * left to Spring, Spring Security's to its filters. Ordered last, so an application's own advice
+ * wins; it replaces Spring Boot's {@code ProblemDetailsExceptionHandler} ({@code
+ * spring.mvc.problemdetails.enabled}).
  *
  * <p>Registered by the auto-configuration only ({@link NotComponentScanned}). This class is
  * internal and may change at any time. Thread-safe.
@@ -49,12 +49,13 @@ public class MvcProblemDetailsExceptionHandler extends ResponseEntityExceptionHa
    * @param failure the exception
    * @param request the request
    * @return the problem+json response
-   * @throws Exception the failure itself when it carries {@link ResponseStatus}
+   * @throws Exception the failure itself when it carries {@link ResponseStatus} or is Spring
+   *     Security's ({@link SpringProblems#leftToOthers})
    */
   @ExceptionHandler(Exception.class)
   public ResponseEntity<Object> handleAnyException(Exception failure, HttpServletRequest request)
       throws Exception {
-    if (AnnotatedElementUtils.hasAnnotation(failure.getClass(), ResponseStatus.class)) {
+    if (SpringProblems.leftToOthers(failure)) {
       throw failure;
     }
     return MvcReliabilityExceptionAdvice.answer(problems, failure, request);

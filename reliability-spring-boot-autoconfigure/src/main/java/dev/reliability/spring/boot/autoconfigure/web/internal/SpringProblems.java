@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /**
  * Turns the library's problems into Spring's {@link org.springframework.http.ProblemDetail}, for
@@ -35,6 +37,8 @@ public final class SpringProblems {
   /** Members that are fields of Spring's ProblemDetail rather than properties. */
   private static final Set<String> STANDARD =
       Set.of("type", "title", "status", "detail", "instance");
+
+  private static final String SPRING_SECURITY_PACKAGE = "org.springframework.security.";
 
   private final ProblemDetailFactory factory;
 
@@ -151,6 +155,27 @@ public final class SpringProblems {
     }
     body.setProperty("retryable", retryable);
     return code;
+  }
+
+  /**
+   * Whether the catch-all handlers must let an exception go on to whoever expects it: exceptions
+   * annotated with {@code @ResponseStatus} (Spring answers them), and Spring Security's (its
+   * filters turn an access-denied or authentication exception into a 401, 403 or a login redirect,
+   * which a 500 here would hide).
+   *
+   * @param failure the exception
+   * @return true to rethrow it
+   */
+  public static boolean leftToOthers(Throwable failure) {
+    if (AnnotatedElementUtils.hasAnnotation(failure.getClass(), ResponseStatus.class)) {
+      return true;
+    }
+    for (Class<?> c = failure.getClass(); c != null; c = c.getSuperclass()) {
+      if (c.getName().startsWith(SPRING_SECURITY_PACKAGE)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static URI uriOrNull(String text) {

@@ -3,7 +3,6 @@ package dev.reliability.spring.boot.autoconfigure.web.internal;
 import dev.reliability.core.problem.ProblemDetail;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -18,8 +17,8 @@ import reactor.core.publisher.Mono;
 /**
  * Spring WebFlux: Spring's own errors (404, 405, 400, 415, ...) as problem+json with the request ID
  * and an error code, and any other exception a handler throws as the library's problem for it.
- * Exceptions annotated with {@link ResponseStatus} are left to Spring. Ordered last; replaces
- * Spring Boot's {@code ProblemDetailsExceptionHandler} ({@code
+ * Exceptions annotated with {@link ResponseStatus} are left to Spring, Spring Security's to its
+ * filters. Ordered last; replaces Spring Boot's {@code ProblemDetailsExceptionHandler} ({@code
  * spring.webflux.problemdetails.enabled}).
  *
  * <p>Registered by the auto-configuration only ({@link NotComponentScanned}). This class is
@@ -47,12 +46,13 @@ public class WebFluxProblemDetailsExceptionHandler extends ResponseEntityExcepti
    * @param failure the exception
    * @param exchange the exchange
    * @return the problem+json response
-   * @throws Exception the failure itself when it carries {@link ResponseStatus}
+   * @throws Exception the failure itself when it carries {@link ResponseStatus} or is Spring
+   *     Security's ({@link SpringProblems#leftToOthers})
    */
   @ExceptionHandler(Exception.class)
   public ResponseEntity<Object> handleAnyException(Exception failure, ServerWebExchange exchange)
       throws Exception {
-    if (AnnotatedElementUtils.hasAnnotation(failure.getClass(), ResponseStatus.class)) {
+    if (SpringProblems.leftToOthers(failure)) {
       throw failure;
     }
     return WebFluxReliabilityExceptionAdvice.answer(problems, failure, exchange);
