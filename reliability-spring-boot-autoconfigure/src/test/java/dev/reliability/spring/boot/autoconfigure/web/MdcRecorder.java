@@ -15,12 +15,24 @@ final class MdcRecorder extends AppenderBase<ILoggingEvent> {
 
   private final List<Line> lines = new CopyOnWriteArrayList<>();
 
+  private Logger logger;
+
   static MdcRecorder attachTo(String loggerName) {
     MdcRecorder recorder = new MdcRecorder();
-    recorder.setContext(((Logger) LoggerFactory.getLogger(loggerName)).getLoggerContext());
+    recorder.logger = (Logger) LoggerFactory.getLogger(loggerName);
+    recorder.setContext(recorder.logger.getLoggerContext());
     recorder.start();
-    ((Logger) LoggerFactory.getLogger(loggerName)).addAppender(recorder);
+    recorder.logger.addAppender(recorder);
     return recorder;
+  }
+
+  /** Detaches from the logger as well as stopping. */
+  @Override
+  public void stop() {
+    if (logger != null) {
+      logger.detachAppender(this);
+    }
+    super.stop();
   }
 
   @Override

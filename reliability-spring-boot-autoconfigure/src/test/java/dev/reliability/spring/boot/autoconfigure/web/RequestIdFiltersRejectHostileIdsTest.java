@@ -1,6 +1,7 @@
 package dev.reliability.spring.boot.autoconfigure.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reliability.core.context.DeadlineHeader;
 import dev.reliability.core.context.RequestContext;
@@ -14,6 +15,7 @@ import dev.reliability.tracing.RequestTracing;
 import dev.reliability.tracing.servlet.RequestContextServletFilter;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -74,6 +76,36 @@ class RequestIdFiltersRejectHostileIdsTest {
     assertThat(mdc.get()).isEqualTo(id);
     assertThat(sanitizer.rejectedCount(reason)).isEqualTo(1);
     assertThat(MDC.get("request_id")).as("nothing left on the thread").isNull();
+  }
+
+  @Test
+  void theWebFiltersAccessLineSays500ForAnErrorNoHandlerAnsweredYet() {
+    MdcRecorder access = MdcRecorder.attachTo("dev.reliability.tracing.access");
+    try {
+      RequestIdWebFilter filter =
+          new RequestIdWebFilter(
+              RequestIdSanitizer.builder().build(),
+              DeadlineHeader.ofDefaults(),
+              TimeSource.system(),
+              true);
+      MockServerWebExchange exchange =
+          MockServerWebExchange.from(
+              MockServerHttpRequest.get("/boom").header("X-Request-ID", "boom-1"));
+
+      Mono<Void> filtered =
+          filter.filter(exchange, e -> Mono.error(new IllegalStateException("boom")));
+
+      assertThatThrownBy(filtered::block).hasMessage("boom");
+      assertThat(access.linesContaining("GET /boom"))
+          .singleElement()
+          .satisfies(
+              line ->
+                  assertThat(line.mdc())
+                      .containsEntry("status", "500")
+                      .containsEntry("request_id", "boom-1"));
+    } finally {
+      access.stop();
+    }
   }
 
   @ParameterizedTest(name = "{0}")

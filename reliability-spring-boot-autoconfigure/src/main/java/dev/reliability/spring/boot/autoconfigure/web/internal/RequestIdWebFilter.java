@@ -99,8 +99,14 @@ public final class RequestIdWebFilter implements WebFilter, Ordered {
       return;
     }
     HttpStatusCode code = exchange.getResponse().getStatusCode();
-    // A client that went away before the answer: nginx's 499, as no status was sent.
-    int status = signal == SignalType.CANCEL ? 499 : code == null ? 200 : code.value();
+    int status;
+    if (signal == SignalType.CANCEL) {
+      status = 499; // the client went away before the answer: nginx's 499, as no status was sent
+    } else if (signal == SignalType.ON_ERROR && !exchange.getResponse().isCommitted()) {
+      status = 500; // Boot's error handler, further out, has not answered yet
+    } else {
+      status = code == null ? 200 : code.value();
+    }
     Object errorCode = exchange.getAttributes().get(ProblemDetail.ERROR_CODE_ATTRIBUTE);
     ReactiveAccessLog.write(
         context,
