@@ -4,6 +4,7 @@ import dev.reliability.core.config.ConfigSource;
 import dev.reliability.core.problem.ProblemDetailFactory;
 import dev.reliability.core.time.TimeSource;
 import dev.reliability.spring.boot.autoconfigure.SpringConfigSource;
+import dev.reliability.spring.boot.autoconfigure.web.internal.RequestIdExchangeFilter;
 import dev.reliability.spring.boot.autoconfigure.web.internal.RequestIdWebFilter;
 import dev.reliability.spring.boot.autoconfigure.web.internal.SpringProblems;
 import dev.reliability.spring.boot.autoconfigure.web.internal.WebFluxErrorCodeObservationConvention;
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -36,6 +38,9 @@ import org.springframework.web.server.WebFilter;
  *       handler carry {@code request_id} in the MDC when Reactor's automatic context propagation is
  *       on: set {@code spring.reactor.context-propagation=auto}. Switch: {@code
  *       reliability.web.request-id.enabled}.
+ *   <li>{@code reliabilityWebClientCustomizer}: WebClients built from Boot's {@code
+ *       WebClient.Builder} send the request's {@code X-Request-ID} and remaining deadline. Same
+ *       switch.
  *   <li>Problem details, as for Spring MVC. Switch: {@code
  *       reliability.web.problem-details.enabled}.
  *   <li>An {@code error_code} low-cardinality key on {@code http.server.requests}. Switch: {@code
@@ -67,6 +72,22 @@ public class ReliabilityWebFluxAutoConfiguration {
           WebSettings.deadlineHeader(source),
           TimeSource.system(),
           true);
+    }
+  }
+
+  /** The request ID and deadline on the calls of WebClients built from Boot's builder. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(WebClientCustomizer.class)
+  @ConditionalOnBooleanProperty(name = "reliability.web.request-id.enabled", matchIfMissing = true)
+  static class WebClientConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "reliabilityWebClientCustomizer")
+    WebClientCustomizer reliabilityWebClientCustomizer(Environment environment) {
+      RequestIdExchangeFilter filter =
+          new RequestIdExchangeFilter(
+              WebSettings.deadlineHeader(SpringConfigSource.of(environment)));
+      return builder -> builder.filter(filter);
     }
   }
 

@@ -19,6 +19,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -115,6 +116,7 @@ class WebAutoConfigurationConditionsTest {
         .run(
             context -> {
               assertThat(context).doesNotHaveBean(RequestIdWebFilter.class);
+              assertThat(context).doesNotHaveBean("reliabilityWebClientCustomizer");
               assertThat(context).doesNotHaveBean(WebFluxReliabilityExceptionAdvice.class);
               assertThat(context).doesNotHaveBean(WebFluxProblemDetailsExceptionHandler.class);
               assertThat(context).doesNotHaveBean(WebFluxErrorCodeObservationConvention.class);
@@ -122,6 +124,7 @@ class WebAutoConfigurationConditionsTest {
     reactive.run(
         context -> {
           assertThat(context).hasSingleBean(RequestIdWebFilter.class);
+          assertThat(context).hasBean("reliabilityWebClientCustomizer");
           assertThat(context).hasSingleBean(WebFluxReliabilityExceptionAdvice.class);
           assertThat(context).hasSingleBean(WebFluxProblemDetailsExceptionHandler.class);
           assertThat(context).hasSingleBean(WebFluxErrorCodeObservationConvention.class);
@@ -136,6 +139,18 @@ class WebAutoConfigurationConditionsTest {
             context -> {
               assertThat(context).doesNotHaveBean("reliabilityRequestIdFilter");
               assertThat(context).hasSingleBean(MvcProblemDetailsExceptionHandler.class);
+            });
+  }
+
+  @Test
+  void withoutBootsWebClientModuleNoWebClientCustomizerStarts() {
+    reactive
+        .withClassLoader(new FilteredClassLoader(WebClientCustomizer.class))
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).doesNotHaveBean("reliabilityWebClientCustomizer");
+              assertThat(context).hasSingleBean(RequestIdWebFilter.class);
             });
   }
 

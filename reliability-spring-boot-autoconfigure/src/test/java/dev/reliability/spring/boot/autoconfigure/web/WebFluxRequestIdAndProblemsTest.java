@@ -30,9 +30,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -91,9 +95,33 @@ class WebFluxRequestIdAndProblemsTest {
   static class Api {
     private static final Logger log = LoggerFactory.getLogger(HANDLER_LOGGER);
     private final Policy policy;
+    private final WebClient.Builder webClients;
+    private final Environment environment;
 
-    Api(Policy policy) {
+    Api(Policy policy, WebClient.Builder webClients, Environment environment) {
       this.policy = policy;
+      this.webClients = webClients;
+      this.environment = environment;
+    }
+
+    @GetMapping("/echo")
+    Mono<String> echo(@RequestHeader HttpHeaders headers) {
+      return Mono.just(
+          "id="
+              + headers.getFirst("X-Request-ID")
+              + ";deadline="
+              + headers.getFirst("X-Request-Timeout-Ms"));
+    }
+
+    @GetMapping("/outgoing")
+    Mono<String> outgoing() {
+      String port = environment.getProperty("local.server.port");
+      return webClients
+          .build()
+          .get()
+          .uri("http://127.0.0.1:" + port + "/echo")
+          .retrieve()
+          .bodyToMono(String.class);
     }
 
     @GetMapping("/hello")
@@ -179,6 +207,23 @@ class WebFluxRequestIdAndProblemsTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(OBSERVED_REQUEST_IDS).contains("flux-valid-1"));
+  }
+
+  @Test
+  void aWebClientFromBootsBuilderSendsTheRequestIdAndTheRemainingDeadline() throws Exception {
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/outgoing"))
+                .header("X-Request-ID", "flux-out-1")
+                .header("X-Request-Timeout-Ms", "30000")
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).startsWith("id=flux-out-1;deadline=");
+    long remaining = Long.parseLong(response.body().substring("id=flux-out-1;deadline=".length()));
+    assertThat(remaining).isBetween(1L, 30_000L);
   }
 
   @Test
