@@ -49,11 +49,16 @@ class EchoApp {
       this.holding = holding;
     }
 
-    // The guide's snippet (docs/spring-boot.md, WebSocket).
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+      // The guide's snippet (docs/spring-boot.md, WebSocket).
       registry
           .addHandler(sockets.decorate(new EchoHandler()), "/echo")
+          .addInterceptors(sockets.handshakeInterceptor());
+
+      // The same handler behind an interceptor that can hold the upgrade after the reservation.
+      registry
+          .addHandler(sockets.decorate(new EchoHandler()), "/held")
           .addInterceptors(sockets.handshakeInterceptor(), holding);
     }
   }

@@ -142,7 +142,7 @@ class ReliableWebSocketsTest {
   }
 
   private String upgradeRequest() {
-    return "GET /echo HTTP/1.1\r\n"
+    return "GET /held HTTP/1.1\r\n"
         + "Host: 127.0.0.1:"
         + port
         + "\r\n"
