@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reliability.core.config.ConfigurationException;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
+import dev.reliability.core.connection.OverflowPolicy;
 import dev.reliability.spring.boot.autoconfigure.websocket.internal.WebSocketDrainLifecycle;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -26,8 +28,12 @@ class ReliabilityWebSocketAutoConfigurationTest {
   void aServletApplicationWithSpringWebSocketGetsTheRegistryFromItsSettings() {
     servlet
         .withPropertyValues(
-            "reliability.websocket.max-connections=3",
-            "reliability.websocket.max-connections-per-key=1")
+            // The guide's example (docs/spring-boot.md, WebSocket), as properties.
+            "reliability.websocket.max-connections=5000",
+            "reliability.websocket.max-connections-per-key=20",
+            "reliability.websocket.idle-timeout=2m",
+            "reliability.websocket.max-queued-bytes=256KB",
+            "reliability.websocket.overflow-policy=drop-oldest")
         .run(
             context -> {
               assertThat(context).hasSingleBean(ConnectionRegistry.class);
@@ -35,8 +41,11 @@ class ReliabilityWebSocketAutoConfigurationTest {
               assertThat(context).hasSingleBean(WebSocketDrainLifecycle.class);
               ConnectionRegistryConfig config = context.getBean(ConnectionRegistry.class).config();
               assertThat(config.name()).isEqualTo(ConnectionRegistryConfig.DEFAULT_NAME);
-              assertThat(config.maxConnections()).isEqualTo(3);
-              assertThat(config.maxConnectionsPerKey()).isEqualTo(1);
+              assertThat(config.maxConnections()).isEqualTo(5000);
+              assertThat(config.maxConnectionsPerKey()).isEqualTo(20);
+              assertThat(config.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+              assertThat(config.maxQueuedBytes()).isEqualTo(256 * 1024);
+              assertThat(config.overflowPolicy()).isEqualTo(OverflowPolicy.DROP_OLDEST);
               assertThat(context.getBean(ReliableWebSockets.class).registry())
                   .isSameAs(context.getBean(ConnectionRegistry.class));
             });
