@@ -56,10 +56,42 @@ class EchoApp {
           .addHandler(sockets.decorate(new EchoHandler()), "/echo")
           .addInterceptors(sockets.handshakeInterceptor());
 
+      registry
+          .addHandler(sockets.decorate(FLOOD), "/flood")
+          .addInterceptors(sockets.handshakeInterceptor());
+
       // The same handler behind an interceptor that can hold the upgrade after the reservation.
       registry
           .addHandler(sockets.decorate(new EchoHandler()), "/held")
           .addInterceptors(sockets.handshakeInterceptor(), holding);
+    }
+  }
+
+  static final FloodHandler FLOOD = new FloodHandler();
+
+  /**
+   * On "flood", sends 64 KB messages until {@code sendMessage} refuses (at most 400), recording how
+   * many it sent and how long that took.
+   */
+  static final class FloodHandler extends TextWebSocketHandler {
+    final java.util.concurrent.CompletableFuture<Integer> sentBeforeRefusal =
+        new java.util.concurrent.CompletableFuture<>();
+    volatile long floodNanos;
+
+    @Override
+    protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+      String chunk = "x".repeat(64 * 1024);
+      long start = System.nanoTime();
+      int sent = 0;
+      try {
+        for (; sent < 400; sent++) {
+          session.sendMessage(new TextMessage(chunk));
+        }
+      } catch (java.io.IOException refused) {
+        // the registry closed the session: its queue overflowed
+      }
+      floodNanos = System.nanoTime() - start;
+      sentBeforeRefusal.complete(sent);
     }
   }
 

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import dev.reliability.core.connection.CloseCause;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.test.ManualTimeSource;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,6 +35,7 @@ import org.springframework.web.socket.WebSocketSession;
       "reliability.websocket.retry-after=7s",
       "reliability.websocket.idle-timeout=1m",
       "reliability.websocket.heartbeat-interval=0",
+      "reliability.websocket.max-queued-bytes=256KB",
       // No sweeper thread and a manual clock: reservations never expire on their own here, so a
       // slot comes back only through the integration's own release paths.
       "reliability.websocket.sweep-interval=0"
@@ -132,6 +136,35 @@ class ReliableWebSocketsTest {
     assertThat(close.code()).isEqualTo(1001);
     assertThat(close.reason()).isEqualTo("Idle timeout");
     assertThat(registry.activeCount()).isZero();
+  }
+
+  @Test
+  void aClientThatStopsReadingOverflowsItsBoundedQueueAndIsClosedWithoutBlockingTheSender()
+      throws Exception {
+    long slowBefore = registry.statistics().closed().get(CloseCause.SLOW_CONSUMER);
+    WebSocket stalled =
+        http.newWebSocketBuilder()
+            .buildAsync(
+                URI.create("ws://127.0.0.1:" + port + "/flood"),
+                new WebSocket.Listener() {
+                  @Override
+                  public void onOpen(WebSocket webSocket) {
+                    // requests nothing: the client reads no message, TCP fills up
+                  }
+                })
+            .get(10, TimeUnit.SECONDS);
+    try {
+      stalled.sendText("flood", true);
+
+      int sent = EchoApp.FLOOD.sentBeforeRefusal.get(20, TimeUnit.SECONDS);
+
+      assertThat(sent).as("messages queued before the refusal").isLessThan(400);
+      assertThat(Duration.ofNanos(EchoApp.FLOOD.floodNanos)).isLessThan(Duration.ofSeconds(5));
+      assertThat(registry.statistics().closed().get(CloseCause.SLOW_CONSUMER))
+          .isEqualTo(slowBefore + 1);
+    } finally {
+      stalled.abort();
+    }
   }
 
   private long refusedWhenFull() {
