@@ -34,7 +34,7 @@ import org.springframework.web.socket.WebSocketSession;
       "reliability.websocket.max-connections=2",
       "reliability.websocket.retry-after=7s",
       "reliability.websocket.idle-timeout=1m",
-      "reliability.websocket.heartbeat-interval=0",
+      "reliability.websocket.heartbeat-interval=30s",
       "reliability.websocket.max-queued-bytes=256KB",
       // No sweeper thread and a manual clock: reservations never expire on their own here, so a
       // slot comes back only through the integration's own release paths.
@@ -122,6 +122,20 @@ class ReliableWebSocketsTest {
     second.socket.sendText("b", true);
     assertThat(first.nextText()).isEqualTo("echo:a");
     assertThat(second.nextText()).isEqualTo("echo:b");
+  }
+
+  @Test
+  void theClientsPongsReachTheHeartbeatThroughTheDecoratedHandler() throws Exception {
+    connect();
+    await().atMost(Duration.ofSeconds(10)).until(() -> registry.activeCount() == 1);
+    var connection = registry.connections().get(0);
+    assertThat(connection.roundTripTime()).isNull();
+
+    time.advance(Duration.ofSeconds(31));
+    registry.sweep(); // sends the heartbeat ping; the JDK client answers with a pong
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> connection.roundTripTime() != null);
+    assertThat(connection.isOpen()).isTrue();
   }
 
   @Test
