@@ -78,9 +78,11 @@ class ReliableWebSocketsTest {
   @Test
   void withTheCapReachedTheNextHandshakeIsRefusedWith503AndRetryAfterBeforeTheUpgrade()
       throws Exception {
+    int opened = EchoApp.OPENED.get() + 2;
     connect();
     connect();
-    int opened = EchoApp.OPENED.get();
+    // The client's handshake completes before the server's open callback runs.
+    await().atMost(Duration.ofSeconds(10)).until(() -> EchoApp.OPENED.get() == opened);
     long refusedBefore = refusedWhenFull();
 
     Throwable refused = catchThrowable(this::connect);
