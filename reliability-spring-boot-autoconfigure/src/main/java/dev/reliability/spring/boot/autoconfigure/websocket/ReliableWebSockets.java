@@ -2,10 +2,13 @@ package dev.reliability.spring.boot.autoconfigure.websocket;
 
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionTransport;
+import dev.reliability.core.connection.RegisteredConnection;
 import dev.reliability.spring.boot.autoconfigure.websocket.internal.AdmittingHandshakeInterceptor;
 import dev.reliability.spring.boot.autoconfigure.websocket.internal.SpringSessionTransport;
+import dev.reliability.spring.boot.autoconfigure.websocket.internal.TrackedSession;
 import dev.reliability.spring.boot.autoconfigure.websocket.internal.TrackingWebSocketHandler;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.web.socket.WebSocketHandler;
@@ -114,6 +117,24 @@ public final class ReliableWebSockets {
    */
   public WebSocketHandler decorate(WebSocketHandler handler) {
     return new TrackingWebSocketHandler(registry, Objects.requireNonNull(handler, "handler"));
+  }
+
+  /**
+   * Returns the registry's entry for a session: the one a decorated handler was given, or the
+   * container's own. For the per-connection calls the session does not offer ({@link
+   * RegisteredConnection#queuedMessages()}, {@link RegisteredConnection#roundTripTime()}, ...).
+   *
+   * @param session a session of a decorated handler
+   * @return the registered connection, or empty if the session is not (or no longer) registered
+   * @throws NullPointerException if {@code session} is null
+   */
+  public Optional<RegisteredConnection<WebSocketSession>> connection(WebSocketSession session) {
+    Objects.requireNonNull(session, "session");
+    if (session instanceof TrackedSession tracked) {
+      RegisteredConnection<WebSocketSession> connection = tracked.connection();
+      return connection.isOpen() ? Optional.of(connection) : Optional.empty();
+    }
+    return registry.find(session);
   }
 
   @Override

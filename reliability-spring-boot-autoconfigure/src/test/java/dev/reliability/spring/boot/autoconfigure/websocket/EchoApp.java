@@ -95,10 +95,14 @@ class EchoApp {
     }
   }
 
+  /** The session of the last echo handler's open, as the handler saw it. */
+  static volatile WebSocketSession lastOpened;
+
   /** Answers every text message with "echo:" and the message. */
   static final class EchoHandler extends TextWebSocketHandler {
     @Override
     public void afterConnectionEstablished(WebSocketSession session) {
+      lastOpened = session;
       OPENED.incrementAndGet();
     }
 

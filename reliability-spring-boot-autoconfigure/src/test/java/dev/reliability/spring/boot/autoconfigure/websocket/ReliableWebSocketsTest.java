@@ -46,6 +46,7 @@ class ReliableWebSocketsTest {
 
   @Autowired ConnectionRegistry<WebSocketSession> registry;
   @Autowired ManualTimeSource time;
+  @Autowired ReliableWebSockets sockets;
   @Autowired EchoApp.HoldingInterceptor holding;
 
   private final HttpClient http = HttpClient.newHttpClient();
@@ -66,13 +67,23 @@ class ReliableWebSocketsTest {
   }
 
   @Test
-  void aDecoratedSessionSendsThroughTheRegistryQueueAndIsCountedWhileOpen() throws Exception {
+  void aDecoratedSessionSendsThroughTheRegistryQueueAndIsCountedUntilTheClientCloses()
+      throws Exception {
     WsClient client = connect();
     client.socket.sendText("hello", true);
 
     assertThat(client.nextText()).isEqualTo("echo:hello");
     assertThat(registry.activeCount()).isEqualTo(1);
-    assertThat(registry.connections().get(0).key()).isEqualTo("127.0.0.1");
+    assertThat(sockets.connection(EchoApp.lastOpened))
+        .hasValueSatisfying(
+            connection -> {
+              assertThat(connection).isSameAs(registry.connections().get(0));
+              assertThat(connection.key()).isEqualTo("127.0.0.1");
+            });
+
+    client.socket.sendClose(1000, "bye").get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> registry.activeCount() == 0);
+    assertThat(sockets.connection(EchoApp.lastOpened)).isEmpty();
   }
 
   @Test
