@@ -13,6 +13,7 @@ import dev.reliability.metrics.ReliabilityMetrics;
 import dev.reliability.spring.boot.autoconfigure.health.ReliabilityHealthAutoConfiguration;
 import dev.reliability.spring.boot.autoconfigure.leak.ReliabilityLeakDetectionAutoConfiguration;
 import dev.reliability.spring.boot.autoconfigure.metrics.internal.BeanMeterBinder;
+import dev.reliability.spring.boot.autoconfigure.metrics.internal.MetricsEnabledCondition;
 import dev.reliability.spring.boot.autoconfigure.policy.ReliabilityPolicyAutoConfiguration;
 import dev.reliability.spring.boot.autoconfigure.websocket.ReliabilityWebSocketAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,8 +22,8 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 /**
@@ -41,8 +42,9 @@ import org.springframework.context.annotation.Configuration;
  *
  * <p>Starts when Micrometer and reliability-metrics are on the class path and the context has a
  * {@code MeterRegistry} (after Spring Boot's metrics auto-configuration); {@code
- * reliability.metrics.enabled=false} turns it off. A binder bean of the application's own of the
- * same library type ({@code PolicyMetrics}, ...) replaces ours.
+ * reliability.metrics.enabled=false} (or {@code no}, {@code off}, {@code 0}, or the seed's {@code
+ * ENABLE_METRICS}) turns it off. A binder bean of the application's own of the same library type
+ * ({@code PolicyMetrics}, ...) replaces ours.
  */
 @AutoConfiguration(
     afterName = {
@@ -57,10 +59,7 @@ import org.springframework.context.annotation.Configuration;
     })
 @ConditionalOnClass({MeterRegistry.class, ReliabilityMetrics.class})
 @ConditionalOnBean(MeterRegistry.class)
-@ConditionalOnProperty(
-    prefix = ReliabilityMetrics.CONFIG_PREFIX,
-    name = "enabled",
-    matchIfMissing = true)
+@Conditional(MetricsEnabledCondition.class)
 public class ReliabilityMetricsAutoConfiguration {
 
   /** Creates the auto-configuration; Spring calls it. */

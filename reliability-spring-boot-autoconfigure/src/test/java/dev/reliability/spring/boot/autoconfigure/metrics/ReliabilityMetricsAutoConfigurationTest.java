@@ -125,6 +125,31 @@ class ReliabilityMetricsAutoConfigurationTest {
   }
 
   @Test
+  void theSwitchReadsEveryFormTheSettingAcceptsAndTheSeedName() {
+    for (String off : new String[] {"reliability.metrics.enabled=off", "ENABLE_METRICS=0"}) {
+      runner
+          .withPropertyValues(off)
+          .run(context -> assertThat(context).as(off).doesNotHaveBean(BeanMeterBinder.class));
+    }
+    runner
+        .withPropertyValues("reliability.metrics.enabled=yes")
+        .run(context -> assertThat(context).hasBean("reliabilityPolicyMetrics"));
+  }
+
+  @Test
+  void anInvalidSwitchFailsTheStartWithTheSettingsMessage() {
+    runner
+        .withPropertyValues("reliability.metrics.enabled=maybe")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(context.getStartupFailure())
+                  .rootCause()
+                  .hasMessageContaining("reliability.metrics.enabled must be true or false");
+            });
+  }
+
+  @Test
   void nothingIsBoundWithoutReliabilityMetricsOnTheClassPath() {
     runner
         .withClassLoader(new FilteredClassLoader(ReliabilityMetrics.class))
