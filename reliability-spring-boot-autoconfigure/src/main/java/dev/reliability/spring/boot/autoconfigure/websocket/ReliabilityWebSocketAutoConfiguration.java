@@ -5,6 +5,7 @@ import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.time.TimeSource;
 import dev.reliability.spring.boot.autoconfigure.SpringConfigSource;
+import dev.reliability.spring.boot.autoconfigure.websocket.internal.OnSessionRegistryCondition;
 import dev.reliability.spring.boot.autoconfigure.websocket.internal.WebSocketDrainLifecycle;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -14,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.server.HandshakeInterceptor;
@@ -71,14 +73,15 @@ public class ReliabilityWebSocketAutoConfiguration {
   }
 
   /**
-   * The handshake interceptor and handler decorator over the registry.
+   * The handshake interceptor and handler decorator over the registry, when the context holds one
+   * {@code ConnectionRegistry<WebSocketSession>} (ours or the application's).
    *
    * @param registry the registry
    * @return the integration
    */
   @Bean
   @ConditionalOnMissingBean
-  @ConditionalOnBean(ConnectionRegistry.class)
+  @Conditional(OnSessionRegistryCondition.class)
   public ReliableWebSockets reliableWebSockets(ConnectionRegistry<WebSocketSession> registry) {
     return ReliableWebSockets.of(registry);
   }

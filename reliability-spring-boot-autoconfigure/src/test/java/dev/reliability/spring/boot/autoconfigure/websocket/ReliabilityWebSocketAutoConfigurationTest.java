@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reliability.core.config.ConfigurationException;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.core.connection.ConnectionRegistryConfig;
+import dev.reliability.core.connection.ConnectionTransport;
 import dev.reliability.core.connection.OverflowPolicy;
 import dev.reliability.spring.boot.autoconfigure.websocket.internal.WebSocketDrainLifecycle;
 import java.time.Duration;
@@ -106,6 +107,29 @@ class ReliabilityWebSocketAutoConfigurationTest {
               assertThat(context.getBean(ReliableWebSockets.class).registry().name())
                   .isEqualTo("chat");
             });
+  }
+
+  @Test
+  void aRegistryOfAnotherConnectionTypeReplacesOursWithoutFailingTheStart() {
+    servlet
+        .withUserConfiguration(OtherRegistry.class)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).hasSingleBean(ConnectionRegistry.class);
+              assertThat(context).doesNotHaveBean(ReliableWebSockets.class);
+              assertThat(context).doesNotHaveBean(WebSocketDrainLifecycle.class);
+            });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OtherRegistry {
+    @Bean(destroyMethod = "close")
+    ConnectionRegistry<Object> counted() {
+      return ConnectionRegistry.builder(ConnectionTransport.discarding())
+          .config(ConnectionRegistryConfig.builder().name("counted").build())
+          .build();
+    }
   }
 
   @Configuration(proxyBeanMethods = false)
