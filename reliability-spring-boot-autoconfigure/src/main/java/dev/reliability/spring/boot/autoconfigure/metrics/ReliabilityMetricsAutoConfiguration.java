@@ -1,6 +1,7 @@
 package dev.reliability.spring.boot.autoconfigure.metrics;
 
 import dev.reliability.core.connection.ConnectionRegistry;
+import dev.reliability.core.connection.ConnectionRegistryConfig;
 import dev.reliability.core.leak.LeakDetector;
 import dev.reliability.core.policy.PolicyRegistry;
 import dev.reliability.health.HealthCheckRegistry;
@@ -14,6 +15,7 @@ import dev.reliability.spring.boot.autoconfigure.health.ReliabilityHealthAutoCon
 import dev.reliability.spring.boot.autoconfigure.leak.ReliabilityLeakDetectionAutoConfiguration;
 import dev.reliability.spring.boot.autoconfigure.metrics.internal.BeanMeterBinder;
 import dev.reliability.spring.boot.autoconfigure.metrics.internal.MetricsEnabledCondition;
+import dev.reliability.spring.boot.autoconfigure.metrics.internal.RoundTripTimerBinder;
 import dev.reliability.spring.boot.autoconfigure.policy.ReliabilityPolicyAutoConfiguration;
 import dev.reliability.spring.boot.autoconfigure.websocket.ReliabilityWebSocketAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,10 +33,10 @@ import org.springframework.context.annotation.Configuration;
  * the context holds: {@link PolicyMetrics} and {@link KeyedPolicyMetrics} for each {@link
  * PolicyRegistry} bean (following the policies it creates later), {@link HealthMetrics} for each
  * {@code HealthCheckRegistry} bean (with reliability-health), {@link ConnectionRegistryMetrics} for
- * each {@link ConnectionRegistry} bean and {@link LeakDetectorMetrics} for each {@link
- * LeakDetector} bean. Each is a {@code MeterBinder} bean that Spring Boot binds as it binds its
- * own, to the composite registry when there are several; the meters they registered are removed
- * when the context closes.
+ * each {@link ConnectionRegistry} bean (and the heartbeat round-trip timer of the auto-configured
+ * WebSocket registry) and {@link LeakDetectorMetrics} for each {@link LeakDetector} bean. Each is a
+ * {@code MeterBinder} bean that Spring Boot binds as it binds its own, to the composite registry
+ * when there are several; the meters they registered are removed when the context closes.
  *
  * <p>Left to Spring Boot, never bound a second time: the JVM, process and system meters ({@code
  * ReliabilityMetrics}' runtime binders), Tomcat's meters, the HTTP server metrics, the Prometheus
@@ -122,6 +124,20 @@ public class ReliabilityMetricsAutoConfiguration {
   public BeanMeterBinder<LeakDetector> reliabilityLeakDetectorMetrics(
       ObjectProvider<LeakDetector> detectors) {
     return new BeanMeterBinder<>(detectors, LeakDetectorMetrics::of);
+  }
+
+  /**
+   * The heartbeat round-trip timer {@code reliability.connections.round.trip{registry="websocket"}}
+   * of the WebSocket registry the auto-configuration builds: a {@code ConnectionListener} bean,
+   * which that registry takes, bound like the other binders.
+   *
+   * @return the listener and binder
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnBean(name = "reliabilityWebSocketConnectionRegistry")
+  @ConditionalOnMissingBean(name = "reliabilityWebSocketRoundTripTimer")
+  public RoundTripTimerBinder reliabilityWebSocketRoundTripTimer() {
+    return new RoundTripTimerBinder(ConnectionRegistryConfig.DEFAULT_NAME);
   }
 
   /** Health meters, with reliability-health on the class path. */

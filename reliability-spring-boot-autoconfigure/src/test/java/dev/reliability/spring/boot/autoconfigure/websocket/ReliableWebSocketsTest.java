@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.reliability.core.connection.CloseCause;
 import dev.reliability.core.connection.ConnectionRegistry;
 import dev.reliability.test.ManualTimeSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -47,6 +48,7 @@ class ReliableWebSocketsTest {
   @Autowired ConnectionRegistry<WebSocketSession> registry;
   @Autowired ManualTimeSource time;
   @Autowired ReliableWebSockets sockets;
+  @Autowired MeterRegistry meters;
   @Autowired EchoApp.HoldingInterceptor holding;
 
   private final HttpClient http = HttpClient.newHttpClient();
@@ -138,17 +140,31 @@ class ReliableWebSocketsTest {
   }
 
   @Test
-  void theClientsPongsReachTheHeartbeatThroughTheDecoratedHandler() throws Exception {
+  void theClientsPongsReachTheHeartbeatThroughTheDecoratedHandlerAndTheRoundTripTimer()
+      throws Exception {
     connect();
     await().atMost(Duration.ofSeconds(10)).until(() -> registry.activeCount() == 1);
     var connection = registry.connections().get(0);
     assertThat(connection.roundTripTime()).isNull();
+    long roundTripsBefore =
+        meters
+            .get("reliability.connections.round.trip")
+            .tag("registry", "websocket")
+            .timer()
+            .count();
 
     time.advance(Duration.ofSeconds(31));
     registry.sweep(); // sends the heartbeat ping; the JDK client answers with a pong
 
     await().atMost(Duration.ofSeconds(10)).until(() -> connection.roundTripTime() != null);
     assertThat(connection.isOpen()).isTrue();
+    assertThat(
+            meters
+                .get("reliability.connections.round.trip")
+                .tag("registry", "websocket")
+                .timer()
+                .count())
+        .isEqualTo(roundTripsBefore + 1);
   }
 
   @Test
