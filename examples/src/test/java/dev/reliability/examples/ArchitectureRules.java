@@ -151,7 +151,11 @@ final class ArchitectureRules {
           .because("a cycle between two packages makes both one unit that cannot change apart")
           .allowEmptyShould(true);
 
-  /** The optional adapters are leaves: the rest of the library never needs their dependencies. */
+  /**
+   * The optional adapters are leaves: the rest of the library never needs their dependencies. The
+   * Spring Boot integration is on top of them, like an application: its WebSocket transport adapts
+   * Tomcat's Jakarta sessions through the Jakarta adapter, behind its own class-path condition.
+   */
   static final ArchRule ADAPTERS_ARE_LEAVES =
       noClasses()
           .that()
@@ -161,6 +165,7 @@ final class ArchitectureRules {
               "dev.reliability.core.shedding.servlet..",
               "dev.reliability.cluster.health..",
               "dev.reliability.cluster.metrics..",
+              "dev.reliability.spring..",
               "dev.reliability.examples..",
               "dev.reliability.benchmarks..")
           .should()

@@ -31,6 +31,7 @@ import dev.reliability.reactor.PolicyOperator;
 import dev.reliability.reactor.archfixture.ReactorUsesSpring;
 import dev.reliability.spring.archfixture.SpringThing;
 import dev.reliability.spring.archfixture.internal.SpringInternal;
+import dev.reliability.spring.archfixture.internal.SpringUsesJettyAdapter;
 import dev.reliability.spring.boot.autoconfigure.SpringConfigSource;
 import dev.reliability.test.ManualTimeSource;
 import dev.reliability.tracing.RequestTracing;
@@ -188,6 +189,14 @@ class ArchitectureTest {
     assertThat(result.hasViolation()).isTrue();
     assertThat(result.getFailureReport().getDetails())
         .anySatisfy(line -> assertThat(line).contains("InternalUsesJettyAdapter"));
+  }
+
+  @Test
+  void adapterRuleAllowsTheSpringIntegrationToUseAnAdapter() {
+    JavaClasses fixture =
+        new ClassFileImporter().importClasses(SpringUsesJettyAdapter.class, JettyConnections.class);
+
+    assertThat(ArchitectureRules.ADAPTERS_ARE_LEAVES.evaluate(fixture).hasViolation()).isFalse();
   }
 
   private static boolean violated(Class<?>... classes) {
