@@ -48,6 +48,8 @@ class HealthActuatorProbesTest {
       new AtomicReference<>(HealthCheckResult.healthy());
   static final AtomicReference<HealthCheckResult> RECOMMENDATIONS =
       new AtomicReference<>(HealthCheckResult.healthy());
+  static final AtomicReference<HealthCheckResult> WORKER =
+      new AtomicReference<>(HealthCheckResult.healthy());
   static final AtomicReference<Health> INVENTORY = new AtomicReference<>(Health.up().build());
   static final AtomicInteger PAYMENTS_RUNS = new AtomicInteger();
 
@@ -73,9 +75,7 @@ class HealthActuatorProbesTest {
     @Bean
     HealthCheckRegistrationBean worker() {
       return HealthCheckRegistrationBean.of(
-          "worker",
-          HealthCheckResult::healthy,
-          HealthCheckConfig.builder().groups(HealthGroups.LIVENESS).build());
+          "worker", WORKER::get, HealthCheckConfig.builder().groups(HealthGroups.LIVENESS).build());
     }
 
     @Bean
@@ -95,6 +95,7 @@ class HealthActuatorProbesTest {
   void allHealthy() {
     PAYMENTS.set(HealthCheckResult.healthy());
     RECOMMENDATIONS.set(HealthCheckResult.healthy());
+    WORKER.set(HealthCheckResult.healthy());
     INVENTORY.set(Health.up().build());
   }
 
@@ -144,21 +145,17 @@ class HealthActuatorProbesTest {
   }
 
   @Test
-  void theRegistrysChecksAreMembersOfActuatorsProbeGroupsAfterTheirOwnGroups() throws Exception {
-    PAYMENTS.set(HealthCheckResult.unhealthy("connection refused"));
+  void aFailingLivenessCheckFailsLivenessOnlyAsItsGroupsInTheRegistrySay() throws Exception {
+    WORKER.set(HealthCheckResult.unhealthy("worker pool stopped taking work"));
 
-    // Probe groups show no components; the detailed root view shows which group holds what.
-    JsonNode root = json.readTree(get("/actuator/health").body());
-    JsonNode ours = root.path("components").path("reliability").path("components");
-
-    assertThat(ours.path("payments").path("details").path("groups").toString())
-        .contains("readiness");
-    assertThat(ours.path("worker").path("details").path("groups").toString()).contains("liveness");
-    assertThat(ours.has("readiness-state")).isFalse(); // Actuator shows readinessState itself
-    assertThat(ours.path("lifecycle").path("status").asText()).isEqualTo("UP");
-    assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
-    PAYMENTS.set(HealthCheckResult.healthy());
+    assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(503);
     assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+    JsonNode ours =
+        json.readTree(get("/actuator/health").body()).path("components").path("reliability");
+    assertThat(ours.path("components").path("worker").path("details").path("groups").toString())
+        .isEqualTo("[\"liveness\"]");
+    assertThat(ours.path("components").has("readiness-state")).isFalse(); // Actuator has its own
+    assertThat(ours.path("components").path("lifecycle").path("status").asText()).isEqualTo("UP");
   }
 
   @Test
