@@ -1,6 +1,7 @@
 package dev.reliability.spring.boot.autoconfigure.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.reliability.health.HealthCheck;
 import dev.reliability.health.HealthCheckConfig;
@@ -9,17 +10,23 @@ import dev.reliability.health.HealthCheckRegistration;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.HealthCheckResult;
 import dev.reliability.health.HealthGroups;
+import dev.reliability.health.HealthLifecycle;
 import dev.reliability.health.HealthListener;
 import dev.reliability.health.HealthStatus;
 import dev.reliability.health.HealthStatusChange;
 import dev.reliability.spring.boot.autoconfigure.health.internal.ReliabilityHealthContributor;
 import dev.reliability.spring.boot.autoconfigure.health.internal.ShutdownDrain;
+import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.application.DiskSpaceHealthContributorAutoConfiguration;
@@ -253,6 +260,58 @@ class ReliabilityHealthAutoConfigurationTest {
             context ->
                 assertThat(context.getBean(HealthCheckRegistry.class).lifecycle().drainTime())
                     .isEqualTo(Duration.ofSeconds(5)));
+  }
+
+  @Test
+  void springsAvailabilityStatesDecideTheRegistrysProbesToo() {
+    runner.run(
+        context -> {
+          HealthCheckRegistry registry = context.getBean(HealthCheckRegistry.class);
+          registry.lifecycle().markStartupComplete();
+          AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+          assertThat(registry.readiness().check("readiness-state").orElseThrow().result().status())
+              .isEqualTo(HealthStatus.HEALTHY);
+
+          AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
+          assertThat(registry.readiness().status()).isEqualTo(HealthStatus.UNHEALTHY);
+          assertThat(registry.readiness().check("readiness-state").orElseThrow().result().message())
+              .isEqualTo("Spring readiness state is REFUSING_TRAFFIC");
+
+          AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+          AvailabilityChangeEvent.publish(context, LivenessState.BROKEN);
+          assertThat(registry.readiness().check("readiness-state").orElseThrow().result().status())
+              .isEqualTo(HealthStatus.HEALTHY);
+          assertThat(registry.liveness().status()).isEqualTo(HealthStatus.UNHEALTHY);
+        });
+  }
+
+  @Test
+  void closingTheContextBeginsTheShutdownAndTurnsSpringsReadinessToRefusing() {
+    HealthLifecycle[] lifecycle = new HealthLifecycle[1];
+    ApplicationAvailability[] availability = new ApplicationAvailability[1];
+    runner.run(
+        context -> {
+          lifecycle[0] = context.getBean(HealthCheckRegistry.class).lifecycle();
+          availability[0] = context.getBean(ApplicationAvailability.class);
+          AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+          assertThat(lifecycle[0].isShuttingDown()).isFalse();
+        });
+
+    assertThat(lifecycle[0].phase()).isEqualTo(HealthLifecycle.Phase.DRAINING);
+    assertThat(availability[0].getReadinessState()).isEqualTo(ReadinessState.REFUSING_TRAFFIC);
+  }
+
+  @Test
+  void aContextThatNeverBecameReadyClosesWithoutWaitingForTheDrainTime() {
+    ManualTimeSource time = ManualTimeSource.create();
+    // On a manual clock that never moves, a drain would wait for ever.
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(20),
+        () ->
+            runner
+                .withBean(HealthCheckRegistryCustomizer.class, () -> b -> b.timeSource(time))
+                .withPropertyValues("reliability.health.shutdown-drain-time=30s")
+                .run(context -> assertThat(context).hasNotFailed()));
   }
 
   @Test
