@@ -1,7 +1,7 @@
 package dev.reliability.spring.boot.autoconfigure.health.internal;
 
-import dev.reliability.core.internal.DurationText;
 import dev.reliability.health.HealthLifecycle;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -82,7 +82,11 @@ public final class ShutdownDrain implements SmartLifecycle, ApplicationListener<
     }
     LOG.info(
         "Readiness refuses traffic; the web server keeps serving for the drain time of {}",
-        DurationText.format(lifecycle.drainTime()));
+        text(lifecycle.drainTime()));
+  }
+
+  private static String text(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
   }
 
   @Override
