@@ -100,6 +100,12 @@ class HealthActuatorProbesTest {
   }
 
   @Test
+  void startupIsCompleteOnceTheApplicationIsReady() {
+    assertThat(registry.lifecycle().isStartupComplete()).isTrue();
+    assertThat(registry.startup().status()).isEqualTo(HealthStatus.HEALTHY);
+  }
+
+  @Test
   void anUnhealthyCriticalReadinessCheckFailsReadinessWith503AndLeavesLiveness200()
       throws Exception {
     PAYMENTS.set(HealthCheckResult.unhealthy("connection refused"));

@@ -286,6 +286,17 @@ class ReliabilityHealthAutoConfigurationTest {
   }
 
   @Test
+  void untilTheApplicationIsReadyTheStartupProbeAndReadinessFail() {
+    runner.run(
+        context -> {
+          HealthCheckRegistry registry = context.getBean(HealthCheckRegistry.class);
+          assertThat(registry.startup().status()).isEqualTo(HealthStatus.UNHEALTHY);
+          assertThat(registry.startup().message()).isEqualTo("startup not complete");
+          assertThat(registry.readiness().status()).isEqualTo(HealthStatus.UNHEALTHY);
+        });
+  }
+
+  @Test
   void closingTheContextBeginsTheShutdownAndTurnsSpringsReadinessToRefusing() {
     HealthLifecycle[] lifecycle = new HealthLifecycle[1];
     ApplicationAvailability[] availability = new ApplicationAvailability[1];
