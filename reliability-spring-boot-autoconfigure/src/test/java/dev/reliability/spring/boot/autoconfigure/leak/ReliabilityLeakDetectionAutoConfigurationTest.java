@@ -9,6 +9,7 @@ import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.checks.LeakDetectorHealthCheck;
 import dev.reliability.spring.boot.autoconfigure.health.HealthCheckRegistrationBean;
 import dev.reliability.spring.boot.autoconfigure.health.ReliabilityHealthAutoConfiguration;
+import dev.reliability.spring.boot.autoconfigure.leak.internal.LeakDetectorLifecycle;
 import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 class ReliabilityLeakDetectionAutoConfigurationTest {
 
@@ -43,6 +45,17 @@ class ReliabilityLeakDetectionAutoConfigurationTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(started).noneMatch(Thread::isAlive));
+  }
+
+  @Test
+  void theDetectorStartsBeforeTheWebServerAndStopsAfterIt() {
+    // Lower phases start first and stop last: the detector samples through the shutdown drain.
+    assertThat(LeakDetectorLifecycle.PHASE)
+        .isLessThan(WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE);
+    runner.run(
+        context ->
+            assertThat(context.getBean(LeakDetectorLifecycle.class).getPhase())
+                .isEqualTo(LeakDetectorLifecycle.PHASE));
   }
 
   @Test

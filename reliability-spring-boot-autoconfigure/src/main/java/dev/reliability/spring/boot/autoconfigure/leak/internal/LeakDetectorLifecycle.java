@@ -8,9 +8,16 @@ import org.springframework.context.SmartLifecycle;
  * of its refresh) and closes the detector when the context stops, so no thread outlives the
  * context. A detector, once closed, does not start again.
  *
+ * <p>Its phase, {@link #PHASE}, is below the web server's, so the detector starts before the server
+ * takes requests and keeps sampling (and its health check stays fresh) through the shutdown drain
+ * and the server's graceful shutdown.
+ *
  * <p>This class is internal and may change at any time. Thread-safe.
  */
 public final class LeakDetectorLifecycle implements SmartLifecycle {
+
+  /** The lifecycle phase: below the web server's start and stop. */
+  public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
   private final LeakDetector detector;
   private volatile boolean running;
@@ -41,5 +48,10 @@ public final class LeakDetectorLifecycle implements SmartLifecycle {
   @Override
   public boolean isRunning() {
     return running;
+  }
+
+  @Override
+  public int getPhase() {
+    return PHASE;
   }
 }
