@@ -10,6 +10,7 @@ import dev.reliability.health.HealthStatus;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -133,7 +134,7 @@ public final class ReliabilityHealthContributor implements CompositeHealthContri
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("status", result.status().label());
       details.put("critical", c.critical());
-      details.put("kind", c.kind().name().toLowerCase(java.util.Locale.ROOT));
+      details.put("kind", c.kind().name().toLowerCase(Locale.ROOT));
       details.put("groups", List.copyOf(c.groups()));
       details.put("duration_ms", result.duration().toNanos() / 1_000_000.0);
       result.checkedAt().ifPresent(t -> details.put("checked_at", t.toString()));
@@ -165,7 +166,7 @@ public final class ReliabilityHealthContributor implements CompositeHealthContri
                       ? "startup not complete"
                       : "shutting down");
       return Health.status(status)
-          .withDetail("phase", phase.name().toLowerCase(java.util.Locale.ROOT))
+          .withDetail("phase", phase.name().toLowerCase(Locale.ROOT))
           .build();
     }
   }
