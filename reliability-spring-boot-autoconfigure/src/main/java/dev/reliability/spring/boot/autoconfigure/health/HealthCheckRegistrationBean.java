@@ -27,11 +27,14 @@ public final class HealthCheckRegistrationBean {
   private final String name;
   private final HealthCheck check;
   private final HealthCheckConfig config;
+  private final boolean fallback;
 
-  private HealthCheckRegistrationBean(String name, HealthCheck check, HealthCheckConfig config) {
+  private HealthCheckRegistrationBean(
+      String name, HealthCheck check, HealthCheckConfig config, boolean fallback) {
     this.name = Objects.requireNonNull(name, "name");
     this.check = Objects.requireNonNull(check, "check");
     this.config = Objects.requireNonNull(config, "config");
+    this.fallback = fallback;
   }
 
   /**
@@ -43,7 +46,7 @@ public final class HealthCheckRegistrationBean {
    * @throws NullPointerException if an argument is null
    */
   public static HealthCheckRegistrationBean of(String name, HealthCheck check) {
-    return new HealthCheckRegistrationBean(name, check, HealthCheckConfig.ofDefaults());
+    return new HealthCheckRegistrationBean(name, check, HealthCheckConfig.ofDefaults(), false);
   }
 
   /**
@@ -57,7 +60,24 @@ public final class HealthCheckRegistrationBean {
    */
   public static HealthCheckRegistrationBean of(
       String name, HealthCheck check, HealthCheckConfig config) {
-    return new HealthCheckRegistrationBean(name, check, config);
+    return new HealthCheckRegistrationBean(name, check, config, false);
+  }
+
+  /**
+   * Returns a registration that gives way to the application: it is registered only if no other
+   * check (a {@link HealthCheck} bean, another registration, or one registered in code) has its
+   * name. The built-in checks of the auto-configuration are registered this way, so a check of the
+   * application named {@code deadlocks} replaces the built-in one.
+   *
+   * @param name the check's name in the registry: letters, digits, {@code -} and {@code _}
+   * @param check the check
+   * @param config the registration options
+   * @return the registration
+   * @throws NullPointerException if an argument is null
+   */
+  public static HealthCheckRegistrationBean fallback(
+      String name, HealthCheck check, HealthCheckConfig config) {
+    return new HealthCheckRegistrationBean(name, check, config, true);
   }
 
   /**
@@ -87,8 +107,17 @@ public final class HealthCheckRegistrationBean {
     return config;
   }
 
+  /**
+   * Returns whether this registration gives way to any other check of its name.
+   *
+   * @return true if made by {@link #fallback}
+   */
+  public boolean isFallback() {
+    return fallback;
+  }
+
   @Override
   public String toString() {
-    return "HealthCheckRegistrationBean[" + name + "]";
+    return "HealthCheckRegistrationBean[" + name + (fallback ? ", fallback]" : "]");
   }
 }

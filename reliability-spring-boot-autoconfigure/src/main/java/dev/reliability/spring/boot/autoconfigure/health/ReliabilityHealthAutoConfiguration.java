@@ -139,7 +139,7 @@ public class ReliabilityHealthAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "readinessStateHealthCheck")
     HealthCheckRegistrationBean readinessStateHealthCheck(ApplicationAvailability availability) {
-      return HealthCheckRegistrationBean.of(
+      return HealthCheckRegistrationBean.fallback(
           "readiness-state",
           AvailabilityStateHealthCheck.readiness(availability),
           HealthCheckConfig.builder().groups(HealthGroups.READINESS).build());
@@ -148,7 +148,7 @@ public class ReliabilityHealthAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "livenessStateHealthCheck")
     HealthCheckRegistrationBean livenessStateHealthCheck(ApplicationAvailability availability) {
-      return HealthCheckRegistrationBean.of(
+      return HealthCheckRegistrationBean.fallback(
           "liveness-state",
           AvailabilityStateHealthCheck.liveness(availability),
           HealthCheckConfig.builder().groups(HealthGroups.LIVENESS).build());
@@ -163,7 +163,7 @@ public class ReliabilityHealthAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "deadlocksHealthCheck")
     HealthCheckRegistrationBean deadlocksHealthCheck() {
-      return HealthCheckRegistrationBean.of(
+      return HealthCheckRegistrationBean.fallback(
           "deadlocks",
           ThreadHealthCheck.ofDefaults(),
           HealthCheckConfig.builder().groups(HealthGroups.LIVENESS).build());
@@ -172,7 +172,8 @@ public class ReliabilityHealthAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "jvmMemoryHealthCheck")
     HealthCheckRegistrationBean jvmMemoryHealthCheck() {
-      return HealthCheckRegistrationBean.of("jvm-memory", JvmMemoryHealthCheck.ofDefaults());
+      return HealthCheckRegistrationBean.fallback(
+          "jvm-memory", JvmMemoryHealthCheck.ofDefaults(), HealthCheckConfig.ofDefaults());
     }
   }
 

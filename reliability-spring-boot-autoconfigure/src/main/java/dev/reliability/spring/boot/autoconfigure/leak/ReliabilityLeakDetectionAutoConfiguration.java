@@ -4,6 +4,7 @@ import dev.reliability.core.leak.LeakDetector;
 import dev.reliability.core.leak.LeakDetectorConfig;
 import dev.reliability.core.leak.LeakGauge;
 import dev.reliability.core.leak.LeakListener;
+import dev.reliability.health.HealthCheckConfig;
 import dev.reliability.health.HealthCheckRegistry;
 import dev.reliability.health.checks.LeakDetectorHealthCheck;
 import dev.reliability.spring.boot.autoconfigure.SpringConfigSource;
@@ -86,7 +87,8 @@ public class ReliabilityLeakDetectionAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "leakDetectorHealthCheck")
     HealthCheckRegistrationBean leakDetectorHealthCheck(LeakDetector detector) {
-      return HealthCheckRegistrationBean.of("leak-detector", LeakDetectorHealthCheck.of(detector));
+      return HealthCheckRegistrationBean.fallback(
+          "leak-detector", LeakDetectorHealthCheck.of(detector), HealthCheckConfig.ofDefaults());
     }
   }
 }

@@ -136,6 +136,41 @@ class ReliabilityHealthAutoConfigurationTest {
   }
 
   @Test
+  void anApplicationsCheckReplacesTheBuiltInCheckOfTheSameName() {
+    HealthCheck own = () -> HealthCheckResult.healthy("own");
+    runner
+        .withBean("deadlocks", HealthCheck.class, () -> own)
+        .withBean(
+            "memory",
+            HealthCheckRegistrationBean.class,
+            () -> HealthCheckRegistrationBean.of("jvm-memory", own::check))
+        .run(
+            context -> {
+              HealthCheckRegistry registry = context.getBean(HealthCheckRegistry.class);
+              assertThat(registry.registration("deadlocks").orElseThrow().check()).isSameAs(own);
+              assertThat(registry.registration("deadlocks").orElseThrow().groups())
+                  .containsExactly(HealthGroups.READINESS);
+              assertThat(registry.report(HealthGroups.READINESS).check("jvm-memory"))
+                  .hasValueSatisfying(c -> assertThat(c.result().message()).isEqualTo("own"));
+            });
+  }
+
+  @Test
+  void aCheckWhoseNameTheRegistryRefusesFailsTheStartWithTheRule() {
+    runner
+        .withBean(
+            HealthCheckRegistrationBean.class,
+            () -> HealthCheckRegistrationBean.of("payments api", HealthCheckResult::healthy))
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .hasMessageStartingWith("Could not register the health check \"payments api\"")
+                    .hasMessageContaining("check name must be letters, digits")
+                    .hasMessageContaining("\"payments api\""));
+  }
+
+  @Test
   void theDefaultChecksAreLeftOutWhenSwitchedOff() {
     runner
         .withPropertyValues("reliability.health.defaults.enabled=false")
