@@ -16,6 +16,7 @@ import dev.reliability.health.HealthStatus;
 import dev.reliability.health.HealthStatusChange;
 import dev.reliability.spring.boot.autoconfigure.health.internal.ReliabilityHealthContributor;
 import dev.reliability.spring.boot.autoconfigure.health.internal.ShutdownDrain;
+import dev.reliability.spring.boot.autoconfigure.websocket.internal.WebSocketDrainLifecycle;
 import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +35,7 @@ import org.springframework.boot.health.autoconfigure.contributor.HealthContribut
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -345,6 +347,14 @@ class ReliabilityHealthAutoConfigurationTest {
 
     assertThat(lifecycle[0].phase()).isEqualTo(HealthLifecycle.Phase.DRAINING);
     assertThat(availability[0].getReadinessState()).isEqualTo(ReadinessState.REFUSING_TRAFFIC);
+  }
+
+  @Test
+  void theDrainStopsBeforeTheWebSocketDrainAndTheWebServersGracefulShutdown() {
+    // Higher phases stop first.
+    assertThat(ShutdownDrain.PHASE).isGreaterThan(WebSocketDrainLifecycle.PHASE);
+    assertThat(WebSocketDrainLifecycle.PHASE)
+        .isGreaterThan(WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE);
   }
 
   @Test

@@ -25,18 +25,23 @@ import org.springframework.context.event.ContextClosedEvent;
  *   <li>{@link ContextClosedEvent} of this context: the shutdown begins, so readiness fails at
  *       once; Spring's readiness is turned to {@code REFUSING_TRAFFIC} too if it still accepts (the
  *       web server contexts publish it themselves just before).
- *   <li>{@link #stop()}, in phase {@link #PHASE}, above the web server's graceful shutdown ({@code
- *       SmartLifecycle.DEFAULT_PHASE - 1024}): waits until the drain time has passed since the
- *       shutdown began, with the server still serving; then Spring's graceful shutdown lets
- *       requests in flight finish and the server stops.
+ *   <li>{@link #stop()}, in phase {@link #PHASE}, above the WebSocket drain and the web server's
+ *       graceful shutdown ({@code SmartLifecycle.DEFAULT_PHASE - 1024}): waits until the drain time
+ *       has passed since the shutdown began, with the server still serving; then Spring's graceful
+ *       shutdown lets requests in flight finish and the server stops.
  * </ul>
  *
  * <p>This class is internal and may change at any time. Thread-safe.
  */
 public final class ShutdownDrain implements SmartLifecycle, ApplicationListener<ApplicationEvent> {
 
-  /** The lifecycle phase: stopped before the web server's graceful shutdown. */
-  public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
+  /**
+   * The lifecycle phase: stopped before the WebSocket registry's drain ({@code DEFAULT_PHASE -
+   * 512}), so clients whose sessions it then closes reconnect through a load balancer that has
+   * dropped this instance, and before the web server's graceful shutdown ({@code DEFAULT_PHASE -
+   * 1024}).
+   */
+  public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 256;
 
   private static final Logger LOG = LoggerFactory.getLogger(ShutdownDrain.class);
 
