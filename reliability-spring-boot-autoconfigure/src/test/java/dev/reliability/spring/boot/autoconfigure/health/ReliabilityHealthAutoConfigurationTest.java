@@ -259,7 +259,10 @@ class ReliabilityHealthAutoConfigurationTest {
         .run(
             context -> {
               assertThat(context).hasSingleBean(HealthCheckRegistry.class);
-              assertThat(context.getBean(HealthCheckRegistry.class).name()).isEqualTo("own");
+              HealthCheckRegistry own = context.getBean(HealthCheckRegistry.class);
+              assertThat(own.name()).isEqualTo("own");
+              assertThat(own.registration("deadlocks")).isPresent();
+              assertThat(context).hasSingleBean(ShutdownDrain.class);
             });
   }
 
