@@ -3,15 +3,19 @@ package dev.reliability.reactor.internal;
 import dev.reliability.core.internal.SteppedCall;
 import dev.reliability.core.policy.Fallback;
 import dev.reliability.core.policy.Policy;
+import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ContextSnapshot;
+import io.micrometer.context.ThreadLocalAccessor;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Publisher;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 
 /**
  * One subscription to a guarded publisher: the policy's call, driven step by step ({@link
@@ -40,7 +44,21 @@ public final class GuardedCall<T> {
   private final Scheduler scheduler;
   private final Fallback<? extends T> fallback;
   private final ContextSnapshot snapshot;
-  private final SteppedCall call;
+
+  /**
+   * The thread that subscribed, and whether the subscriber's Reactor Context holds values for the
+   * thread locals: while the subscription runs on that thread, inside its call to subscribe, and
+   * the Context adds nothing, the thread locals are already the caller's and are not set again.
+   */
+  private final Thread origin;
+
+  private final boolean contextHasValues;
+
+  /** True while the origin thread is inside the subscription; written and read by it only. */
+  private boolean subscribing;
+
+  /** The policy's call; set once during the subscription, before any signal. */
+  private SteppedCall call;
 
   /**
    * Invariant: set from false to true once, by whichever ends the call first (its last attempt's
@@ -63,13 +81,14 @@ public final class GuardedCall<T> {
       Scheduler scheduler,
       Fallback<? extends T> fallback,
       ContextSnapshot snapshot,
-      SteppedCall call) {
+      boolean contextHasValues) {
     this.source = source;
     this.mono = mono;
     this.scheduler = scheduler;
     this.fallback = fallback;
     this.snapshot = snapshot;
-    this.call = call;
+    this.origin = Thread.currentThread();
+    this.contextHasValues = contextHasValues;
   }
 
   /**
@@ -90,19 +109,74 @@ public final class GuardedCall<T> {
       boolean mono,
       Scheduler scheduler,
       Fallback<? extends T> fallback) {
-    return Flux.deferContextual(
-        ctx -> {
-          ContextSnapshot snapshot = SteppedCall.contexts(policy).captureAll(ctx);
-          SteppedCall call;
-          try (ContextSnapshot.Scope s = snapshot.setThreadLocals()) {
-            call = SteppedCall.start(policy);
-          } catch (UnsupportedOperationException e) {
-            return Flux.error(e);
-          }
-          Scheduler on = scheduler != null ? scheduler : Schedulers.parallel();
-          GuardedCall<T> g = new GuardedCall<>(source, mono, on, fallback, snapshot, call);
-          return g.attempt().doOnCancel(g::cancel);
-        });
+    return new Guarded<>(policy, source, mono, scheduler, fallback);
+  }
+
+  /** Puts the caller's context into the thread locals, unless they already hold it. */
+  private ContextSnapshot.Scope scope() {
+    if (subscribing && !contextHasValues && Thread.currentThread() == origin) {
+      return NO_SCOPE;
+    }
+    return snapshot.setThreadLocals();
+  }
+
+  private static final ContextSnapshot.Scope NO_SCOPE = () -> {};
+
+  /** Whether a Reactor Context holds a value for a registered thread-local accessor. */
+  private static boolean hasThreadLocalValues(ContextView ctx) {
+    if (ctx.isEmpty()) {
+      return false;
+    }
+    for (ThreadLocalAccessor<?> a : ContextRegistry.getInstance().getThreadLocalAccessors()) {
+      if (ctx.hasKey(a.key())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The guarded publisher: each subscription starts one call. */
+  private static final class Guarded<T> extends Flux<T> {
+    private final Policy policy;
+    private final Publisher<T> source;
+    private final boolean mono;
+    private final Scheduler scheduler;
+    private final Fallback<? extends T> fallback;
+
+    Guarded(
+        Policy policy,
+        Publisher<T> source,
+        boolean mono,
+        Scheduler scheduler,
+        Fallback<? extends T> fallback) {
+      this.policy = policy;
+      this.source = source;
+      this.mono = mono;
+      this.scheduler = scheduler;
+      this.fallback = fallback;
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super T> actual) {
+      ContextView ctx = actual.currentContext();
+      ContextSnapshot snapshot = SteppedCall.contexts(policy).captureAll(ctx);
+      // Resolved at each subscription, so that virtual time in tests replaces it.
+      Scheduler on = scheduler != null ? scheduler : Schedulers.parallel();
+      GuardedCall<T> g =
+          new GuardedCall<>(source, mono, on, fallback, snapshot, hasThreadLocalValues(ctx));
+      g.subscribing = true;
+      try {
+        try (ContextSnapshot.Scope s = g.scope()) {
+          g.call = SteppedCall.start(policy);
+        } catch (UnsupportedOperationException e) {
+          Operators.error(actual, e);
+          return;
+        }
+        g.attempt().doOnCancel(g::cancel).subscribe(actual);
+      } finally {
+        g.subscribing = false;
+      }
+    }
   }
 
   /** Starts an attempt: admission, then the rate limiter's wait if any, then entry. */
@@ -113,7 +187,7 @@ public final class GuardedCall<T> {
       // The cancellation may have looked at the attempt before this one: nothing is held yet.
       return Flux.empty();
     }
-    try (ContextSnapshot.Scope s = snapshot.setThreadLocals()) {
+    try (ContextSnapshot.Scope s = scope()) {
       long admit = call.admit();
       if (admit == SteppedCall.REFUSED) {
         st.end();
@@ -132,7 +206,7 @@ public final class GuardedCall<T> {
   }
 
   private Flux<T> enterInScope(AttemptState st) {
-    try (ContextSnapshot.Scope s = snapshot.setThreadLocals()) {
+    try (ContextSnapshot.Scope s = scope()) {
       return enter(st);
     }
   }
@@ -148,7 +222,7 @@ public final class GuardedCall<T> {
       return Flux.empty();
     }
     emitted = false;
-    Flux<T> a = new ScopedSource<>(source, snapshot);
+    Flux<T> a = new ScopedSource();
     long limit = call.attemptLimitNanos();
     if (limit != Long.MAX_VALUE) {
       Duration d = Duration.ofNanos(limit);
@@ -171,7 +245,7 @@ public final class GuardedCall<T> {
   }
 
   private Throwable timedOut() {
-    try (ContextSnapshot.Scope s = snapshot.setThreadLocals()) {
+    try (ContextSnapshot.Scope s = scope()) {
       return call.timedOut();
     }
   }
@@ -183,7 +257,7 @@ public final class GuardedCall<T> {
       // Cancelled first: the canceller gave the permits back and ended the call.
       return Flux.empty();
     }
-    try (ContextSnapshot.Scope s = snapshot.setThreadLocals()) {
+    try (ContextSnapshot.Scope s = scope()) {
       Throwable error = outcome instanceof Failed f ? f.error : null;
       Object value = error != null || outcome == EMPTY || outcome == COMPLETED ? null : outcome;
       long next = call.attemptEnded(value, error, mono, !emitted);
@@ -225,7 +299,7 @@ public final class GuardedCall<T> {
     cancelRequested = true;
     AttemptState st = current;
     int held = st == null ? AttemptState.NOTHING : st.cancel();
-    try (ContextSnapshot.Scope s = snapshot.setThreadLocals()) {
+    try (ContextSnapshot.Scope s = scope()) {
       if (held == AttemptState.ADMITTED) {
         call.abandonAdmitted();
       } else if (held == AttemptState.ENTERED) {
@@ -241,18 +315,10 @@ public final class GuardedCall<T> {
   private record Failed(Throwable error) {}
 
   /** Subscribes to the source with the caller's context in the thread locals. */
-  private static final class ScopedSource<T> extends Flux<T> {
-    private final Publisher<T> source;
-    private final ContextSnapshot snapshot;
-
-    ScopedSource(Publisher<T> source, ContextSnapshot snapshot) {
-      this.source = source;
-      this.snapshot = snapshot;
-    }
-
+  private final class ScopedSource extends Flux<T> {
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-      try (ContextSnapshot.Scope s = snapshot.setThreadLocals()) {
+      try (ContextSnapshot.Scope s = scope()) {
         source.subscribe(actual);
       }
     }
