@@ -2,6 +2,7 @@ package dev.reliability.core.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.reliability.core.error.BulkheadFullException;
 import dev.reliability.core.error.ServiceUnavailableException;
@@ -84,6 +85,30 @@ class SteppedCallTest {
 
     assertThat(policy.bulkhead().orElseThrow().availablePermits()).isEqualTo(1);
     assertThat(policy.stats().calls(CallOutcome.FAILURE)).isZero();
+  }
+
+  @Test
+  void aFullBulkheadRefusesAtOnceWhateverItsMaxWait() {
+    Policy policy =
+        Policy.builder("stepped-no-wait")
+            .scheduler(clock)
+            .bulkhead(
+                BulkheadConfig.builder()
+                    .maxConcurrentCalls(1)
+                    .maxWait(Duration.ofSeconds(30))
+                    .build())
+            .build();
+    SteppedCall first = SteppedCall.start(policy);
+    first.admit();
+    assertThat(first.enter()).isTrue();
+    SteppedCall second = SteppedCall.start(policy);
+    second.admit();
+
+    // A synchronous call would park its thread up to 30 s; an asynchronous runtime never waits.
+    boolean entered = assertTimeoutPreemptively(Duration.ofSeconds(10), second::enter);
+
+    assertThat(entered).isFalse();
+    assertThat(second.failure()).isInstanceOf(BulkheadFullException.class);
   }
 
   @Test

@@ -120,7 +120,9 @@ final class EngineSteps implements SteppedCall {
 
   @Override
   public boolean enter() {
-    if (e.bulkhead != null && !e.bulkhead.tryAcquire()) {
+    // Never waits: a full bulkhead refuses at once, whatever its max-wait (a thread is not
+    // blocked).
+    if (e.bulkhead != null && !e.bulkhead.tryAcquireWithin(0, e.scheduler)) {
       e.throttleNotSent();
       releaseBreaker();
       refuse(
