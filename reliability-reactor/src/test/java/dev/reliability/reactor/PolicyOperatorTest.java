@@ -13,6 +13,7 @@ import dev.reliability.core.error.DeadlineExceededException;
 import dev.reliability.core.error.RateLimitExceededException;
 import dev.reliability.core.error.ServiceTimeoutException;
 import dev.reliability.core.error.ServiceUnavailableException;
+import dev.reliability.core.policy.AdaptiveLimitConfig;
 import dev.reliability.core.policy.Backoff;
 import dev.reliability.core.policy.BulkheadConfig;
 import dev.reliability.core.policy.CallOutcome;
@@ -24,6 +25,7 @@ import dev.reliability.core.policy.Jitter;
 import dev.reliability.core.policy.Policy;
 import dev.reliability.core.policy.RateLimiterConfig;
 import dev.reliability.core.policy.RetryConfig;
+import dev.reliability.core.policy.ThrottleConfig;
 import dev.reliability.core.policy.TimeLimiterConfig;
 import dev.reliability.test.ManualScheduler;
 import java.time.Duration;
@@ -336,6 +338,26 @@ class PolicyOperatorTest {
     assertThat(policy.bulkhead().orElseThrow().availablePermits()).isEqualTo(1);
     StepVerifier.create(Mono.just("x").transformDeferred(op)).expectNext("x").verifyComplete();
     assertThat(policy.bulkhead().orElseThrow().availablePermits()).isEqualTo(1);
+  }
+
+  @Test
+  void theAdaptiveLimitAndTheThrottleCountReactiveAttemptsAndCancellationsAsNotSent() {
+    Policy policy =
+        Policy.builder("adaptive")
+            .adaptiveLimit(AdaptiveLimitConfig.ofDefaults())
+            .throttle(ThrottleConfig.ofDefaults())
+            .build();
+    PolicyOperator<String> op = PolicyOperator.of(policy);
+
+    var running = Mono.<String>never().transformDeferred(op).subscribe();
+    assertThat(policy.adaptiveLimit().orElseThrow().inFlight()).isEqualTo(1);
+    running.dispose();
+    StepVerifier.create(Mono.just("x").transformDeferred(op)).expectNext("x").verifyComplete();
+
+    assertThat(policy.adaptiveLimit().orElseThrow().inFlight()).isZero();
+    // The cancelled attempt was taken back (not sent); the completed one was accepted.
+    assertThat(policy.throttle().orElseThrow().requests()).isEqualTo(1);
+    assertThat(policy.throttle().orElseThrow().accepts()).isEqualTo(1);
   }
 
   @Test
