@@ -74,6 +74,17 @@ class PolicyOperatorTest {
   }
 
   @Test
+  void eachSubscriptionIsOneCallAlsoWithTransform() {
+    Policy policy = Policy.builder("per-subscription").build();
+    Mono<String> assembledOnce = Mono.just("a").transform(PolicyOperator.of(policy));
+
+    assembledOnce.block(NO_WAIT);
+    assembledOnce.block(NO_WAIT);
+
+    assertThat(policy.stats().calls(CallOutcome.SUCCESS)).isEqualTo(2);
+  }
+
+  @Test
   void retriesWaitTheBackoffOnTheSchedulerWithoutBlocking() {
     Policy policy = Policy.builder("retry").retry(fixedRetries(2, Duration.ofSeconds(10))).build();
     AtomicInteger subscriptions = new AtomicInteger();

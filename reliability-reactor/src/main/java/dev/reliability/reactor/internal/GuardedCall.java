@@ -114,7 +114,8 @@ public final class GuardedCall<T> {
 
   /** Puts the caller's context into the thread locals, unless they already hold it. */
   private ContextSnapshot.Scope scope() {
-    if (subscribing && !contextHasValues && Thread.currentThread() == origin) {
+    // The thread first: only the origin thread may read its own flag.
+    if (Thread.currentThread() == origin && subscribing && !contextHasValues) {
       return NO_SCOPE;
     }
     return snapshot.setThreadLocals();
