@@ -139,6 +139,31 @@ class ReliabilityPolicyAutoConfigurationTest {
   }
 
   @Test
+  void theCanonicalKeysEnvironmentVariableOverridesThePolicyInTheFile() {
+    runner
+        .withInitializer(YamlFiles.load("policy-valid.yml"))
+        .withInitializer(
+            context ->
+                context
+                    .getEnvironment()
+                    .getPropertySources()
+                    .addFirst(
+                        new SystemEnvironmentPropertySource(
+                            "test-systemEnvironment",
+                            Map.of("RELIABILITY_RETRY_QUOTE_BACKEND_MAX_RETRIES", "6"))))
+        .run(
+            context ->
+                assertThat(
+                        context
+                            .getBean("quote-backend", Policy.class)
+                            .config()
+                            .retry()
+                            .orElseThrow()
+                            .maxRetries())
+                    .isEqualTo(6));
+  }
+
+  @Test
   void relaxedNamesBindAsSpringUsersExpect() {
     runner
         .withPropertyValues("reliability.policies.quote-backend.circuitBreaker.failureThreshold=11")
