@@ -51,6 +51,22 @@ class ReliabilityPolicyAutoConfigurationTest {
   }
 
   @Test
+  void declaredPoliciesStartNoThreadUntilACallNeedsOne() {
+    Set<String> before = threadNames();
+    runner
+        .withInitializer(YamlFiles.load("policy-valid.yml"))
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed().hasBean("quote-backend");
+              assertThat(context.getBean("plain", Policy.class).execute(() -> "done"))
+                  .isEqualTo("done");
+              Set<String> started = threadNames();
+              started.removeAll(before);
+              assertThat(started).as("threads started by the context").isEmpty();
+            });
+  }
+
+  @Test
   void eachDeclaredPolicyIsABeanNamedAfterItInTheRegistryWithItsTemplateAndSettings() {
     runner
         .withInitializer(YamlFiles.load("policy-valid.yml"))
