@@ -271,6 +271,44 @@ class GuardedTest {
             });
   }
 
+  /** An interceptor ordered after the policy's, as a transaction or tracing advisor would be. */
+  @Configuration(proxyBeanMethods = false)
+  static class InnerAdvisorConfig {
+    static final AtomicInteger INNER_CALLS = new AtomicInteger();
+
+    @Bean
+    @org.springframework.context.annotation.Role(
+        org.springframework.beans.factory.config.BeanDefinition.ROLE_INFRASTRUCTURE)
+    static org.springframework.aop.Advisor innerAdvisor() {
+      org.springframework.aop.support.DefaultPointcutAdvisor advisor =
+          new org.springframework.aop.support.DefaultPointcutAdvisor(
+              new org.springframework.aop.support.annotation.AnnotationMatchingPointcut(
+                  null, Guarded.class),
+              (org.aopalliance.intercept.MethodInterceptor)
+                  invocation -> {
+                    INNER_CALLS.incrementAndGet();
+                    return invocation.proceed();
+                  });
+      advisor.setOrder(10);
+      return advisor;
+    }
+  }
+
+  @Test
+  void eachRetryPassesThroughTheInterceptorsOrderedAfterThePolicy() {
+    InnerAdvisorConfig.INNER_CALLS.set(0);
+    runner
+        .withUserConfiguration(BackendConfig.class, InnerAdvisorConfig.class)
+        .run(
+            context -> {
+              Backend b = context.getBean(Backend.class);
+              b.failWith(new IOException("reset"));
+              assertThat(catchThrowable(b::fetch)).isInstanceOf(IOException.class);
+              assertThat(b.calls()).isEqualTo(3);
+              assertThat(InnerAdvisorConfig.INNER_CALLS).hasValue(3);
+            });
+  }
+
   @Test
   void withSpringBootsAopAutoConfigurationTheInterceptorAppliesOnce() {
     runner
