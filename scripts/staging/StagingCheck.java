@@ -23,7 +23,9 @@ import org.w3c.dom.Node;
  * {@code maven.deploy.skip} is staged, nothing else is; every POM carries the metadata Maven
  * Central requires (its own name and description; url, licenses, scm and developers, own or
  * inherited from a staged parent); every jar module has its jar, sources jar and Javadoc jar; every
- * library jar has a module-info.class (reliability-test: an Automatic-Module-Name); no class named like a fake (Manual*, Fake*, *Fake, *Stub)
+ * library jar has a module-info.class (reliability-test and the Spring Boot modules, which run on the
+ * class path as Spring's own jars do: an Automatic-Module-Name); no class named like a fake
+ * (Manual*, Fake*, *Fake, *Stub)
  * ships outside reliability-test.
  *
  * <p>Run with the JDK's source launcher: {@code java StagingCheck.java <staging-dir> <repo-root>}.
@@ -33,6 +35,13 @@ public final class StagingCheck {
 
   private static final String GROUP = "dev.reliability";
   private static final String TEST_SUPPORT = "reliability-test";
+
+  /** Jars that are automatic modules on purpose, with the name each must carry. */
+  private static final Map<String, String> AUTOMATIC_MODULES =
+      Map.of(
+          TEST_SUPPORT, "dev.reliability.test",
+          "reliability-spring-boot-autoconfigure", "dev.reliability.spring.boot.autoconfigure",
+          "reliability-spring-boot-starter", "dev.reliability.spring.boot.starter");
   private static final Pattern FAKE =
       Pattern.compile("(^|/)(Manual[A-Z]\\w*|Fake\\w*|\\w+Fake|\\w+Stub)(\\$[\\w$]*)?\\.class$");
 
@@ -205,13 +214,14 @@ public final class StagingCheck {
       problems.add(artifactId + ": " + jar.getFileName() + " is not a readable jar: " + e);
       return;
     }
-    if (artifactId.equals(TEST_SUPPORT)) {
-      // Core compiles these sources into its own tests, where a second module-info cannot go: the
-      // fakes are an automatic module with a fixed name instead.
+    String automatic = AUTOMATIC_MODULES.get(artifactId);
+    if (automatic != null) {
+      // reliability-test: core compiles these sources into its own tests, where a second
+      // module-info cannot go. The Spring Boot modules: Spring's jars are automatic modules too.
       String name = automaticModuleName(jar);
-      if (!"dev.reliability.test".equals(name)) {
+      if (!automatic.equals(name)) {
         problems.add(
-            artifactId + ": Automatic-Module-Name must be dev.reliability.test, was " + name);
+            artifactId + ": Automatic-Module-Name must be " + automatic + ", was " + name);
       }
     } else if (!moduleInfo) {
       problems.add(artifactId + ": " + jar.getFileName() + " has no module-info.class");
