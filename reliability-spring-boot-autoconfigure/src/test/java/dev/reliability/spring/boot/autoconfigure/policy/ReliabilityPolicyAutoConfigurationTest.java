@@ -196,6 +196,22 @@ class ReliabilityPolicyAutoConfigurationTest {
   }
 
   @Test
+  void aCamelCasePolicyNameKeepsItsSpellingAndItsSettings() {
+    runner
+        .withPropertyValues("reliability.policies.quoteBackend.retry.max-retries=3")
+        .run(
+            context ->
+                assertThat(
+                        context
+                            .getBean("quoteBackend", Policy.class)
+                            .config()
+                            .retry()
+                            .orElseThrow()
+                            .maxRetries())
+                    .isEqualTo(3));
+  }
+
+  @Test
   void anInvalidValueAnUnknownComponentAndAnUnknownSettingFailTheStartWithTheirYamlLines() {
     runner
         .withInitializer(YamlFiles.load("policy-invalid.yml"))
@@ -220,6 +236,37 @@ class ReliabilityPolicyAutoConfigurationTest {
                           + " 0 and 1000, was \"-1\" (from"
                           + " reliability.policies.quote-backend.retry.max-retries in class path"
                           + " resource [policy-invalid.yml] - 5:22)");
+            });
+  }
+
+  @Test
+  void invalidKeyedBoundsAndTemplateValuesFailTheStartTogether() {
+    runner
+        .withPropertyValues(
+            "reliability.templates.standard.retry.max-retries=-5",
+            "reliability.keyed-policies.downstream.template=standard",
+            "reliability.keyed-policies.downstream.max-keys=0",
+            "reliability.keyed-policies.downstream.max-keyz=10")
+        .run(
+            context -> {
+              ConfigurationException e =
+                  rootCause(context.getStartupFailure(), ConfigurationException.class);
+              assertThat(e.problems())
+                  .extracting(ConfigProblem::key, ConfigProblem::value)
+                  .containsExactlyInAnyOrder(
+                      org.assertj.core.groups.Tuple.tuple(
+                          "reliability.retry.standard.max-retries", "-5"),
+                      org.assertj.core.groups.Tuple.tuple(
+                          "reliability.keyed.downstream.max-keys", "0"),
+                      org.assertj.core.groups.Tuple.tuple(
+                          "reliability.keyed-policies.downstream.max-keyz", "maxkeyz"));
+              assertThat(e.problems())
+                  .filteredOn(p -> p.key().equals("reliability.keyed.downstream.max-keys"))
+                  .singleElement()
+                  .satisfies(
+                      p ->
+                          assertThat(p.origin())
+                              .startsWith("reliability.keyed-policies.downstream.max-keys in "));
             });
   }
 

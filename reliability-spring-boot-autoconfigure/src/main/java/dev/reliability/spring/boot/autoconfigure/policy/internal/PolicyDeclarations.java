@@ -98,6 +98,9 @@ public final class PolicyDeclarations {
             template,
             PolicyConfig.empty().withOverrides(templateSources.apply(template), template));
       } catch (ConfigurationException e) {
+        // Kept empty, so the policies naming it still report their own problems; the start
+        // fails on this template's problems anyway.
+        templates.put(template, PolicyConfig.empty());
         reader.problems.addAll(
             e.problems().isEmpty()
                 ? List.of(
@@ -144,7 +147,8 @@ public final class PolicyDeclarations {
   }
 
   /**
-   * Returns the templates that built, by name.
+   * Returns the templates by name; one that failed to build is empty, its problems listed in {@link
+   * #problems()}.
    *
    * @return the templates
    */
