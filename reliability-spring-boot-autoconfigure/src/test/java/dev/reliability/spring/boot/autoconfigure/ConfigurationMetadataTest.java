@@ -24,10 +24,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.configurationmetadata.ConfigurationMetadataProperty;
 import org.springframework.boot.configurationmetadata.ConfigurationMetadataRepository;
 import org.springframework.boot.configurationmetadata.ConfigurationMetadataRepositoryJsonBuilder;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
@@ -92,6 +95,7 @@ class ConfigurationMetadataTest {
             "reliability.templates",
             "reliability.policy.enabled",
             "reliability.guarded.enabled",
+            "reliability.web.request-id.enabled",
             "reliability.keyed.max-keys",
             "reliability.health.check-timeout");
     assertThat(all.get("reliability.guarded.enabled").getDefaultValue()).isEqualTo(true);
@@ -214,30 +218,51 @@ class ConfigurationMetadataTest {
     }
   }
 
+  /** Switches on the class, its @Bean methods and its nested classes. */
   private static void addSwitches(Class<?> type, Map<String, Map<String, Object>> properties) {
-    ConditionalOnProperty condition = type.getAnnotation(ConditionalOnProperty.class);
-    if (condition != null) {
-      String[] names = condition.name().length > 0 ? condition.name() : condition.value();
-      for (String n : names) {
-        String key = condition.prefix().isEmpty() ? n : condition.prefix() + "." + n;
-        if (!key.endsWith(".enabled") || properties.containsKey(key)) {
-          continue;
-        }
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("name", key);
-        p.put("type", "java.lang.Boolean");
-        p.put(
-            "description",
-            "Whether "
-                + type.getSimpleName()
-                + " (Spring Boot auto-configuration) is on; see docs/spring-boot.md.");
-        p.put("sourceType", type.getName());
-        p.put("defaultValue", condition.matchIfMissing());
-        properties.put(key, p);
-      }
+    List<java.lang.reflect.AnnotatedElement> elements = new ArrayList<>();
+    elements.add(type);
+    List<java.lang.reflect.Method> methods = new ArrayList<>(List.of(type.getDeclaredMethods()));
+    methods.sort(Comparator.comparing(java.lang.reflect.Method::getName));
+    elements.addAll(methods);
+    for (java.lang.reflect.AnnotatedElement element : elements) {
+      MergedAnnotations.from(element).stream()
+          .filter(
+              a ->
+                  a.getType().equals(ConditionalOnProperty.class)
+                      || a.getType().equals(ConditionalOnBooleanProperty.class))
+          .forEach(a -> addSwitch(type, a, properties));
     }
-    for (Class<?> nested : type.getDeclaredClasses()) {
-      addSwitches(nested, properties);
+    List<Class<?>> nested = new ArrayList<>(List.of(type.getDeclaredClasses()));
+    nested.sort(Comparator.comparing(Class::getName));
+    for (Class<?> n : nested) {
+      addSwitches(n, properties);
+    }
+  }
+
+  private static void addSwitch(
+      Class<?> type, MergedAnnotation<?> condition, Map<String, Map<String, Object>> properties) {
+    String[] names = condition.getStringArray("name");
+    if (names.length == 0) {
+      names = condition.getStringArray("value");
+    }
+    String prefix = condition.getString("prefix");
+    for (String n : names) {
+      String key = prefix.isEmpty() ? n : prefix + "." + n;
+      if (!key.endsWith(".enabled") || properties.containsKey(key)) {
+        continue;
+      }
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("name", key);
+      p.put("type", "java.lang.Boolean");
+      p.put(
+          "description",
+          "Switches "
+              + type.getName().substring(type.getPackageName().length() + 1).replace('$', '.')
+              + " (Spring Boot auto-configuration) on or off; see docs/spring-boot.md.");
+      p.put("sourceType", type.getName());
+      p.put("defaultValue", condition.getBoolean("matchIfMissing"));
+      properties.put(key, p);
     }
   }
 
