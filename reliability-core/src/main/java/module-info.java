@@ -65,7 +65,8 @@ module dev.reliability.core {
       dev.reliability.metrics,
       dev.reliability.monitoring,
       dev.reliability.test,
-      dev.reliability.cluster;
+      dev.reliability.cluster,
+      dev.reliability.reactor;
 
   provides io.micrometer.context.ThreadLocalAccessor with
       dev.reliability.core.context.RequestContextAccessor;

@@ -72,6 +72,12 @@ public final class Policy implements AutoCloseable {
   private static final ContextSnapshotFactory DEFAULT_CONTEXTS =
       ContextSnapshotFactory.builder().clearMissing(true).build();
 
+  static {
+    // The Reactor operator (and any other step-by-step runtime) reaches a policy's engine here.
+    dev.reliability.core.internal.SteppedCall.Factory.install(
+        p -> ((Policy) p).engine.stepped(), p -> ((Policy) p).engine.contexts());
+  }
+
   private final String name;
 
   /**

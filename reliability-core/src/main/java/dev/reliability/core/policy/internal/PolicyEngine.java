@@ -827,6 +827,24 @@ public final class PolicyEngine implements AutoCloseable {
       long previousDelay,
       long deadline,
       Object retryCall) {
+    return afterAttempt(
+        value, error, attempt, nanos, now, previousDelay, deadline, retryCall, true);
+  }
+
+  /**
+   * Records an attempt on the breaker and decides what comes next; a failure is retried only if
+   * {@code mayRetry} (a stream that already emitted elements is not).
+   */
+  long afterAttempt(
+      Object value,
+      Throwable error,
+      int attempt,
+      long nanos,
+      long now,
+      long previousDelay,
+      long deadline,
+      Object retryCall,
+      boolean mayRetry) {
     final RetryState r = retry;
     if (throttle != null) {
       if (error == null) {
@@ -875,7 +893,7 @@ public final class PolicyEngine implements AutoCloseable {
         breaker.onIgnored();
       }
     }
-    if (r == null) {
+    if (r == null || !mayRetry) {
       return RetryState.NOT_RETRYABLE;
     }
     if (breaker != null && breaker.refusesCalls()) {
@@ -1001,6 +1019,25 @@ public final class PolicyEngine implements AutoCloseable {
     }
     new AsyncCall<>(this, supplier, fallback, snapshot, result).start();
     return result;
+  }
+
+  /**
+   * Starts a call driven step by step by an asynchronous runtime, such as the Reactor operator.
+   *
+   * @return the call
+   * @throws UnsupportedOperationException if the policy hedges or has chaos strategies
+   */
+  public dev.reliability.core.internal.SteppedCall stepped() {
+    return new EngineSteps(this);
+  }
+
+  /**
+   * Returns how context is captured and restored across threads.
+   *
+   * @return the snapshot factory
+   */
+  public ContextSnapshotFactory contexts() {
+    return contexts;
   }
 
   // ------------------------------------------------------------------ views
