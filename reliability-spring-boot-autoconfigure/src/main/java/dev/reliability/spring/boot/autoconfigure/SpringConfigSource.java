@@ -121,7 +121,9 @@ public final class SpringConfigSource implements ConfigSource {
         Origin origin = property.getOrigin();
         String where =
             origin != null ? origin.toString() : source.getUnderlyingSource() + " key " + key;
-        return Optional.of(new ConfigValue(key, String.valueOf(property.getValue()), where));
+        // A placeholder ("${WS_MAX_CONNECTIONS:1000}") is resolved, as Spring's binder does.
+        String text = environment.resolvePlaceholders(String.valueOf(property.getValue()));
+        return Optional.of(new ConfigValue(key, text, where));
       }
     }
     return Optional.empty();
