@@ -15,6 +15,10 @@
 #   - release staging (scripts/check-staging.sh): what `mvn -Prelease deploy` would publish;
 #   - a bounded soak of mixed load (E2E_SOAK_SECONDS, default 120);
 #   - SIGTERM: readiness 503 while draining, WebSocket close code 1001, exit 0 within the drain time;
+#   - the Spring Boot example (examples/spring-boot) started from its jar and checked against the
+#     same contract: quotes (blocking and reactive), probes at the same paths, metrics, request IDs
+#     in both services' logs, chaos parameters, deadlines, time limit, breaker, retries counted,
+#     WebSocket capacity and origins, SIGTERM (scripts/e2e/spring.sh);
 #   - a fleet-wide limit: two example instances with the same REDIS_URL on one Debian `redis-server`
 #     (a free loopback port) share one rate limit on /api/quote; redis-server killed: both degrade
 #     (health degraded, quotes still served within each instance's share); restarted: both heal.
@@ -27,7 +31,8 @@
 # E2E_HOSTILE_MAX_SECONDS (2), E2E_READY_MAX_SECONDS (1), E2E_KEEP_LOGS=1 keeps the work folder,
 # E2E_FLEET (1; 0 skips the fleet-wide limit checks), E2E_FLEET_LIMIT (quotes a second the two
 # instances share; 20), E2E_FLEET_SECONDS (length of each load; 5), E2E_FLEET_TIMEOUT (the engine's
-# time-out; 500ms), E2E_FLEET_MAX_ANSWER_MS (slowest answer allowed while Redis is down; 2000).
+# time-out; 500ms), E2E_FLEET_MAX_ANSWER_MS (slowest answer allowed while Redis is down; 2000),
+# E2E_SPRING (1; 0 skips the Spring Boot example's checks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -47,6 +52,7 @@ DRAIN_SECONDS="${E2E_DRAIN_SECONDS:-3}"
 SLOW_MS="${E2E_SLOW_MS:-3000}"
 JAVA_OPTS_E2E="${E2E_JAVA_OPTS:--Xmx512m}"
 FLEET="${E2E_FLEET:-1}"
+SPRING="${E2E_SPRING:-1}"
 FLEET_LIMIT="${E2E_FLEET_LIMIT:-20}"
 FLEET_SECONDS="${E2E_FLEET_SECONDS:-5}"
 JAR="examples/target/reliability-example.jar"
@@ -600,6 +606,16 @@ check "SIGTERM: in-flight request finished with 200" "$(cat "$WORK/inflight.stat
 check "SIGTERM: WebSocket clients got close code 1001" "$wsclose" \
   jqe '.opened == 5 and (.codes | length) == 5 and (.codes | all(. == 1001))' <<<"${wsclose:-null}"
 check "every line the example wrote to stdout is JSON" "$(wc -l <"$LOG") lines" json_logs
+
+# ---------------------------------------------------------------------------------------------
+# The Spring Boot example: the same contract against its jar (scripts/e2e/spring.sh).
+if [ "$SPRING" = 1 ]; then
+  # shellcheck source=scripts/e2e/spring.sh
+  . "$HELPERS/spring.sh"
+  spring_checks
+else
+  skip "Spring Boot example checks" "E2E_SPRING=0"
+fi
 
 # ---------------------------------------------------------------------------------------------
 # Fleet-wide limits: two instances sharing one limit through one redis-server (scripts/e2e/fleet.sh).
