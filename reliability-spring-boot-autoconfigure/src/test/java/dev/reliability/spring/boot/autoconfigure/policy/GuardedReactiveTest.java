@@ -275,7 +275,53 @@ class GuardedReactiveTest {
     assertThat(client.calls()).isEqualTo(1);
   }
 
-  // Start-up checks, with the context runner.
+  // With the context runner: the interceptors inside the policy's, and the start-up checks.
+
+  static class FailingMono {
+    private final AtomicInteger calls = new AtomicInteger();
+
+    int calls() {
+      return calls.get();
+    }
+
+    @Guarded("reactive-backend")
+    public Mono<String> call() {
+      calls.incrementAndGet();
+      return Mono.error(new IOException("reset"));
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class FailingMonoConfig {
+    @Bean
+    FailingMono failingMono() {
+      return new FailingMono();
+    }
+  }
+
+  @Test
+  void eachAttemptPassesThroughTheInterceptorsOrderedAfterThePolicy() {
+    GuardedTest.InnerAdvisorConfig.INNER_CALLS.set(0);
+    runner
+        .withPropertyValues(
+            "reliability.policies.reactive-backend.retry.backoff=fixed",
+            "reliability.policies.reactive-backend.retry.initial-delay=1s",
+            "reliability.policies.reactive-backend.retry.jitter=none")
+        .withUserConfiguration(FailingMonoConfig.class, GuardedTest.InnerAdvisorConfig.class)
+        .run(
+            context -> {
+              FailingMono failing = context.getBean(FailingMono.class);
+
+              StepVerifier.withVirtualTime(failing::call)
+                  .expectSubscription()
+                  .thenAwait(Duration.ofSeconds(2))
+                  .expectError(IOException.class)
+                  .verify(Duration.ofSeconds(10));
+
+              assertThat(failing.calls()).isEqualTo(3);
+              assertThat(GuardedTest.InnerAdvisorConfig.INNER_CALLS).hasValue(3);
+            });
+  }
 
   /** Public: the proxy is generated in the filtered class loader, another runtime package. */
   public static class MonoMethod {
