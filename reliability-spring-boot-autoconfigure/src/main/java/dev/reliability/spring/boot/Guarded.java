@@ -23,8 +23,14 @@ import java.lang.annotation.Target;
  * checked ones too, reach the caller unchanged, and the policy's rejections are its {@code
  * ReliabilityException}s ({@code CircuitOpenException}, ...). A method that returns a {@code
  * CompletionStage} or {@code CompletableFuture} runs on the policy's asynchronous path ({@code
- * policy.executeAsync}): each retry calls the method again. Methods that return a Reactor {@code
- * Mono} or {@code Flux} are refused at start-up for now.
+ * policy.executeAsync}): each retry calls the method again. A method that returns a Reactor {@code
+ * Mono} or {@code Flux} (or a {@code Publisher}, guarded as a {@code Flux}) is guarded with {@code
+ * PolicyOperator} from {@code dev.reliability:reliability-reactor}, which must then be on the class
+ * path (else the start fails naming it): each subscription is one call of the policy, and the
+ * method is invoked at subscription and again for each retry (inside {@code Mono.defer}), so
+ * nothing runs until the returned publisher is subscribed; an exception the method throws is the
+ * attempt's error. Other publisher types, and a policy that hedges or has chaos strategies, fail
+ * the start on a reactive method.
  *
  * <p>The policy must be declared ({@code reliability.policies.<name>} in application.yml, or
  * created in the {@code PolicyRegistry} bean before the application starts): an unknown name fails

@@ -22,7 +22,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import reactor.core.publisher.Mono;
 
 @SpringBootTest(
     classes = GuardedTest.App.class,
@@ -177,26 +176,11 @@ class GuardedTest {
     }
   }
 
-  static class ReactiveMethod {
-    @Guarded("guarded-backend")
-    public Mono<String> call() {
-      return Mono.just("x");
-    }
-  }
-
   @Configuration(proxyBeanMethods = false)
   static class UnknownPolicyConfig {
     @Bean
     UnknownPolicy unknownPolicy() {
       return new UnknownPolicy();
-    }
-  }
-
-  @Configuration(proxyBeanMethods = false)
-  static class ReactiveConfig {
-    @Bean
-    ReactiveMethod reactiveMethod() {
-      return new ReactiveMethod();
     }
   }
 
@@ -239,20 +223,6 @@ class GuardedTest {
                                     + " [guarded-backend]");
                       });
             });
-  }
-
-  @Test
-  void aReactiveMethodIsRefusedAtStartUntilTheReactorOperatorGuardsIt() {
-    runner
-        .withUserConfiguration(ReactiveConfig.class)
-        .run(
-            context ->
-                assertThat(
-                        ReliabilityPolicyAutoConfigurationTest.rootCause(
-                                context.getStartupFailure(), ConfigurationException.class)
-                            .problems())
-                    .singleElement()
-                    .satisfies(p -> assertThat(p.value()).isEqualTo(Mono.class.getName())));
   }
 
   @Test

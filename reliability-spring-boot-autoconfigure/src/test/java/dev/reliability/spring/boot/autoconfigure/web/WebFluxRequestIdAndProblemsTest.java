@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.reliability.core.context.RequestContext;
+import dev.reliability.core.policy.CallOutcome;
 import dev.reliability.core.policy.CircuitBreakerConfig;
 import dev.reliability.core.policy.Policy;
+import dev.reliability.reactor.PolicyOperator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
@@ -135,15 +137,14 @@ class WebFluxRequestIdAndProblemsTest {
               });
     }
 
+    /** The reactive path: the breaker's permission and outcome through PolicyOperator. */
     @GetMapping("/quote")
     Mono<String> quote() {
-      return Mono.fromCallable(
-              () ->
-                  policy.<String>execute(
-                      () -> {
-                        throw new IllegalStateException("backend at 10.0.0.7 refused");
-                      }))
-          .subscribeOn(Schedulers.boundedElastic());
+      return Mono.<String>fromCallable(
+              () -> {
+                throw new IllegalStateException("backend at 10.0.0.7 refused");
+              })
+          .transformDeferred(PolicyOperator.of(policy));
     }
   }
 
@@ -171,6 +172,7 @@ class WebFluxRequestIdAndProblemsTest {
 
   @LocalServerPort int port;
   @Autowired MeterRegistry meters;
+  @Autowired Policy quoteBackend;
   @Autowired WebServerApplicationContext context;
 
   private final HttpClient client = HttpClient.newHttpClient();
@@ -269,6 +271,8 @@ class WebFluxRequestIdAndProblemsTest {
             "\"error_code\":\"CIRCUIT_OPEN\"",
             "\"request_id\":\"flux-quote-2\"",
             "\"retry_after_seconds\":");
+    assertThat(quoteBackend.stats().calls(CallOutcome.FAILURE)).isEqualTo(1);
+    assertThat(quoteBackend.stats().calls(CallOutcome.REJECTED)).isEqualTo(1);
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(

@@ -17,19 +17,34 @@ import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
 
 /**
  * Runs a {@link Guarded} method through its policy: {@code policy.call} for a method that returns a
- * value, {@code policy.executeAsync} for one that returns a {@code CompletionStage}. Each attempt
- * proceeds on a clone of the invocation, so a retry runs the method again. The policy of each
- * method is looked up once and kept.
+ * value, {@code policy.executeAsync} for one that returns a {@code CompletionStage}, {@code
+ * PolicyOperator} from reliability-reactor for one that returns a {@code Mono} or {@code Flux}
+ * (invoked at each subscription, see {@link GuardedPublishers}). Each attempt proceeds on a clone
+ * of the invocation, so a retry runs the method again. The policy of each method and the path it
+ * takes are looked up once and kept.
  *
  * <p>Internal: may change at any time. Thread-safe.
  */
 public final class GuardedInterceptor implements MethodInterceptor {
 
+  private static final int VALUE = 0;
+  private static final int STAGE = 1;
+  private static final int PUBLISHER = 2;
+
+  /** Whether reliability-reactor is on the class path, for methods that return a publisher. */
+  private static final boolean REACTOR =
+      ClassUtils.isPresent(
+          GuardedMethods.REACTOR_OPERATOR, GuardedInterceptor.class.getClassLoader());
+
   private final ObjectProvider<PolicyRegistry> registry;
-  private final ConcurrentHashMap<MethodClassKey, Policy> policies = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<MethodClassKey, Target> targets = new ConcurrentHashMap<>();
+
+  /** A method's policy and the path its calls take. */
+  private record Target(Policy policy, int path) {}
 
   /**
    * Creates the interceptor.
@@ -50,23 +65,43 @@ public final class GuardedInterceptor implements MethodInterceptor {
     if (!(invocation instanceof ProxyMethodInvocation proxied) || !guards(method, target)) {
       return invocation.proceed();
     }
-    Policy policy =
-        policies.computeIfAbsent(new MethodClassKey(method, target), k -> resolve(method, target));
-    if (CompletionStage.class.isAssignableFrom(method.getReturnType())) {
-      return policy.executeAsync(() -> proceedAsync(proxied));
-    }
-    return policy.call(() -> proceed(proxied));
+    Target guard =
+        targets.computeIfAbsent(new MethodClassKey(method, target), k -> resolve(method, target));
+    return switch (guard.path()) {
+      case PUBLISHER -> GuardedPublishers.guard(guard.policy(), proxied);
+      case STAGE -> guard.policy().executeAsync(() -> proceedAsync(proxied));
+      default -> guard.policy().call(() -> proceed(proxied));
+    };
   }
 
-  private Policy resolve(Method method, Class<?> target) {
+  private Target resolve(Method method, Class<?> target) {
     String name = GuardedMethods.policyName(method, target);
-    return registry
-        .getObject()
-        .find(name)
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    "@Guarded(\"" + name + "\") names no policy of the registry"));
+    Policy policy =
+        registry
+            .getObject()
+            .find(name)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "@Guarded(\"" + name + "\") names no policy of the registry"));
+    Class<?> returns = method.getReturnType();
+    if (CompletionStage.class.isAssignableFrom(returns)) {
+      return new Target(policy, STAGE);
+    }
+    if (GuardedMethods.isPublisher(returns)) {
+      // The start-up check refuses these cases; a bean registered after it still gets the reason.
+      if (!REACTOR || !GuardedMethods.isGuardablePublisher(returns)) {
+        throw new IllegalStateException(
+            method
+                + " returns "
+                + returns.getName()
+                + ": @Guarded guards a Mono or Flux with "
+                + GuardedMethods.REACTOR_ARTIFACT
+                + " on the class path");
+      }
+      return new Target(policy, PUBLISHER);
+    }
+    return new Target(policy, VALUE);
   }
 
   private static Object proceed(ProxyMethodInvocation invocation) throws Exception {

@@ -2,6 +2,7 @@ package dev.reliability.spring.boot.autoconfigure.policy.internal;
 
 import dev.reliability.core.config.ConfigProblem;
 import dev.reliability.core.config.ConfigurationException;
+import dev.reliability.core.policy.PolicyConfig;
 import dev.reliability.core.policy.PolicyRegistry;
 import dev.reliability.spring.boot.Guarded;
 import java.lang.reflect.Method;
@@ -20,11 +21,19 @@ import org.springframework.util.ReflectionUtils;
 /**
  * Checks, once every singleton exists, that each {@link Guarded} method of every bean names a
  * policy of the registry and returns something the policy can guard; otherwise the start fails with
- * one {@link ConfigurationException} listing every such method.
+ * one {@link ConfigurationException} listing every such method. A method that returns a {@code
+ * Mono} or {@code Flux} needs reliability-reactor on the bean class loader and a policy that {@code
+ * PolicyOperator} can apply (no hedging, no chaos strategies).
  *
  * <p>Internal: may change at any time.
  */
 public final class GuardedMethods implements SmartInitializingSingleton {
+
+  /** The operator's class, whose presence turns the reactive path on. */
+  static final String REACTOR_OPERATOR = "dev.reliability.reactor.PolicyOperator";
+
+  /** The artifact that holds {@link #REACTOR_OPERATOR}, for messages. */
+  static final String REACTOR_ARTIFACT = "dev.reliability:reliability-reactor";
 
   private final ConfigurableListableBeanFactory beanFactory;
   private final ObjectProvider<PolicyRegistry> registry;
@@ -44,6 +53,7 @@ public final class GuardedMethods implements SmartInitializingSingleton {
   @Override
   public void afterSingletonsInstantiated() {
     PolicyRegistry policies = registry.getIfAvailable();
+    boolean reactor = ClassUtils.isPresent(REACTOR_OPERATOR, beanFactory.getBeanClassLoader());
     List<ConfigProblem> problems = new ArrayList<>();
     for (String bean : beanFactory.getBeanDefinitionNames()) {
       Class<?> type = beanFactory.getType(bean, false);
@@ -56,7 +66,7 @@ public final class GuardedMethods implements SmartInitializingSingleton {
       }
       ReflectionUtils.doWithMethods(
           user,
-          method -> check(bean, user, method, policies, problems),
+          method -> check(bean, user, method, policies, reactor, problems),
           method -> !method.isBridge() && GuardedInterceptor.guards(method, user));
     }
     if (!problems.isEmpty()) {
@@ -69,6 +79,7 @@ public final class GuardedMethods implements SmartInitializingSingleton {
       Class<?> type,
       Method method,
       PolicyRegistry policies,
+      boolean reactor,
       List<ConfigProblem> problems) {
     String name = policyName(method, type);
     String where =
@@ -91,13 +102,42 @@ public final class GuardedMethods implements SmartInitializingSingleton {
               returns.getName(),
               "the method's return type",
               "a CompletionStage or CompletableFuture, no other CompletionStage"));
-    } else if (isReactive(returns)) {
+    } else if (isPublisher(returns)) {
+      checkPublisher(where, name, returns, policies.find(name).get().config(), reactor, problems);
+    }
+  }
+
+  private static void checkPublisher(
+      String where,
+      String name,
+      Class<?> returns,
+      PolicyConfig config,
+      boolean reactor,
+      List<ConfigProblem> problems) {
+    if (!isGuardablePublisher(returns)) {
       problems.add(
           new ConfigProblem(
               where,
               returns.getName(),
               "the method's return type",
-              "not a Reactor Publisher: guard it with PolicyOperator from reliability-reactor"));
+              "a Mono, a Flux or a Publisher, no other publisher type"));
+    } else if (!reactor) {
+      problems.add(
+          new ConfigProblem(
+              where,
+              returns.getName(),
+              "the method's return type",
+              "a type guarded without "
+                  + REACTOR_ARTIFACT
+                  + " (a Mono or Flux needs that dependency on the class path)"));
+    } else if (config.hedge().isPresent() || config.chaos().isPresent()) {
+      problems.add(
+          new ConfigProblem(
+              where,
+              name,
+              "the annotation",
+              "a policy without hedging or chaos strategies: PolicyOperator applies neither to a"
+                  + " Mono or Flux"));
     }
   }
 
@@ -107,8 +147,24 @@ public final class GuardedMethods implements SmartInitializingSingleton {
     return names;
   }
 
+  /**
+   * Whether a declared return type is one the reactive path returns: a {@code Mono}, or what a
+   * {@code Flux} is assignable to ({@code Flux}, {@code Publisher}, {@code CorePublisher}).
+   * Compared by name, so that it needs no Reactor.
+   */
+  static boolean isGuardablePublisher(Class<?> type) {
+    return switch (type.getName()) {
+      case "reactor.core.publisher.Mono",
+          "reactor.core.publisher.Flux",
+          "reactor.core.CorePublisher",
+          "org.reactivestreams.Publisher" ->
+          true;
+      default -> false;
+    };
+  }
+
   /** Whether a type is a Reactive Streams publisher, without needing the API on the class path. */
-  private static boolean isReactive(Class<?> type) {
+  static boolean isPublisher(Class<?> type) {
     if (type == null) {
       return false;
     }
@@ -116,11 +172,11 @@ public final class GuardedMethods implements SmartInitializingSingleton {
       return true;
     }
     for (Class<?> i : type.getInterfaces()) {
-      if (isReactive(i)) {
+      if (isPublisher(i)) {
         return true;
       }
     }
-    return isReactive(type.getSuperclass());
+    return isPublisher(type.getSuperclass());
   }
 
   /** The policy's name for a method: the method's annotation, else its type's. */
