@@ -79,7 +79,8 @@ final class QuoteController {
     if (symbol == null || symbol.isEmpty()) {
       return "ACME";
     }
-    if (!SYMBOL.matcher(symbol).matches()) {
+    // Length first: the pattern never sees more than 8 characters of outside input.
+    if (symbol.length() > 8 || !SYMBOL.matcher(symbol).matches()) {
       throw new DataValidationException(
           "symbol must be 1 to 8 upper-case letters",
           Map.of("symbol", "must be 1 to 8 upper-case letters"));

@@ -28,14 +28,40 @@ public class QuoteServiceApplication {
     // so that the logs are flushed after the close, not during it.
     application.setRegisterShutdownHook(false);
     ConfigurableApplicationContext context = application.run(args);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(context), "quote-service-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> Runtime.getRuntime().halt(stop(context, QuoteServiceApplication::flushLogs)),
+                "quote-service-shutdown"));
   }
 
-  private static void stop(ConfigurableApplicationContext context) {
-    int status = SpringApplication.exit(context);
+  /**
+   * Closes the context, then flushes the logs; whatever either throws, an {@code Error} included,
+   * is reported and the status is then 1, so the hook always reaches its halt.
+   *
+   * @return the exit status: 0 when the context closed cleanly, 1 otherwise
+   */
+  static int stop(ConfigurableApplicationContext context, Runnable flushLogs) {
+    int status = 1;
+    try {
+      status = SpringApplication.exit(context);
+    } catch (Throwable t) {
+      LoggerFactory.getLogger(QuoteServiceApplication.class)
+          .error("shutdown_failed: the application context did not close cleanly", t);
+    } finally {
+      try {
+        flushLogs.run();
+      } catch (Throwable t) {
+        status = 1;
+        t.printStackTrace(); // the logs cannot say it any more
+      }
+    }
+    return status;
+  }
+
+  private static void flushLogs() {
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
       logback.stop(); // flushes the asynchronous appender
     }
-    Runtime.getRuntime().halt(status);
   }
 }

@@ -49,6 +49,19 @@ class QuoteBackendTest {
   }
 
   @Test
+  void aQueryOf64KilobytesIsAnsweredQuicklyWithTheDefaultSymbol() throws Exception {
+    String hostile = "symbol=" + "A".repeat(32 * 1024) + "&" + "x=y&".repeat(8 * 1024);
+    long start = System.nanoTime();
+
+    HttpResponse<String> response = get("/quote?" + hostile, "backend-test-hostile");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"symbol\":\"ACME\"");
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+        .isLessThan(java.time.Duration.ofSeconds(2));
+  }
+
+  @Test
   void aFailureRateOfOneAnswersEveryQuoteWith503ProblemJsonUntilHealed() throws Exception {
     assertThat(post("/admin/chaos?failureRate=1").body())
         .isEqualTo("{\"failure_rate\":1.0,\"latency_ms\":0}");
