@@ -46,7 +46,9 @@ final class CheckRunner {
   // At most one run of this check is in flight, an abandoned one included: the slot leaves null
   // only by compareAndSet(null, run), and is cleared only by that run itself (compareAndSet(run,
   // null)) once its check has returned or could not be started, so no second run starts while a
-  // hung one still holds it.
+  // hung one still holds it. A run records its result before it clears the slot, and a probe that
+  // wins the slot looks for a fresh result once more before it runs the check, so probes within
+  // one cache TTL run the check once however they interleave (SingleFlightModelCheckTest).
   final AtomicReference<Execution> inFlight = new AtomicReference<>();
   private final AtomicLong lastSkipNanos = new AtomicLong(NONE);
   private volatile Snapshot snapshot;
@@ -134,6 +136,14 @@ final class CheckRunner {
       }
       Execution fresh = new Execution(this, now);
       if (inFlight.compareAndSet(null, fresh)) {
+        // The slot may have been empty again because a whole run started, recorded and left it
+        // between the reads above and this compareAndSet. That run recorded before it left, and
+        // the slot is ours now, so one more look finds its result: the check does not run twice.
+        HealthCheckResult since = current(now);
+        if (since != null) {
+          fresh.settleUnrun(since);
+          return since;
+        }
         submit(fresh);
         return fresh;
       }

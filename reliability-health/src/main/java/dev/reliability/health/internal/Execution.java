@@ -128,9 +128,22 @@ final class Execution implements Runnable {
     return true;
   }
 
-  /** Settles a run that could not be started at all. */
+  /**
+   * Settles a run that was never submitted, because another run recorded a fresh result just before
+   * this one took the slot: its waiters get that result, and it leaves the slot.
+   */
+  void settleUnrun(HealthCheckResult recorded) {
+    if (settled.compareAndSet(false, true)) {
+      future.complete(recorded);
+    }
+    // Never started, so nothing can be hung: it leaves the slot even if a timeout settled it first.
+    runner.inFlight.compareAndSet(this, null);
+  }
+
+  /** Settles a run that could not be started at all; it leaves the slot whoever settled it. */
   void reject(String reason) {
     settle(HealthCheckResult.unhealthy(reason), nanoTime(), true);
+    runner.inFlight.compareAndSet(this, null);
   }
 
   /**
