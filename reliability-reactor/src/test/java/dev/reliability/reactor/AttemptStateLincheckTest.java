@@ -1,6 +1,7 @@
 package dev.reliability.reactor;
 
 import dev.reliability.reactor.internal.AttemptState;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -8,16 +9,20 @@ import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hand-over of an attempt's permits between the subscription's flow and a cancellation: under
- * every interleaving the model checker explores, each permit taken is given back exactly once,
- * whichever side does it.
+ * The hand-over of an attempt's permits between the subscription's flow and a cancellation, and the
+ * call's end between them: under every interleaving the model checker explores, each permit taken
+ * is given back exactly once, whichever side does it, and a call that ended (its attempt's outcome
+ * or a cancellation) reports its end exactly once. The flow and the cancellation are written as
+ * GuardedCall's: {@code cancelRequested} written before {@code current} is read, {@code current}
+ * written before {@code cancelRequested} is read, and the call's end decided by one compare-and-set
+ * on {@code ended}.
  */
 class AttemptStateLincheckTest {
 
   private static final int SCALE = Integer.getInteger("reliability.proofs.scale", 1);
 
   @Test
-  void everyPermitIsGivenBackExactlyOnceWhateverTheCancellationInterleaves() {
+  void everyPermitIsGivenBackAndTheCallEndsExactlyOnceWhateverTheCancellationInterleaves() {
     new ModelCheckingOptions()
         .iterations(20 * SCALE)
         .invocationsPerIteration(300 * SCALE)
@@ -39,6 +44,17 @@ class AttemptStateLincheckTest {
     private final AtomicInteger entered = new AtomicInteger();
 
     private final AtomicInteger overReleased = new AtomicInteger();
+
+    /** Set once by whichever ends the call first, as GuardedCall's. */
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    /** How many times the call's end was reported (succeed, fail or cancelled). */
+    private final AtomicInteger endsReported = new AtomicInteger();
+
+    private volatile boolean cancelled;
+
+    /** The flow's own: its last attempt ended the call. */
+    private boolean finished;
 
     private volatile boolean cancelRequested;
 
@@ -63,8 +79,8 @@ class AttemptStateLincheckTest {
     }
 
     private void attempt(boolean signalsStop) {
-      if (stopped) {
-        return; // no signal came: the subscription starts no further attempt
+      if (stopped || finished) {
+        return; // no signal came, or the call is over: no further attempt
       }
       AttemptState st = new AttemptState();
       current = st;
@@ -97,6 +113,10 @@ class AttemptStateLincheckTest {
       }
       releaseEntered(); // attemptEnded
       st.end();
+      finished = true; // RETURN_VALUE or FAIL: the call ends
+      if (ended.compareAndSet(false, true)) {
+        endsReported.incrementAndGet(); // succeed or fail
+      }
     }
 
     /** The subscriber cancels, from any thread; as GuardedCall.cancel does. */
@@ -110,6 +130,10 @@ class AttemptStateLincheckTest {
       } else if (held == AttemptState.ENTERED) {
         releaseEntered();
       }
+      if (ended.compareAndSet(false, true)) {
+        endsReported.incrementAndGet(); // cancelled
+      }
+      cancelled = true;
     }
 
     private void releaseAdmitted() {
@@ -125,9 +149,17 @@ class AttemptStateLincheckTest {
       releaseAdmitted();
     }
 
-    /** After every scenario: nothing held, nothing given back twice. */
+    /**
+     * After every scenario: nothing held, nothing given back twice, and a call that ended reported
+     * its end once and no more.
+     */
     @Validate
-    public void everyPermitGivenBackOnce() {
+    public void everyPermitGivenBackAndTheEndReportedOnce() {
+      boolean over = cancelled || finished;
+      if (endsReported.get() != (over ? 1 : 0)) {
+        throw new IllegalStateException(
+            "the call's end reported " + endsReported.get() + " times; over: " + over);
+      }
       if (overReleased.get() != 0 || admitted.get() != 0 || entered.get() != 0) {
         throw new IllegalStateException(
             "permits: admitted "

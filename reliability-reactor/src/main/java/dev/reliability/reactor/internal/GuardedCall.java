@@ -62,7 +62,8 @@ public final class GuardedCall<T> {
 
   /**
    * Invariant: set from false to true once, by whichever ends the call first (its last attempt's
-   * success, its failure, or a cancellation); only that one reports the call's end.
+   * success, its failure, or a cancellation); only that one reports the call's end. With {@link
+   * #cancelRequested} and {@link #current}, modelled and proved by AttemptStateLincheckTest.
    */
   private final AtomicBoolean ended = new AtomicBoolean();
 
