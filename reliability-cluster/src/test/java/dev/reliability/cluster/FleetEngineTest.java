@@ -67,15 +67,18 @@ class FleetEngineTest {
     long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(answer).isZero();
-    assertThat(elapsedMillis).isBetween(50L, 50L + 450L);
+    // Bounded, with room for a loaded machine: the backend never answers.
+    assertThat(elapsedMillis).isBetween(50L, 2_000L);
     assertThat(engine.status()).isEqualTo(FleetStatus.DEGRADED);
     assertThat(engine.lastFailure()).contains("no answer within 50ms");
-    // Degraded: the next calls do not touch the engine at all.
+    // Degraded: the next calls do not touch the engine at all, so none waits for its timeout.
+    int asked = backend.operations() + backend.bucketRoundTrips();
     start = System.nanoTime();
     for (int i = 0; i < 10; i++) {
       limiter.acquire(0);
     }
-    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(50L);
+    assertThat(backend.operations() + backend.bucketRoundTrips()).isEqualTo(asked);
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10 * 50L);
   }
 
   @Test
@@ -83,11 +86,12 @@ class FleetEngineTest {
     FleetBulkhead bulkhead =
         engine(Duration.ofMillis(30))
             .bulkhead(FleetBulkheadConfig.builder("db").maxConcurrentCalls(4).build());
-    backend.fault(Fault.SLOW).slowBy(Duration.ofMillis(500));
+    backend.fault(Fault.SLOW).slowBy(Duration.ofSeconds(5));
 
     long start = System.nanoTime();
     assertThat(bulkhead.tryAcquire()).isTrue();
-    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(30L + 400L);
+    // Well before the backend's answer, with room for a loaded machine.
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2_000L);
     assertThat(bulkhead.localPermitsHeld()).isEqualTo(1);
     assertThat(engine.status()).isEqualTo(FleetStatus.DEGRADED);
   }
