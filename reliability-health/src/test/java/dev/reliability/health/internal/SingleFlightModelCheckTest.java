@@ -10,8 +10,6 @@ import dev.reliability.health.HealthStatus;
 import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -101,37 +99,6 @@ class SingleFlightModelCheckTest {
             },
             HealthCheckConfig.builder().cacheTtl(Duration.ofMinutes(1)).build());
       }
-    }
-  }
-
-  /** Runs each task on the submitting thread. */
-  private static final class InlineExecutor extends AbstractExecutorService {
-    @Override
-    public void execute(Runnable command) {
-      command.run();
-    }
-
-    @Override
-    public void shutdown() {}
-
-    @Override
-    public List<Runnable> shutdownNow() {
-      return List.of();
-    }
-
-    @Override
-    public boolean isShutdown() {
-      return false;
-    }
-
-    @Override
-    public boolean isTerminated() {
-      return false;
-    }
-
-    @Override
-    public boolean awaitTermination(long timeout, TimeUnit unit) {
-      return true;
     }
   }
 }
