@@ -13,6 +13,7 @@ import dev.reliability.core.policy.ChaosConfig;
 import dev.reliability.core.policy.ChaosSwitch;
 import dev.reliability.core.policy.Policy;
 import dev.reliability.core.problem.ProblemDetailFactory;
+import dev.reliability.examples.support.Chaos;
 import dev.reliability.tracing.RequestTracing;
 import dev.reliability.tracing.httpserver.ProblemJsonFilter;
 import dev.reliability.tracing.httpserver.RequestContextFilter;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.reliability.core.error.DataValidationException;
+import dev.reliability.examples.support.Chaos;
 import dev.reliability.test.CpuTime;
 
 /**

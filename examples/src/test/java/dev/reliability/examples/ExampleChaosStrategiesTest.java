@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.reliability.core.policy.ChaosKind;
 import dev.reliability.core.policy.ChaosSwitch;
+import dev.reliability.examples.support.Chaos;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

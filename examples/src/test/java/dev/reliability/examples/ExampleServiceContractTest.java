@@ -10,6 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reliability.core.config.ConfigSource;
+import dev.reliability.examples.support.Chaos;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

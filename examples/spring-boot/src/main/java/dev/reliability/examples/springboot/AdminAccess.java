@@ -1,14 +1,8 @@
 package dev.reliability.examples.springboot;
 
-import dev.reliability.core.error.AuthenticationException;
-import dev.reliability.core.error.AuthorizationException;
+import dev.reliability.examples.support.AdminAccessRule;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -16,12 +10,9 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Guards {@code /admin/**} as the plain example does. With an admin token ({@code
- * example.admin-token}, from {@code ADMIN_TOKEN}), a request must carry {@code Authorization:
- * Bearer <token>}, or it gets 401 problem+json with {@code WWW-Authenticate: Bearer}; the token is
- * compared in constant time (SHA-256 digests compared with {@link MessageDigest#isEqual}). Without
- * a token, only loopback clients are answered, everyone else gets 403 problem+json. The client
- * address is the TCP peer's: forwarding headers are not trusted.
+ * Guards {@code /admin/**} with the {@link AdminAccessRule}, as the plain example does: with an
+ * admin token ({@code example.admin-token}, from {@code ADMIN_TOKEN}) a request must carry it as a
+ * Bearer token (401 otherwise), without one only loopback clients are answered (403 otherwise).
  *
  * <p>The refusals are the library's exceptions, thrown before the controller runs; the starter
  * renders them as problem+json with the request ID. Thread-safe.
@@ -29,9 +20,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @Configuration(proxyBeanMethods = false)
 class AdminAccess implements WebMvcConfigurer, HandlerInterceptor {
 
-  private static final String BEARER = "bearer";
-
-  private final byte[] tokenDigest;
+  private final AdminAccessRule rule;
 
   /**
    * Creates the guard.
@@ -39,7 +28,7 @@ class AdminAccess implements WebMvcConfigurer, HandlerInterceptor {
    * @param token the admin token; empty to answer loopback clients only
    */
   AdminAccess(@Value("${example.admin-token:}") String token) {
-    this.tokenDigest = token.isEmpty() ? null : sha256(token);
+    this.rule = new AdminAccessRule(token);
   }
 
   @Override
@@ -50,78 +39,7 @@ class AdminAccess implements WebMvcConfigurer, HandlerInterceptor {
   @Override
   public boolean preHandle(
       HttpServletRequest request, HttpServletResponse response, Object handler) {
-    check(request.getHeader("Authorization"), request.getRemoteAddr(), response);
+    rule.check(request.getHeader("Authorization"), request.getRemoteAddr(), response);
     return true;
-  }
-
-  /**
-   * Refuses a request that may not use the admin endpoints.
-   *
-   * @param authorization the {@code Authorization} header, or null
-   * @param remoteAddress the TCP peer's address literal
-   * @param response where {@code WWW-Authenticate} is set on a 401
-   * @throws AuthenticationException if a token is configured and the request lacks it
-   * @throws AuthorizationException if no token is configured and the client is not on loopback
-   */
-  void check(String authorization, String remoteAddress, HttpServletResponse response) {
-    if (tokenDigest != null) {
-      if (!MessageDigest.isEqual(tokenDigest, sha256(bearerToken(authorization)))) {
-        response.setHeader("WWW-Authenticate", "Bearer realm=\"admin\"");
-        throw new AuthenticationException(
-            "The admin endpoints require Authorization: Bearer with the admin token");
-      }
-      return;
-    }
-    if (!isLoopback(remoteAddress)) {
-      throw new AuthorizationException(
-          "The admin endpoints answer loopback clients only; set ADMIN_TOKEN to allow others");
-    }
-  }
-
-  /** Returns the credentials of a Bearer header, or an empty string if there are none. */
-  static String bearerToken(String authorization) {
-    if (authorization == null
-        || authorization.length() <= BEARER.length() + 1
-        || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
-        || authorization.charAt(BEARER.length()) != ' ') {
-      return "";
-    }
-    return authorization.substring(BEARER.length() + 1).strip();
-  }
-
-  /** Returns whether an address literal is a loopback address; host names never are. */
-  static boolean isLoopback(String address) {
-    if (address == null || address.isEmpty() || address.length() > 64) {
-      return false;
-    }
-    String literal =
-        address.startsWith("[") && address.endsWith("]")
-            ? address.substring(1, address.length() - 1)
-            : address;
-    for (int i = 0; i < literal.length(); i++) {
-      char c = literal.charAt(i);
-      boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-      if (!hex && c != '.' && c != ':') {
-        return false; // not an address literal: no name lookups here
-      }
-    }
-    if (literal.indexOf(':') < 0
-        && (literal.chars().anyMatch(c -> c != '.' && (c < '0' || c > '9'))
-            || literal.chars().filter(c -> c == '.').count() != 3)) {
-      return false; // only dotted quads: anything else could be looked up as a name
-    }
-    try {
-      return InetAddress.getByName(literal).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
-  }
-
-  private static byte[] sha256(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 }

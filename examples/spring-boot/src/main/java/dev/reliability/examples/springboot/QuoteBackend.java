@@ -14,6 +14,7 @@ import dev.reliability.core.error.ServiceUnavailableException;
 import dev.reliability.core.policy.ChaosConfig;
 import dev.reliability.core.policy.ChaosSwitch;
 import dev.reliability.core.policy.Policy;
+import dev.reliability.examples.support.Chaos;
 import dev.reliability.tracing.httpserver.ProblemJsonFilter;
 import dev.reliability.tracing.httpserver.RequestContextFilter;
 import java.io.IOException;

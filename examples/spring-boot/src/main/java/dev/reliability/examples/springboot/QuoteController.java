@@ -5,6 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reliability.core.context.RequestContext;
 import dev.reliability.core.error.DataValidationException;
+import dev.reliability.examples.support.Chaos;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;

@@ -2,6 +2,7 @@ package dev.reliability.examples.springboot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reliability.examples.support.Chaos;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

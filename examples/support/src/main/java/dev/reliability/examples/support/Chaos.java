@@ -1,4 +1,4 @@
-package dev.reliability.examples;
+package dev.reliability.examples.support;
 
 import dev.reliability.core.error.DataValidationException;
 import java.util.LinkedHashMap;
@@ -6,21 +6,23 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The backend's injected faults: the share of calls that fail and the latency added to each call.
+ * The example backend's injected faults: the share of calls that fail and the latency added to each
+ * call, as {@code POST /admin/chaos?failureRate=F&latencyMs=L} sets them in both example services.
  * {@code new Chaos(0, 0)} is healthy. Immutable and thread-safe.
  *
  * @param failureRate the share of calls that fail, 0.0 to 1.0
  * @param latencyMs the latency added to every call, in milliseconds
  */
-record Chaos(double failureRate, long latencyMs) {
+public record Chaos(double failureRate, long latencyMs) {
 
   /** The longest latency that can be injected: ten minutes. */
-  static final long MAX_LATENCY_MS = 600_000;
+  public static final long MAX_LATENCY_MS = 600_000;
 
   /** No faults. */
-  static final Chaos HEALTHY = new Chaos(0, 0);
+  public static final Chaos HEALTHY = new Chaos(0, 0);
 
-  Chaos {
+  /** Checks the ranges. */
+  public Chaos {
     if (!(failureRate >= 0 && failureRate <= 1)) {
       throw new IllegalArgumentException(
           "failureRate must be between 0.0 and 1.0, was " + failureRate);
@@ -41,7 +43,7 @@ record Chaos(double failureRate, long latencyMs) {
    * @return the new state
    * @throws DataValidationException naming every invalid parameter
    */
-  static Chaos parse(String failureRate, String latencyMs, Chaos current) {
+  public static Chaos parse(String failureRate, String latencyMs, Chaos current) {
     Map<String, String> errors = new LinkedHashMap<>();
     double rate = current.failureRate();
     long latency = current.latencyMs();
@@ -122,7 +124,7 @@ record Chaos(double failureRate, long latencyMs) {
    *
    * @return {@code {"failure_rate":..,"latency_ms":..}}
    */
-  String toJson() {
+  public String toJson() {
     return String.format(
         Locale.ROOT,
         "{\"failure_rate\":%s,\"latency_ms\":%d}",
