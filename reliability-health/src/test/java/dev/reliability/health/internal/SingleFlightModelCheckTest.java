@@ -10,6 +10,7 @@ import dev.reliability.health.HealthStatus;
 import dev.reliability.test.ManualTimeSource;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -22,6 +23,9 @@ import org.junit.jupiter.api.Test;
  * check whose result stays fresh for a minute of a clock that does not move. The runs execute on
  * the probing thread, so a run can start and end entirely between two reads of another probe.
  * However the probes interleave, the check runs once and every probe reports that run.
+ *
+ * <p>A second scenario closes the registry: every run is refused by the executor while the
+ * scheduler's timeout may settle it first, and whatever the order no refused run keeps the slot.
  *
  * <p>A probe that found the slot empty and no result, then lost the processor while another probe's
  * run started, recorded and left the slot, used to win the slot and run the check a second time
@@ -42,6 +46,69 @@ class SingleFlightModelCheckTest {
         .actorsBefore(0) // the first probes of a check arrive together
         .actorsAfter(1)
         .check(Probes.class);
+  }
+
+  @Test
+  void aRunTheExecutorRefusesLeavesTheSlotWhateverTimesItOut() {
+    new ModelCheckingOptions()
+        .iterations(10 * SCALE)
+        .invocationsPerIteration(300 * SCALE)
+        .threads(2)
+        .actorsPerThread(2)
+        .actorsBefore(0)
+        .actorsAfter(1)
+        .check(RefusedProbes.class);
+  }
+
+  /**
+   * A closing registry: its executor refuses every run, while the scheduler's timeout may settle
+   * the same run first. Public, as Lincheck makes it by reflection.
+   */
+  public static final class RefusedProbes {
+    // Past the run's deadline (the check's timeout is the default, 5 seconds).
+    private static final long LATE = Duration.ofSeconds(10).toNanos();
+
+    private final CheckRunner runner;
+
+    public RefusedProbes() {
+      RunContext context =
+          new RunContext(
+              "closing",
+              ManualTimeSource.create(),
+              new GuardedListeners(List.of()),
+              Redactor.none(),
+              2,
+              new InlineExecutor(
+                  run -> {
+                    throw new RejectedExecutionException("closed");
+                  }));
+      runner = new CheckRunner(context, r -> {}, Probes.REGISTRATION, 0L);
+    }
+
+    @Operation
+    public HealthStatus probe() {
+      Object o = runner.runOrJoin(0L);
+      HealthCheckResult r =
+          o instanceof HealthCheckResult direct ? direct : ((Execution) o).future.join();
+      return r.status();
+    }
+
+    /** The scheduler's sweep: times out the run in flight, if any. */
+    @Operation
+    public void timeOut() {
+      Execution e = runner.inFlight.get();
+      if (e != null) {
+        e.timeOutIfDue(LATE);
+      }
+    }
+
+    /** Once every call has returned, no run that never started still holds the slot. */
+    @Validate
+    public void theSlotIsFree() {
+      if (runner.inFlight.get() != null) {
+        throw new AssertionError("a refused run still holds the in-flight slot");
+      }
+    }
   }
 
   /** One check's runner and its probes; public, as Lincheck makes it by reflection. */
